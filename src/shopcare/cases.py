@@ -1,0 +1,511 @@
+"""Cases and their timeline: the core of the case log, free of the CLI.
+
+Every change is an event on the case's append-only timeline. Each function
+that writes runs in one transaction: all of it is stored, or none of it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+
+from shopcare.cardmask import mask_cards
+from shopcare.categories import Categories
+from shopcare.clock import to_local_short, to_storage
+from shopcare.errors import NotFound, ShopcareError, check_choice
+
+CHANNELS = ("email", "mall", "phone", "chat", "review", "form")
+MALLS = ("rakuten", "amazon", "yahoo", "shopify", "base", "stores", "own", "other")
+PRIORITIES = ("high", "normal", "low")
+STATUSES = ("new", "open", "waiting", "resolved", "closed")
+FAULTS = ("shop", "carrier", "maker", "customer", "unknown")
+NOTE_KINDS = ("fact", "decision", "contact", "internal")
+EDITABLE = ("category", "priority", "fault", "request", "mall", "channel", "order_number")
+
+# A clock a little fast on the customer's side is no reason to refuse a case.
+_FUTURE_TOLERANCE = timedelta(minutes=5)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+CASE_SELECT = """
+    SELECT c.id, c.received_at, c.channel, c.mall, c.order_number,
+           cu.name AS customer_name, cu.email AS customer_email, c.customer_id,
+           c.category, c.priority, c.status, c.assignee, c.summary, c.request,
+           c.fault, c.cause, c.prevention, c.created_at, c.updated_at, c.closed_at
+    FROM cases c LEFT JOIN customers cu ON cu.id = c.customer_id
+"""
+
+
+@dataclass
+class Actor:
+    """Who makes a change, and when: every write is stamped with both."""
+
+    author: str
+    now: datetime
+
+
+@dataclass
+class Written:
+    """What a write produced: the id, and the fields in which card numbers were masked."""
+
+    id: int
+    masked: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+
+@dataclass
+class NewCase:
+    summary: str
+    received_at: datetime | None = None
+    channel: str = "email"
+    mall: str | None = None
+    order_number: str | None = None
+    customer_name: str | None = None
+    customer_email: str | None = None
+    category: str = "other"
+    priority: str | None = None
+    request: str | None = None
+    fault: str = "unknown"
+    assignee: str | None = None
+
+
+class _Masker:
+    """Masks card numbers in each text and remembers which fields held one."""
+
+    def __init__(self) -> None:
+        self.fields: list[str] = []
+
+    def __call__(self, name: str, text: str | None) -> str | None:
+        if text is None:
+            return None
+        masked, count = mask_cards(text)
+        if count:
+            self.fields.append(name)
+        return masked
+
+
+def _required_text(what: str, text: str | None) -> str:
+    if text is None or not text.strip():
+        raise ShopcareError(
+            f"the {what} is empty", f"give the {what} as text, or - to read it from standard input"
+        )
+    return text.strip()
+
+
+def _optional_text(text: str | None) -> str | None:
+    if text is None:
+        return None
+    return text.strip() or None
+
+
+def normalise_email(email: str) -> str:
+    value = email.strip().lower()
+    if not _EMAIL.match(value):
+        raise ShopcareError(
+            f"{email!r} is not an e-mail address", "for example --email hanako@example.jp"
+        )
+    return value
+
+
+def find_or_add_customer(
+    conn: sqlite3.Connection, now: datetime, email: str | None, name: str | None
+) -> int | None:
+    """The customer with this e-mail address (created if new); a name-only customer otherwise."""
+    if email:
+        row = conn.execute("SELECT id, name FROM customers WHERE email = ?", [email]).fetchone()
+        if row:
+            if name and not row["name"]:
+                conn.execute("UPDATE customers SET name = ? WHERE id = ?", [name, row["id"]])
+            return row["id"]
+    elif not name:
+        return None
+    cursor = conn.execute(
+        "INSERT INTO customers (email, name, created_at) VALUES (?, ?, ?)",
+        [email, name, to_storage(now)],
+    )
+    return cursor.lastrowid
+
+
+def _event(
+    conn: sqlite3.Connection,
+    case_id: int,
+    actor: Actor,
+    kind: str,
+    text: str | None = None,
+    *,
+    at: datetime | None = None,
+    note_kind: str | None = None,
+    due_at: datetime | None = None,
+    amount: int | None = None,
+    data: dict | None = None,
+) -> int:
+    cursor = conn.execute(
+        "INSERT INTO events (case_id, at, kind, author, text, note_kind, due_at, amount, data)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            case_id,
+            to_storage(at or actor.now),
+            kind,
+            actor.author,
+            text,
+            note_kind,
+            to_storage(due_at) if due_at else None,
+            amount,
+            json.dumps(data, ensure_ascii=False) if data else None,
+        ],
+    )
+    return cursor.lastrowid
+
+
+def _touch(conn: sqlite3.Connection, case_id: int, actor: Actor, **changes) -> None:
+    changes["updated_at"] = to_storage(actor.now)
+    assignments = ", ".join(f"{name} = ?" for name in changes)
+    conn.execute(f"UPDATE cases SET {assignments} WHERE id = ?", [*changes.values(), case_id])
+
+
+def _not_future(what: str, moment: datetime, actor: Actor) -> None:
+    if moment > actor.now + _FUTURE_TOLERANCE:
+        raise ShopcareError(
+            f"{what} is in the future",
+            "give a time that has already passed, or leave it out for now",
+        )
+
+
+def add_case(
+    conn: sqlite3.Connection, actor: Actor, new: NewCase, categories: Categories
+) -> Written:
+    """Log a complaint or inquiry; its received time starts the reply clock."""
+    mask = _Masker()
+    summary = mask("summary", _required_text("summary", new.summary))
+    category = categories.get(new.category)
+    check_choice("channel", new.channel, CHANNELS)
+    if new.mall is not None:
+        check_choice("mall", new.mall, MALLS)
+    check_choice("fault", new.fault, FAULTS)
+    priority = new.priority or category.default_priority
+    check_choice("priority", priority, PRIORITIES)
+    received_at = new.received_at or actor.now
+    _not_future("the received time", received_at, actor)
+    email = normalise_email(new.customer_email) if new.customer_email else None
+    name = mask("customer", _optional_text(new.customer_name))
+    request = mask("request", _optional_text(new.request))
+    order_number = _optional_text(new.order_number)
+    assignee = _optional_text(new.assignee)
+    stamp = to_storage(actor.now)
+    with conn:
+        customer_id = find_or_add_customer(conn, actor.now, email, name)
+        cursor = conn.execute(
+            "INSERT INTO cases (received_at, channel, mall, order_number, customer_id, category,"
+            " priority, status, assignee, summary, request, fault, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?)",
+            [
+                to_storage(received_at),
+                new.channel,
+                new.mall,
+                order_number,
+                customer_id,
+                category.code,
+                priority,
+                assignee,
+                summary,
+                request,
+                new.fault,
+                stamp,
+                stamp,
+            ],
+        )
+        case_id = cursor.lastrowid
+        _event(conn, case_id, actor, "created", summary, at=received_at, data={"logged_at": stamp})
+        if assignee:
+            _event(
+                conn, case_id, actor, "assignment", assignee, data={"from": None, "to": assignee}
+            )
+    return Written(case_id, mask.fields)
+
+
+def get_case_row(conn: sqlite3.Connection, case_id: int) -> dict:
+    row = conn.execute(CASE_SELECT + " WHERE c.id = ?", [case_id]).fetchone()
+    if row is None:
+        raise NotFound(f"no case {case_id}", "shopcare case list --status all shows every case")
+    return row
+
+
+def events_of(conn: sqlite3.Connection, case_id: int) -> list[dict]:
+    rows = conn.execute(
+        "SELECT id, at, kind, author, text, note_kind, due_at, amount, data"
+        " FROM events WHERE case_id = ? ORDER BY at, id",
+        [case_id],
+    ).fetchall()
+    for row in rows:
+        row["data"] = json.loads(row["data"]) if row["data"] else None
+    return rows
+
+
+@dataclass
+class CaseFilter:
+    status: str | None = None  # None: open work (all but closed); "all": everything
+    category: str | None = None
+    mall: str | None = None
+    order_number: str | None = None
+    email: str | None = None
+
+
+def list_cases(conn: sqlite3.Connection, flt: CaseFilter, categories: Categories) -> Iterator[dict]:
+    """Cases matching flt, oldest first, streamed."""
+    where: list[str] = []
+    params: list = []
+    if flt.status is None:
+        where.append("c.status != 'closed'")
+    elif flt.status != "all":
+        check_choice("status", flt.status, (*STATUSES, "all"))
+        where.append("c.status = ?")
+        params.append(flt.status)
+    if flt.category:
+        group = categories.check_prefix(flt.category)
+        if flt.category.endswith(".*") or group not in categories:
+            where.append("(c.category = ? OR c.category LIKE ? ESCAPE '\\')")
+            params += [group, group.replace("_", "\\_") + ".%"]
+        else:
+            where.append("c.category = ?")
+            params.append(group)
+    if flt.mall:
+        where.append("c.mall = ?")
+        params.append(check_choice("mall", flt.mall, MALLS))
+    if flt.order_number:
+        where.append("c.order_number = ?")
+        params.append(flt.order_number.strip())
+    if flt.email:
+        where.append("cu.email = ?")
+        params.append(normalise_email(flt.email))
+    sql = (
+        CASE_SELECT
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY c.received_at, c.id"
+    )
+    yield from conn.execute(sql, params)
+
+
+def add_message(
+    conn: sqlite3.Connection, actor: Actor, case_id: int, text: str, at: datetime | None = None
+) -> Written:
+    """The customer wrote again: on the timeline, and a resolved, closed or waiting case reopens."""
+    mask = _Masker()
+    body = mask("message", _required_text("message", text))
+    case = get_case_row(conn, case_id)
+    moment = at or actor.now
+    _not_future("the message time", moment, actor)
+    if to_storage(moment) < case["received_at"]:
+        raise ShopcareError(
+            "the message time is before the case was received",
+            "check --at; the case was received at " + case["received_at"],
+        )
+    notices = []
+    with conn:
+        _event(conn, case_id, actor, "message", body, at=moment)
+        if case["status"] in ("resolved", "closed", "waiting"):
+            _event(
+                conn,
+                case_id,
+                actor,
+                "status",
+                "the customer wrote again",
+                data={"from": case["status"], "to": "open"},
+            )
+            _touch(conn, case_id, actor, status="open", closed_at=None)
+            notices.append(f"case {case_id} is open again ({case['status']} → open)")
+        else:
+            _touch(conn, case_id, actor)
+    return Written(case_id, mask.fields, notices)
+
+
+def add_note(
+    conn: sqlite3.Connection, actor: Actor, case_id: int, text: str, kind: str = "internal"
+) -> Written:
+    mask = _Masker()
+    body = mask("note", _required_text("note", text))
+    check_choice("note kind", kind, NOTE_KINDS)
+    get_case_row(conn, case_id)
+    with conn:
+        _event(conn, case_id, actor, "note", body, note_kind=kind)
+        _touch(conn, case_id, actor)
+    return Written(case_id, mask.fields)
+
+
+def set_status(
+    conn: sqlite3.Connection, actor: Actor, case_id: int, status: str, note: str | None = None
+) -> Written:
+    check_choice("status", status, STATUSES)
+    if status == "closed":
+        raise ShopcareError(
+            "a case is closed with its cause and prevention",
+            f"shopcare case close {case_id} --cause TEXT --prevention TEXT",
+        )
+    if status == "new":
+        raise ShopcareError(
+            "a case cannot go back to new: new means nobody has replied yet",
+            "use open, waiting or resolved",
+        )
+    mask = _Masker()
+    text = mask("note", _optional_text(note))
+    case = get_case_row(conn, case_id)
+    if case["status"] == status:
+        raise ShopcareError(f"case {case_id} is already {status}")
+    with conn:
+        _event(conn, case_id, actor, "status", text, data={"from": case["status"], "to": status})
+        _touch(conn, case_id, actor, status=status, closed_at=None)
+    return Written(case_id, mask.fields)
+
+
+def assign(conn: sqlite3.Connection, actor: Actor, case_id: int, name: str) -> Written:
+    assignee = _required_text("assignee's name", name)
+    case = get_case_row(conn, case_id)
+    if case["assignee"] == assignee:
+        raise ShopcareError(f"case {case_id} is already assigned to {assignee}")
+    with conn:
+        _event(
+            conn,
+            case_id,
+            actor,
+            "assignment",
+            assignee,
+            data={"from": case["assignee"], "to": assignee},
+        )
+        _touch(conn, case_id, actor, assignee=assignee)
+    return Written(case_id)
+
+
+def add_promise(
+    conn: sqlite3.Connection, actor: Actor, case_id: int, due: datetime, text: str
+) -> Written:
+    """What a reply promised the customer, by when: a deadline like any other."""
+    mask = _Masker()
+    body = mask("promise", _required_text("promise", text))
+    case = get_case_row(conn, case_id)
+    if case["status"] == "closed":
+        raise ShopcareError(
+            f"case {case_id} is closed", f"reopen it first: shopcare case status {case_id} open"
+        )
+    if due <= actor.now:
+        raise ShopcareError(
+            "the promised time has already passed",
+            "give --due a time in the future, e.g. +2d or tomorrow",
+        )
+    with conn:
+        _event(conn, case_id, actor, "promise", body, due_at=due)
+        _touch(conn, case_id, actor)
+    return Written(case_id, mask.fields)
+
+
+def close_case(
+    conn: sqlite3.Connection,
+    actor: Actor,
+    case_id: int,
+    cause: str | None = None,
+    prevention: str | None = None,
+) -> Written:
+    """Close with why it happened and what will stop it happening again."""
+    mask = _Masker()
+    cause_text = mask("cause", _optional_text(cause))
+    prevention_text = mask("prevention", _optional_text(prevention))
+    case = get_case_row(conn, case_id)
+    if case["status"] == "closed":
+        raise ShopcareError(f"case {case_id} is already closed")
+    notices = []
+    if not cause_text and not prevention_text:
+        notices.append(
+            "closed without a cause or prevention: add them next time, they are how a shop learns"
+        )
+    parts = [
+        p
+        for p in (
+            cause_text and f"cause: {cause_text}",
+            prevention_text and f"prevention: {prevention_text}",
+        )
+        if p
+    ]
+    with conn:
+        _event(
+            conn, case_id, actor, "closed", "; ".join(parts) or None, data={"from": case["status"]}
+        )
+        _touch(
+            conn,
+            case_id,
+            actor,
+            status="closed",
+            closed_at=to_storage(actor.now),
+            cause=cause_text,
+            prevention=prevention_text,
+        )
+    return Written(case_id, mask.fields, notices)
+
+
+def edit_case(
+    conn: sqlite3.Connection, actor: Actor, case_id: int, changes: dict, categories: Categories
+) -> Written:
+    """Correct what was logged (category, fault, ...); each change is an event, the old value kept."""
+    if not changes:
+        raise ShopcareError(
+            "nothing to change",
+            "give at least one of --category, --priority, --fault, --request, --mall, --channel, --order",
+        )
+    case = get_case_row(conn, case_id)
+    mask = _Masker()
+    clean: dict = {}
+    for name, value in changes.items():
+        if name not in EDITABLE:
+            raise ValueError(name)
+        if name == "category":
+            value = categories.get(value).code
+        elif name == "priority":
+            check_choice("priority", value, PRIORITIES)
+        elif name == "fault":
+            check_choice("fault", value, FAULTS)
+        elif name == "mall":
+            check_choice("mall", value, MALLS)
+        elif name == "channel":
+            check_choice("channel", value, CHANNELS)
+        else:
+            value = mask(name, _optional_text(value))
+        if case[name] != value:
+            clean[name] = value
+    if not clean:
+        raise ShopcareError(f"case {case_id} already has those values")
+    with conn:
+        for name, value in clean.items():
+            _event(
+                conn,
+                case_id,
+                actor,
+                "edited",
+                f"{name}: {case[name] or '-'} → {value or '-'}",
+                data={"field": name, "from": case[name], "to": value},
+            )
+        _touch(conn, case_id, actor, **clean)
+    return Written(case_id, mask.fields)
+
+
+def case_record(row: dict, categories: Categories, lang: str) -> dict:
+    """A case as the json interface names it: the stored fields plus the category's label."""
+    record = dict(row)
+    record["category_label"] = categories.label(row["category"], lang)
+    return record
+
+
+def describe_event(event: dict, tz: tzinfo) -> str:
+    """One line saying what an event on the timeline was."""
+    data = event.get("data") or {}
+    text = event.get("text") or ""
+    kind = event["kind"]
+    if kind == "status":
+        line = f"{data.get('from')} → {data.get('to')}"
+        return f"{line}: {text}" if text else line
+    if kind == "note":
+        return f"[{event.get('note_kind')}] {text}"
+    if kind == "assignment":
+        return f"assigned to {data.get('to')}"
+    if kind == "promise":
+        return f"by {to_local_short(event['due_at'], tz)}: {text}"
+    return text

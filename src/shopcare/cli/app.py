@@ -1,0 +1,85 @@
+"""The root command: global options, the one place errors become `Error: ...`, and registration."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from typing import Annotated
+
+import typer
+from typer.core import TyperGroup
+
+from shopcare import __version__
+from shopcare.errors import ShopcareError
+
+
+def report(message: str, hint: str | None = None) -> None:
+    sys.stderr.write(f"Error: {message}\n")
+    if hint:
+        sys.stderr.write(f"hint: {hint}\n")
+
+
+class ShopcareGroup(TyperGroup):
+    """Turns shopcare's errors into one line on stderr and exit 1 (SHOPCARE_DEBUG=1 re-raises)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (ShopcareError, sqlite3.OperationalError, OSError) as exc:
+            if os.environ.get("SHOPCARE_DEBUG") == "1":
+                raise
+            if isinstance(exc, ShopcareError):
+                report(exc.message, exc.hint)
+            elif isinstance(exc, sqlite3.OperationalError):
+                report(f"database: {exc}", "another shopcare may be writing; try again")
+            else:
+                report(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+            raise typer.Exit(1) from None
+
+
+app = typer.Typer(
+    cls=ShopcareGroup,
+    help="shopcare: the helpdesk of a small online shop, in the terminal.\n\n"
+    "Cases, orders, replies, remedies and follow-ups in one SQLite file. "
+    "Start with: shopcare demo",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"shopcare {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    home: Annotated[
+        str | None,
+        typer.Option(
+            "--home",
+            help="The shop's folder (default: $SHOPCARE_HOME, else the platform's app directory).",
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    from shopcare.cli.session import set_home_option
+
+    set_home_option(home)
+
+
+def register() -> typer.Typer:
+    from shopcare.cli import case, demo, setup
+
+    app.add_typer(case.app, name="case")
+    setup.register(app)
+    demo.register(app)
+    return app

@@ -1,0 +1,369 @@
+"""shopcare case ...: log complaints and inquiries and follow each through its timeline."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from shopcare import cases as core
+from shopcare.cli.output import (
+    Column,
+    FormatOption,
+    JsonOption,
+    View,
+    pick_format,
+    print_created,
+    print_record,
+    print_rows,
+    say,
+)
+from shopcare.cli.session import Session, read_text, session
+from shopcare.clock import DayTime
+
+app = typer.Typer(
+    help="Log every complaint and inquiry as a case, with its whole history.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+CASE_LIST = View(
+    title="Cases",
+    columns=(
+        Column("id", "ID"),
+        Column("received_at", "Received"),
+        Column("status", "Status"),
+        Column("priority", "Priority"),
+        Column("category_label", "Category"),
+        Column("mall", "Mall"),
+        Column("order_number", "Order", no_wrap=True),
+        Column("customer_name", "Customer"),
+        Column("assignee", "Assignee"),
+        Column("summary", "Summary", max_width=40),
+    ),
+    empty="no cases to show",
+)
+CASE_FIELDS = (
+    Column("id", "Case"),
+    Column("status", "Status"),
+    Column("priority", "Priority"),
+    Column("received_at", "Received"),
+    Column("channel", "Channel"),
+    Column("mall", "Mall"),
+    Column("order_number", "Order"),
+    Column("customer_name", "Customer"),
+    Column("customer_email", "E-mail"),
+    Column("category", "Category code"),
+    Column("category_label", "Category"),
+    Column("summary", "Summary"),
+    Column("request", "Request"),
+    Column("fault", "Fault"),
+    Column("assignee", "Assignee"),
+    Column("cause", "Cause"),
+    Column("prevention", "Prevention"),
+    Column("closed_at", "Closed"),
+)
+TIMELINE = View(
+    title="Timeline",
+    columns=(
+        Column("at", "When"),
+        Column("kind", "What"),
+        Column("author", "Who"),
+        Column("what", "Details", max_width=70),
+    ),
+    empty="no events",
+)
+
+ChannelOpt = Annotated[
+    str, typer.Option("--channel", help="email, mall, phone, chat, review or form.")
+]
+MallOpt = Annotated[
+    str | None,
+    typer.Option("--mall", help="rakuten, amazon, yahoo, shopify, base, stores, own or other."),
+]
+CategoryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--category", help="A dotted code such as delivery.late (see: shopcare categories)."
+    ),
+]
+FaultOpt = Annotated[
+    str | None, typer.Option("--fault", help="shop, carrier, maker, customer or unknown.")
+]
+PriorityOpt = Annotated[
+    str | None, typer.Option("--priority", help="high, normal or low (default: from the category).")
+]
+
+
+def _report_masked(masked: list[str]) -> None:
+    if masked:
+        say(
+            "note: a payment-card number in the "
+            + ", ".join(dict.fromkeys(masked))
+            + " was masked before it was stored (first 6 and last 4 digits kept)"
+        )
+
+
+def _done(written: core.Written, message: str) -> None:
+    _report_masked(written.masked)
+    for notice in written.notices:
+        say(notice)
+    say(message)
+
+
+@app.command("add")
+def add(
+    summary: Annotated[
+        str, typer.Option("--summary", help="What happened, in a line (- reads stdin).")
+    ],
+    order: Annotated[str | None, typer.Option("--order", help="The mall's order number.")] = None,
+    email: Annotated[
+        str | None, typer.Option("--email", help="The customer's e-mail address.")
+    ] = None,
+    customer: Annotated[str | None, typer.Option("--customer", help="The customer's name.")] = None,
+    mall: MallOpt = None,
+    channel: ChannelOpt = "email",
+    category: CategoryOpt = None,
+    request: Annotated[
+        str | None, typer.Option("--request", help="What the customer asks for.")
+    ] = None,
+    fault: FaultOpt = None,
+    priority: PriorityOpt = None,
+    received_at: Annotated[
+        str | None,
+        typer.Option(
+            "--received-at",
+            help="When the customer wrote (default: now), e.g. 2026-11-24T09:30 or -2h.",
+        ),
+    ] = None,
+    assignee: Annotated[str | None, typer.Option("--assignee", help="Who handles it.")] = None,
+) -> None:
+    """Log a complaint or inquiry as a new case; prints its id.
+
+    Example: shopcare case add --summary "商品が届かない" --email hanako@example.jp --category delivery.not_arrived
+    """
+    with session() as s:
+        new = core.NewCase(
+            summary=read_text(summary) or "",
+            received_at=s.when(received_at, DayTime.start()) if received_at else None,
+            channel=channel,
+            mall=mall,
+            order_number=order,
+            customer_name=customer,
+            customer_email=email,
+            category=category or "other",
+            priority=priority,
+            request=request,
+            fault=fault or "unknown",
+            assignee=assignee,
+        )
+        written = core.add_case(s.conn, s.actor, new, s.categories)
+    _report_masked(written.masked)
+    print_created("case", written.id)
+
+
+@app.command("list")
+def list_(
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status",
+            help="new, open, waiting, resolved, closed or all (default: all but closed).",
+        ),
+    ] = None,
+    category: Annotated[
+        str | None,
+        typer.Option("--category", help="A code or a group: delivery, delivery.*, delivery.late."),
+    ] = None,
+    mall: MallOpt = None,
+    order: Annotated[
+        str | None, typer.Option("--order", help="Only cases about this order.")
+    ] = None,
+    email: Annotated[
+        str | None, typer.Option("--email", help="Only this customer's cases.")
+    ] = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List cases, oldest first: open work (all but closed) unless --status says otherwise.
+
+    Example: shopcare case list --category delivery --format tsv
+    """
+    output = pick_format(fmt, as_json)
+    with session() as s:
+        flt = core.CaseFilter(
+            status=status, category=category, mall=mall, order_number=order, email=email
+        )
+        rows = core.list_cases(s.conn, flt, s.categories)
+        first = next(rows, None)  # validates the filter before any output is written
+
+        def records():
+            if first is None:
+                return
+            yield core.case_record(first, s.categories, s.lang)
+            for row in rows:
+                yield core.case_record(row, s.categories, s.lang)
+
+        print_rows(records(), CASE_LIST, output, s.tz)
+
+
+def _case_view(s: Session, case_id: int) -> dict:
+    record = core.case_record(core.get_case_row(s.conn, case_id), s.categories, s.lang)
+    events = core.events_of(s.conn, case_id)
+    for event in events:
+        event["what"] = core.describe_event(event, s.tz)
+    record["events"] = events
+    return record
+
+
+@app.command("show")
+def show(
+    case_id: Annotated[int, typer.Argument(help="The case's id.")],
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show a case with its whole timeline, oldest first.
+
+    Example: shopcare case show 3 --json
+    """
+    output = pick_format(fmt, as_json)
+    with session() as s:
+        record = _case_view(s, case_id)
+        print_record(record, CASE_FIELDS, output, s.tz, sections=(("events", TIMELINE),))
+
+
+@app.command("message")
+def message(
+    case_id: Annotated[int, typer.Argument(help="The case's id.")],
+    text: Annotated[str, typer.Argument(help="What the customer wrote (- reads stdin).")],
+    at: Annotated[str | None, typer.Option("--at", help="When they wrote (default: now).")] = None,
+) -> None:
+    """Record that the customer wrote again (「まだ?」); a resolved or closed case reopens.
+
+    Example: shopcare case message 3 "まだ届きません。いつ届きますか?"
+    """
+    with session() as s:
+        moment = s.when(at, DayTime.start()) if at else None
+        written = core.add_message(s.conn, s.actor, case_id, read_text(text) or "", moment)
+    _done(written, f"message added to case {case_id}")
+
+
+@app.command("note")
+def note(
+    case_id: Annotated[int, typer.Argument(help="The case's id.")],
+    text: Annotated[str, typer.Argument(help="The note (- reads stdin).")],
+    kind: Annotated[
+        str, typer.Option("--kind", help="fact, decision, contact or internal.")
+    ] = "internal",
+) -> None:
+    """Add a note to the timeline: a fact, a decision, a contact made, or an internal remark.
+
+    Example: shopcare case note 3 "ヤマト運輸に調査を依頼" --kind contact
+    """
+    with session() as s:
+        written = core.add_note(s.conn, s.actor, case_id, read_text(text) or "", kind)
+    _done(written, f"note added to case {case_id}")
+
+
+@app.command("status")
+def status(
+    case_id: Annotated[int, typer.Argument(help="The case's id.")],
+    new_status: Annotated[str, typer.Argument(metavar="STATUS", help="open, waiting or resolved.")],
+    note_text: Annotated[str | None, typer.Option("--note", help="Why (- reads stdin).")] = None,
+) -> None:
+    """Move a case to open, waiting (clocks pause) or resolved.
+
+    Example: shopcare case status 3 waiting --note "お客様の写真待ち"
+    """
+    with session() as s:
+        written = core.set_status(s.conn, s.actor, case_id, new_status, read_text(note_text))
+    _done(written, f"case {case_id} is now {new_status}")
+
+
+@app.command("assign")
+def assign(
+    case_id: Annotated[int, typer.Argument(help="The case's id.")],
+    name: Annotated[str, typer.Argument(help="Who takes it.")],
+) -> None:
+    """Give a case to a person.
+
+    Example: shopcare case assign 3 sato
+    """
+    with session() as s:
+        written = core.assign(s.conn, s.actor, case_id, name)
+    _done(written, f"case {case_id} assigned to {name.strip()}")
+
+
+@app.command("promise")
+def promise(
+    case_id: Annotated[int, typer.Argument(help="The case's id.")],
+    text: Annotated[str, typer.Argument(help="What was promised (- reads stdin).")],
+    due: Annotated[
+        str,
+        typer.Option(
+            "--due", help="By when: 2026-11-26 (closing time), 2026-11-26T12:00, +2d, tomorrow."
+        ),
+    ],
+) -> None:
+    """Record a promise made to the customer ("we will update you by ..."): it becomes a deadline.
+
+    Example: shopcare case promise 3 --due 2026-11-26 "配送状況を確認してご連絡する"
+    """
+    with session() as s:
+        moment = s.when(due, s.closing_time())
+        written = core.add_promise(s.conn, s.actor, case_id, moment, read_text(text) or "")
+    _done(written, f"promise recorded on case {case_id}")
+
+
+@app.command("close")
+def close(
+    case_id: Annotated[int, typer.Argument(help="The case's id.")],
+    cause: Annotated[str | None, typer.Option("--cause", help="Why it happened.")] = None,
+    prevention: Annotated[
+        str | None, typer.Option("--prevention", help="What will stop it happening again.")
+    ] = None,
+) -> None:
+    """Close a case, recording its cause and what will prevent it next time.
+
+    Example: shopcare case close 3 --cause "梱包材の不足" --prevention "緩衝材を二重にする"
+    """
+    with session() as s:
+        written = core.close_case(s.conn, s.actor, case_id, cause, prevention)
+    _done(written, f"case {case_id} closed")
+
+
+@app.command("edit")
+def edit(
+    case_id: Annotated[int, typer.Argument(help="The case's id.")],
+    category: CategoryOpt = None,
+    priority: PriorityOpt = None,
+    fault: FaultOpt = None,
+    request: Annotated[
+        str | None, typer.Option("--request", help="What the customer asks for.")
+    ] = None,
+    mall: MallOpt = None,
+    channel: Annotated[
+        str | None, typer.Option("--channel", help="email, mall, phone, chat, review or form.")
+    ] = None,
+    order: Annotated[str | None, typer.Option("--order", help="The mall's order number.")] = None,
+) -> None:
+    """Correct what was logged; every change goes on the timeline with the old value.
+
+    Example: shopcare case edit 3 --category delivery.damaged --fault carrier
+    """
+    changes = {
+        name: value
+        for name, value in (
+            ("category", category),
+            ("priority", priority),
+            ("fault", fault),
+            ("request", request),
+            ("mall", mall),
+            ("channel", channel),
+            ("order_number", order),
+        )
+        if value is not None
+    }
+    with session() as s:
+        written = core.edit_case(s.conn, s.actor, case_id, changes, s.categories)
+    _done(written, f"case {case_id} updated")

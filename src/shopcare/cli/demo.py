@@ -1,0 +1,87 @@
+"""shopcare demo: the main job, run on a throwaway home made from examples/."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+import tempfile
+import tomllib
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from shopcare.resources import resource_dir
+
+DEMO_NOW = "2026-11-24T08:00:00+09:00"
+
+
+def _run(args: list[str]) -> None:
+    """Run one shopcare command in this process, showing it first as the user would type it."""
+    from shopcare.cli.app import app
+
+    sys.stdout.write(f"\n$ shopcare {shlex.join(args)}\n")
+    sys.stdout.flush()
+    code = app(args=args, prog_name="shopcare", standalone_mode=False)
+    sys.stdout.flush()
+    if code not in (0, None):
+        from shopcare.errors import ShopcareError
+
+        raise ShopcareError(f"the demo stopped: shopcare {shlex.join(args)} failed")
+
+
+def _case_args(case: dict) -> list[str]:
+    args = ["case", "add", "--summary", case["summary"], "--received-at", case["received_at"]]
+    for key, option in (
+        ("order", "--order"),
+        ("email", "--email"),
+        ("customer", "--customer"),
+        ("mall", "--mall"),
+        ("channel", "--channel"),
+        ("category", "--category"),
+        ("request", "--request"),
+        ("fault", "--fault"),
+    ):
+        if key in case:
+            args += [option, case[key]]
+    return args
+
+
+def demo(
+    keep: Annotated[
+        Path | None,
+        typer.Option("--keep", help="Build the demo home here and keep it, to explore after."),
+    ] = None,
+) -> None:
+    """Show what shopcare does, on a throwaway home: a morning's cases, the open list, a timeline.
+
+    The demo's clock is Tuesday 2026-11-24 08:00 in Tokyo (set SHOPCARE_NOW to move it).
+    Example: shopcare demo --keep /tmp/demo-shop
+    """
+    script = tomllib.loads((resource_dir("examples") / "demo.toml").read_text(encoding="utf-8"))
+    os.environ.setdefault("SHOPCARE_NOW", DEMO_NOW)
+    os.environ.setdefault("SHOPCARE_USER", script["shop"]["operator"])
+    with tempfile.TemporaryDirectory(prefix="shopcare-demo-") as tmp:
+        home = keep or Path(tmp) / "shop"
+        if keep and keep.exists() and any(keep.iterdir()):
+            from shopcare.errors import ShopcareError
+
+            raise ShopcareError(f"{keep} is not empty", "give --keep a new or empty folder")
+        base = ["--home", str(home)]
+        shop = script["shop"]
+        _run([*base, "init", "--name", shop["name"], "--email", shop["email"]])
+        for number, case in enumerate(script["cases"], start=1):  # a fresh home numbers from 1
+            _run([*base, *_case_args(case)])
+            for step in case.get("then", []):
+                _run([*base, *(arg.replace("{id}", str(number)) for arg in step)])
+        _run([*base, "case", "list"])
+        _run([*base, "case", "show", str(script["show"])])
+        if keep:
+            sys.stdout.write(
+                f"\nThe demo shop is kept in {home}: try shopcare --home {home} case list\n"
+            )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)

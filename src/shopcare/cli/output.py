@@ -1,0 +1,208 @@
+"""The one output layer: every listing is a View (columns as data), rendered as table, tsv or json.
+
+Fields ending in ``_at`` hold stored UTC times; they are shown in the shop's
+time zone (ISO-8601 with the offset in tsv and json, a short form in tables).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import tzinfo
+from enum import Enum
+from typing import Annotated, Any
+
+import typer
+
+from shopcare.clock import to_local_iso, to_local_short
+
+
+class Format(str, Enum):
+    table = "table"
+    tsv = "tsv"
+    json = "json"
+
+
+FormatOption = Annotated[
+    Format | None,
+    typer.Option(
+        "--format",
+        help="table, tsv or json (default: a table on a terminal, tsv in a pipe).",
+        case_sensitive=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Short for --format json.")]
+
+
+def pick_format(fmt: Format | None, as_json: bool) -> Format:
+    if as_json:
+        return Format.json
+    if fmt is not None:
+        return fmt
+    return Format.table if sys.stdout.isatty() else Format.tsv
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    style: str | None = None
+    max_width: int | None = None
+    no_wrap: bool = False
+
+
+@dataclass(frozen=True)
+class View:
+    """One listing, defined once: which columns a table and tsv show. json shows every field."""
+
+    title: str
+    columns: tuple[Column, ...]
+    empty: str = "nothing to show"
+
+
+def is_time_key(key: str) -> bool:
+    """Stored UTC times live in fields called at or ending in _at."""
+    return key == "at" or key.endswith("_at")
+
+
+def _json_value(key: str, value: Any, tz: tzinfo) -> Any:
+    if is_time_key(key) and isinstance(value, str):
+        return to_local_iso(value, tz)
+    if isinstance(value, dict):
+        return {k: _json_value(k, v, tz) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_value("", v, tz) for v in value]
+    return value
+
+
+def json_record(record: dict, tz: tzinfo) -> dict:
+    return {key: _json_value(key, value, tz) for key, value in record.items()}
+
+
+def _tsv_cell(key: str, value: Any, tz: tzinfo) -> str:
+    if value is None:
+        return ""
+    if is_time_key(key) and isinstance(value, str):
+        value = to_local_iso(value, tz)
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    text = str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _table_cell(key: str, value: Any, tz: tzinfo) -> str:
+    if value is None:
+        return ""
+    if is_time_key(key) and isinstance(value, str):
+        return to_local_short(value, tz)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def print_rows(rows: Iterable[dict], view: View, fmt: Format, tz: tzinfo) -> int:
+    """Render rows (streamed for tsv and json); returns how many there were."""
+    out = sys.stdout
+    count = 0
+    if fmt is Format.json:
+        out.write("[")
+        for row in rows:
+            out.write(",\n" if count else "\n")
+            out.write(json.dumps(json_record(row, tz), ensure_ascii=False))
+            count += 1
+        out.write("\n]\n" if count else "]\n")
+        return count
+    if fmt is Format.tsv:
+        out.write("\t".join(c.key for c in view.columns) + "\n")
+        for row in rows:
+            out.write("\t".join(_tsv_cell(c.key, row.get(c.key), tz) for c in view.columns) + "\n")
+            count += 1
+        return count
+    from rich.table import Table
+
+    table = Table(title=view.title, title_justify="left", header_style="bold")
+    for column in view.columns:
+        table.add_column(
+            column.header, max_width=column.max_width, overflow="fold", no_wrap=column.no_wrap
+        )
+    for row in rows:
+        table.add_row(*(_styled(c, row, tz) for c in view.columns))
+        count += 1
+    console = _console()
+    if count:
+        console.print(table)
+    else:
+        console.print(f"[dim]{view.empty}[/dim]")
+    return count
+
+
+_STYLES = {
+    "priority": {"high": "bold red", "low": "dim"},
+    "status": {"new": "bold yellow", "waiting": "cyan", "resolved": "green", "closed": "dim"},
+    "overdue": {"True": "bold red"},
+}
+
+
+def _styled(column: Column, row: dict, tz: tzinfo) -> str:
+    from rich.markup import escape
+
+    text = escape(_table_cell(column.key, row.get(column.key), tz))
+    style = column.style or _STYLES.get(column.key, {}).get(str(row.get(column.key)))
+    return f"[{style}]{text}[/{style}]" if style and text else text
+
+
+def print_record(
+    record: dict,
+    fields: tuple[Column, ...],
+    fmt: Format,
+    tz: tzinfo,
+    sections: tuple[tuple[str, View], ...] = (),
+) -> None:
+    """One object: json as an object (sections nested under their key), else fields then sections."""
+    out = sys.stdout
+    if fmt is Format.json:
+        out.write(json.dumps(json_record(record, tz), ensure_ascii=False, indent=2) + "\n")
+        return
+    if fmt is Format.tsv:
+        out.write("field\tvalue\n")
+        for column in fields:
+            out.write(f"{column.key}\t{_tsv_cell(column.key, record.get(column.key), tz)}\n")
+        for key, view in sections:
+            out.write("\n")
+            print_rows(record.get(key) or [], view, fmt, tz)
+        return
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column(overflow="fold")
+    for column in fields:
+        value = record.get(column.key)
+        if value is not None and value != "":
+            grid.add_row(column.header, _styled(column, record, tz))
+    console = _console()
+    console.print(grid)
+    for key, view in sections:
+        console.print()
+        print_rows(record.get(key) or [], view, fmt, tz)
+
+
+def print_created(what: str, new_id: int) -> None:
+    """A created thing's id: just the number in a pipe, so scripts can capture it."""
+    if sys.stdout.isatty():
+        sys.stdout.write(f"{what} {new_id} created\n")
+    else:
+        sys.stdout.write(f"{new_id}\n")
+
+
+def say(message: str) -> None:
+    """A message for the person, on stderr so that stdout stays data."""
+    sys.stderr.write(message + "\n")

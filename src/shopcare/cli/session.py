@@ -1,0 +1,82 @@
+"""What every command opens: the home, its config, the database, the clock and the author."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sqlite3
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+from shopcare import clock
+from shopcare.cases import Actor
+from shopcare.categories import Categories
+from shopcare.config import Config, load_config
+from shopcare.db import open_db
+from shopcare.errors import ShopcareError
+from shopcare.home import CONFIG_NAME, ensure_home, resolve_home
+
+_home_option: str | None = None
+
+
+def set_home_option(value: str | None) -> None:
+    global _home_option
+    _home_option = value
+
+
+def home_path() -> Path:
+    return resolve_home(_home_option)
+
+
+def author() -> str:
+    name = os.environ.get("SHOPCARE_USER")
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid{os.getuid()}"
+
+
+@dataclass
+class Session:
+    home: Path
+    conn: sqlite3.Connection
+    config: Config
+    tz: tzinfo
+    actor: Actor
+    categories: Categories
+
+    @property
+    def lang(self) -> str:
+        return self.config.language
+
+    def when(self, text: str, bare_date: clock.DayTime) -> datetime:
+        return clock.parse_when(text, tz=self.tz, current=self.actor.now, bare_date=bare_date)
+
+    def closing_time(self) -> clock.DayTime:
+        """A promise 'by the 26th' is due at the shop's closing time that day."""
+        return clock.DayTime(self.config.close)
+
+
+@contextmanager
+def session() -> Iterator[Session]:
+    home = ensure_home(home_path())
+    config = load_config(home / CONFIG_NAME)
+    tz = config.tz()
+    actor = Actor(author=author(), now=clock.now())
+    with open_db(home) as conn:
+        yield Session(home, conn, config, tz, actor, Categories())
+
+
+def read_text(value: str | None) -> str | None:
+    """A text argument, where - means: read it from standard input."""
+    if value != "-":
+        return value
+    if sys.stdin is None:
+        raise ShopcareError("- means standard input, but there is none")
+    return sys.stdin.read()

@@ -1,0 +1,119 @@
+"""shopcare init and shopcare categories: setting a shop up and what it can file cases under."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from shopcare.cli.output import Column, FormatOption, JsonOption, View, pick_format, print_rows, say
+from shopcare.cli.session import home_path, session
+from shopcare.errors import ShopcareError, check_choice
+
+CATEGORIES = View(
+    title="Categories",
+    columns=(
+        Column("code", "Code"),
+        Column("label_ja", "日本語"),
+        Column("label_en", "English"),
+        Column("default_priority", "Priority"),
+    ),
+)
+
+
+def init(
+    name: Annotated[
+        str | None, typer.Option("--name", help="The shop's name, as customers know it.")
+    ] = None,
+    email: Annotated[
+        str | None, typer.Option("--email", help="The address replies come from.")
+    ] = None,
+    signature: Annotated[
+        str | None, typer.Option("--signature", help="The signature block closing every reply.")
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="ja or en: the default language of replies.")
+    ] = None,
+    timezone: Annotated[
+        str | None, typer.Option("--timezone", help="The shop's time zone.")
+    ] = None,
+) -> None:
+    """Set up the shop's home: config.toml and the database. Safe to run twice.
+
+    A second run keeps config.toml; options given then change just those keys.
+    Example: shopcare init --name "はなまる雑貨店" --email support@hanamaru.example
+    """
+    from shopcare import config as cfg
+    from shopcare.db import open_db
+    from shopcare.home import CONFIG_NAME, ensure_home
+
+    if lang is not None:
+        check_choice("language", lang, cfg.LANGUAGES)
+    if timezone is not None:
+        from shopcare.clock import zone
+
+        zone(timezone)
+    if email is not None and "@" not in email:
+        raise ShopcareError(
+            f"{email!r} is not an e-mail address", "for example --email support@example.jp"
+        )
+    home = ensure_home(home_path())
+    path = home / CONFIG_NAME
+    if path.exists():
+        changes = {
+            key: value
+            for key, value in (
+                (("shop", "name"), name),
+                (("shop", "email"), email),
+                (("shop", "signature"), signature),
+                (("shop", "language"), lang),
+                (("calendar", "timezone"), timezone),
+            )
+            if value is not None
+        }
+        cfg.load_config(path)  # a broken config is reported, not overwritten
+        if not changes:
+            say(f"{path} already exists; left as it is (edit it, or pass options to change keys)")
+        else:
+            text = cfg.updated_config(path, changes)
+            path.write_text(text, encoding="utf-8")
+            say(f"updated {', '.join('.'.join(k) for k in changes)} in {path}")
+    else:
+        text = cfg.render_new_config(
+            name=name or "",
+            email=email or "",
+            signature=signature,
+            language=lang or "ja",
+            timezone=timezone or "Asia/Tokyo",
+        )
+        path.write_text(text, encoding="utf-8")
+        say(f"wrote {path}")
+        if not name:
+            say("hint: set the shop's name: shopcare init --name NAME")
+    with open_db(home):
+        pass
+    say(f"home: {home}")
+
+
+def categories(fmt: FormatOption = None, as_json: JsonOption = False) -> None:
+    """List the case categories in force, with labels and the priority each implies.
+
+    Example: shopcare categories --format tsv
+    """
+    output = pick_format(fmt, as_json)
+    with session() as s:
+        rows = (
+            {
+                "code": c.code,
+                "label_ja": c.ja,
+                "label_en": c.en,
+                "default_priority": c.default_priority,
+            }
+            for c in s.categories
+        )
+        print_rows(rows, CATEGORIES, output, s.tz)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("categories")(categories)

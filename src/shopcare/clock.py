@@ -1,0 +1,153 @@
+"""Time: the clock ($SHOPCARE_NOW), storage in UTC, and the dates users type.
+
+Times are stored as UTC text of one fixed shape (``2026-11-24T06:00:00Z``), so
+that they sort and compare as strings in SQL and in indexes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Protocol
+
+from shopcare.errors import ShopcareError
+
+STORAGE_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+WHEN_HINT = "use an ISO date or time (2026-11-24, 2026-11-24T15:00, 2026-11-24T15:00+09:00) or +3d, +2bd, +4h, today, tomorrow"
+
+
+class BusinessCalendar(Protocol):
+    """What parse_when needs from the shop's calendar to count business days."""
+
+    def add_business_days(self, start: datetime, days: int) -> datetime: ...
+
+    def add_business_hours(self, start: datetime, hours: int) -> datetime: ...
+
+
+def zone(name: str) -> tzinfo:
+    """The time zone called name, or an error that says how to get zone data."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ShopcareError(
+            f"unknown time zone {name!r}",
+            "use an IANA name such as Asia/Tokyo (on a system without zone data: pip install tzdata)",
+        ) from exc
+
+
+def now() -> datetime:
+    """The current time, aware, in UTC; $SHOPCARE_NOW replaces the clock."""
+    pinned = os.environ.get("SHOPCARE_NOW")
+    if not pinned:
+        return datetime.now(UTC).replace(microsecond=0)
+    try:
+        value = datetime.fromisoformat(pinned.strip())
+    except ValueError:
+        value = None
+    if value is None or value.tzinfo is None:
+        raise ShopcareError(
+            f"SHOPCARE_NOW={pinned!r} is not an ISO-8601 time with an offset",
+            "for example SHOPCARE_NOW=2026-11-24T08:00:00+09:00",
+        )
+    return value.astimezone(UTC)
+
+
+def to_storage(moment: datetime) -> str:
+    """UTC text for the database."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime cannot be stored")
+    return moment.astimezone(UTC).strftime(STORAGE_FORMAT)
+
+
+def from_storage(text: str) -> datetime:
+    return datetime.strptime(text, STORAGE_FORMAT).replace(tzinfo=UTC)
+
+
+def to_local_iso(text: str | None, tz: tzinfo) -> str | None:
+    """Stored UTC text as ISO-8601 with the shop's offset, for json and tsv."""
+    if text is None:
+        return None
+    return from_storage(text).astimezone(tz).isoformat()
+
+
+def to_local_short(text: str | None, tz: tzinfo) -> str:
+    """Stored UTC text as a short local time for tables: 2026-11-24 15:00."""
+    if text is None:
+        return ""
+    return from_storage(text).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+@dataclass(frozen=True)
+class DayTime:
+    """Which clock time a bare date stands for: the start of the day, closing time, or its end."""
+
+    at: time
+
+    @staticmethod
+    def start() -> DayTime:
+        return DayTime(time(0, 0))
+
+    @staticmethod
+    def end() -> DayTime:
+        return DayTime(time(23, 59, 59))
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_RELATIVE = re.compile(r"^([+-])(\d{1,5})(d|h|bd|bh)$")
+
+
+def parse_when(
+    text: str,
+    *,
+    tz: tzinfo,
+    current: datetime,
+    bare_date: DayTime,
+    calendar: BusinessCalendar | None = None,
+) -> datetime:
+    """A time typed on the command line, as an aware UTC datetime.
+
+    A bare date (``2026-11-24``, ``today``, ``tomorrow``) takes the time of day
+    that bare_date gives: a promise "by the 26th" means by closing time, an
+    ``--until`` means the end of the day.
+    """
+    raw = text.strip()
+    word = raw.lower()
+    local_now = current.astimezone(tz)
+    if word in ("now",):
+        return current
+    if word in ("today", "tomorrow", "yesterday"):
+        shift = {"today": 0, "tomorrow": 1, "yesterday": -1}[word]
+        return _at(local_now.date() + timedelta(days=shift), bare_date, tz)
+    match = _RELATIVE.match(word)
+    if match:
+        sign = 1 if match.group(1) == "+" else -1
+        count = int(match.group(2)) * sign
+        unit = match.group(3)
+        if unit == "d":
+            return current + timedelta(days=count)
+        if unit == "h":
+            return current + timedelta(hours=count)
+        if calendar is None:
+            raise ShopcareError(f"{raw!r} counts business time, which needs the shop's calendar")
+        if sign < 0:
+            raise ShopcareError(f"{raw!r}: business time counts forward only", WHEN_HINT)
+        if unit == "bd":
+            return calendar.add_business_days(current, count)
+        return calendar.add_business_hours(current, count)
+    try:
+        if _DATE.match(raw):
+            return _at(date.fromisoformat(raw), bare_date, tz)
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        raise ShopcareError(f"cannot read {raw!r} as a date or time", WHEN_HINT) from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=tz)
+    return value.astimezone(UTC)
+
+
+def _at(day: date, bare_date: DayTime, tz: tzinfo) -> datetime:
+    return datetime.combine(day, bare_date.at, tzinfo=tz).astimezone(UTC)

@@ -1,0 +1,234 @@
+"""config.toml: the shop's name, signature, language and business calendar.
+
+Checked by a small table of keys rather than pydantic: every command reads the
+config, and pydantic's import alone would cost more than the rest of a
+`shopcare followups` run.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+
+from shopcare.errors import ShopcareError
+
+LANGUAGES = ("ja", "en")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+
+@dataclass(frozen=True)
+class Config:
+    shop_name: str = ""
+    shop_email: str = ""
+    signature: str = ""
+    language: str = "ja"
+    timezone: str = "Asia/Tokyo"
+    open: time = time(10, 0)
+    close: time = time(18, 0)
+    weekdays: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
+    holidays: str = "jp"
+    closed: tuple[date, ...] = ()
+    estimate_margin_days: int = 2
+    source: Path | None = field(default=None, compare=False)
+
+    def tz(self):
+        from shopcare.clock import zone
+
+        return zone(self.timezone)
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("a text in quotes")
+    return value
+
+
+def _language(value: Any) -> str:
+    if value not in LANGUAGES:
+        raise TypeError("ja or en")
+    return value
+
+
+def _timezone(value: Any) -> str:
+    from shopcare.clock import zone
+
+    zone(_text(value))
+    return value
+
+
+def _hhmm(value: Any) -> time:
+    match = _HHMM.match(value) if isinstance(value, str) else None
+    if not match:
+        raise TypeError('a time of day such as "10:00"')
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def _weekdays(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value or any(v not in WEEKDAYS for v in value):
+        raise TypeError("a list of " + ", ".join(WEEKDAYS))
+    return tuple(value)
+
+
+def _holidays(value: Any) -> str:
+    if value not in ("jp", "none"):
+        raise TypeError('"jp" or "none"')
+    return value
+
+
+def _dates(value: Any) -> tuple[date, ...]:
+    if not isinstance(value, list):
+        raise TypeError('a list of dates such as ["2026-12-31"]')
+    days = []
+    for item in value:
+        if isinstance(item, date):
+            days.append(item)
+            continue
+        try:
+            days.append(date.fromisoformat(item))
+        except (TypeError, ValueError):
+            raise TypeError(f'a list of dates such as ["2026-12-31"], not {item!r}') from None
+    return tuple(days)
+
+
+def _margin(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 30:
+        raise TypeError("a whole number of days from 0 to 30")
+    return value
+
+
+# section -> key -> (Config field, checker)
+SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
+    "shop": {
+        "name": ("shop_name", _text),
+        "email": ("shop_email", _text),
+        "signature": ("signature", _text),
+        "language": ("language", _language),
+    },
+    "calendar": {
+        "timezone": ("timezone", _timezone),
+        "open": ("open", _hhmm),
+        "close": ("close", _hhmm),
+        "weekdays": ("weekdays", _weekdays),
+        "holidays": ("holidays", _holidays),
+        "closed": ("closed", _dates),
+    },
+    "replies": {
+        "estimate_margin_days": ("estimate_margin_days", _margin),
+    },
+}
+
+
+def load_config(path: Path) -> Config:
+    """The shop's config, or the defaults where the file does not exist yet."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Config()
+    except OSError as exc:
+        raise ShopcareError(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ShopcareError(f"{path}: not UTF-8 text", "save config.toml as UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ShopcareError(f"{path}: {exc}", "fix the TOML syntax at that line") from None
+    return config_from_dict(data, path)
+
+
+def config_from_dict(data: dict[str, Any], path: Path | None = None) -> Config:
+    where = str(path) if path else "config"
+    values: dict[str, Any] = {}
+    for section, body in data.items():
+        keys = SCHEMA.get(section)
+        if keys is None:
+            raise ShopcareError(
+                f"{where}: unknown section [{section}]",
+                "known sections: " + ", ".join(f"[{s}]" for s in SCHEMA),
+            )
+        if not isinstance(body, dict):
+            raise ShopcareError(f"{where}: {section} must be a table [{section}]")
+        for key, value in body.items():
+            if key not in keys:
+                raise ShopcareError(
+                    f"{where}: unknown key {section}.{key}",
+                    f"keys of [{section}]: " + ", ".join(keys),
+                )
+            name, check = keys[key]
+            try:
+                values[name] = check(value)
+            except TypeError as exc:
+                raise ShopcareError(f"{where}: {section}.{key} must be {exc}") from None
+            except ShopcareError as exc:
+                raise ShopcareError(f"{where}: {section}.{key}: {exc.message}", exc.hint) from None
+    config = Config(**values, source=path)
+    if config.open >= config.close:
+        raise ShopcareError(f"{where}: calendar.open must come before calendar.close")
+    return config
+
+
+_CONFIG_TEMPLATE = """\
+# shopcare: this shop's settings. Edit freely; `shopcare init` never overwrites
+# what is here unless you pass it new values.
+
+[shop]
+{name}
+{email}
+{language}            # ja or en: the language replies are written in by default
+# The signature closing every reply.
+{signature}
+
+[calendar]
+{timezone}
+open = "10:00"                     # opening hours count for business-hour clocks
+close = "18:00"
+weekdays = ["mon", "tue", "wed", "thu", "fri"]
+holidays = "jp"                    # Japanese public holidays; "none" to ignore them
+closed = []                        # the shop's own closing days, e.g. ["2026-12-30", "2026-12-31"]
+
+[replies]
+estimate_margin_days = 2           # days added to a maker's or carrier's date before it is quoted as 目安
+"""
+
+
+def default_signature(name: str, email: str) -> str:
+    lines = ["――――――――――――――――――――", name or "(shop name)"]
+    if email:
+        lines.append(email)
+    lines.append("――――――――――――――――――――")
+    return "\n".join(lines)
+
+
+def render_new_config(
+    *, name: str, email: str, signature: str | None, language: str, timezone: str
+) -> str:
+    """The text of a first config.toml, commented, values escaped by tomli_w."""
+    import tomli_w
+
+    def line(key: str, value: str) -> str:
+        return tomli_w.dumps({key: value}, multiline_strings=True).rstrip("\n")
+
+    text = _CONFIG_TEMPLATE.format(
+        name=line("name", name),
+        email=line("email", email),
+        language=line("language", language),
+        signature=line("signature", signature or default_signature(name, email)),
+        timezone=line("timezone", timezone),
+    )
+    config_from_dict(tomllib.loads(text))  # what we write must read back
+    return text
+
+
+def updated_config(path: Path, changes: dict[tuple[str, str], Any]) -> str:
+    """The existing config.toml with some keys changed (comments are not kept)."""
+    import tomli_w
+
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    for (section, key), value in changes.items():
+        data.setdefault(section, {})[key] = value
+    config_from_dict(data, path)
+    return tomli_w.dumps(data, multiline_strings=True)

@@ -1,0 +1,75 @@
+"""The one place the database is opened: created owner-only, migrated, WAL, busy timeout."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from shopcare.errors import ShopcareError
+from shopcare.home import DB_NAME, ensure_home
+from shopcare.migrations import MIGRATION_SET, MIGRATIONS, apply_migrations
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def _dict_row(cursor: sqlite3.Cursor, row: tuple) -> dict:
+    return {col[0]: value for col, value in zip(cursor.description, row, strict=True)}
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (creating, 0600) and migrate the database at path."""
+    if not path.exists():
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except FileExistsError:
+            pass
+        except OSError as exc:
+            raise ShopcareError(
+                f"cannot create the database {path}: {exc.strerror}",
+                "give a folder you can write with --home or SHOPCARE_HOME",
+            ) from None
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.row_factory = _dict_row
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if conn.execute("PRAGMA journal_mode").fetchone()["journal_mode"] != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if _pending(conn):
+            apply_migrations(conn)
+    except sqlite3.DatabaseError as exc:
+        raise ShopcareError(
+            f"cannot open the database {path}: {exc}",
+            "is this a shopcare home? check --home or SHOPCARE_HOME",
+        ) from None
+    return conn
+
+
+def _pending(conn: sqlite3.Connection) -> bool:
+    """True when a migration is missing; one indexed query, no sqlite-utils import."""
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"
+    ).fetchone()
+    if not exists:
+        return True
+    applied = {
+        row["name"]
+        for row in conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET]
+        )
+    }
+    return any(name not in applied for name, _ in MIGRATIONS)
+
+
+@contextmanager
+def open_db(home: Path) -> Iterator[sqlite3.Connection]:
+    """The home's database, open for the length of one command."""
+    ensure_home(home)
+    conn = connect(home / DB_NAME)
+    try:
+        yield conn
+    finally:
+        conn.close()

@@ -1,0 +1,26 @@
+"""shopcare's own exceptions: the core raises them, the CLI prints them as one line."""
+
+
+class ShopcareError(Exception):
+    """A problem the user can fix: a message, and often a hint on how."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class NotFound(ShopcareError):
+    """Something the user named (a case, an order, a customer) does not exist."""
+
+
+def choices_hint(valid: list[str] | tuple[str, ...]) -> str:
+    """The hint for a value outside a short list of choices."""
+    return "choose one of: " + ", ".join(valid)
+
+
+def check_choice(what: str, value: str, valid: tuple[str, ...] | list[str]) -> str:
+    """Return value if it is one of valid, else raise an error that names the choices."""
+    if value not in valid:
+        raise ShopcareError(f"unknown {what} {value!r}", choices_hint(valid))
+    return value

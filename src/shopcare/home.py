@@ -1,0 +1,46 @@
+"""The home: the folder that holds one shop's database, config and own files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from shopcare.errors import ShopcareError
+
+DB_NAME = "shopcare.db"
+CONFIG_NAME = "config.toml"
+
+
+def resolve_home(option: str | Path | None) -> Path:
+    """--home, else $SHOPCARE_HOME, else the platform's app directory."""
+    if option:
+        return Path(option).expanduser()
+    env = os.environ.get("SHOPCARE_HOME")
+    if env:
+        return Path(env).expanduser()
+    from typer import get_app_dir  # only here: the core does not otherwise touch typer
+
+    return Path(get_app_dir("shopcare"))
+
+
+def ensure_home(home: Path) -> Path:
+    """Create the home (owner-only) if it is missing; an error if it cannot be written."""
+    try:
+        home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except FileExistsError:
+        raise ShopcareError(
+            f"home {home} exists but is not a folder", "give another path with --home"
+        ) from None
+    except OSError as exc:
+        raise ShopcareError(
+            f"cannot create the home {home}: {exc.strerror}",
+            "give a folder you can write with --home or SHOPCARE_HOME",
+        ) from None
+    if not home.is_dir():
+        raise ShopcareError(f"home {home} is not a folder", "give another path with --home")
+    if not os.access(home, os.W_OK | os.X_OK):
+        raise ShopcareError(
+            f"cannot write to the home {home}",
+            "give a folder you can write with --home or SHOPCARE_HOME",
+        )
+    return home
