@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import tzinfo
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -19,7 +19,7 @@ import typer
 from shopcare.clock import to_local_iso, to_local_short
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     tsv = "tsv"
     json = "json"

@@ -1,0 +1,66 @@
+"""Every test gets its own home, a pinned clock and author, and stable output."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from shopcare.cli import app
+
+NOW = "2026-11-24T08:00:00+09:00"
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "shop"
+    monkeypatch.setenv("SHOPCARE_HOME", str(home))
+    monkeypatch.setenv("SHOPCARE_NOW", NOW)
+    monkeypatch.setenv("SHOPCARE_USER", "tester")
+    monkeypatch.delenv("SHOPCARE_DEBUG", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "200")
+    return home
+
+
+class Cli:
+    def __init__(self) -> None:
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | None = None, code: int | None = 0):
+        result = self.runner.invoke(app, list(args), input=input)
+        if code is not None:
+            assert result.exit_code == code, (
+                f"exit {result.exit_code}, wanted {code}\nstdout: {result.stdout}\nstderr: {result.stderr}"
+                + (f"\n{result.exception!r}" if result.exception else "")
+            )
+        return result
+
+    def json(self, *args: str, input: str | None = None):
+        return json.loads(self(*args, "--format", "json", input=input).stdout)
+
+    def fails(self, *args: str, input: str | None = None) -> str:
+        """Run a command that must fail as a user error: one Error line, exit 1, no traceback."""
+        result = self(*args, input=input, code=1)
+        assert result.stderr.startswith("Error: "), result.stderr
+        assert "Traceback" not in result.stderr + result.stdout
+        assert len([line for line in result.stderr.splitlines() if line.startswith("Error:")]) == 1
+        return result.stderr
+
+
+@pytest.fixture
+def cli() -> Cli:
+    return Cli()
+
+
+def dump(home: Path) -> str:
+    """The whole database as SQL text: to prove a failed command wrote nothing."""
+    conn = sqlite3.connect(home / "shopcare.db")
+    try:
+        return "\n".join(conn.iterdump())
+    finally:
+        conn.close()

@@ -1,0 +1,268 @@
+"""The case commands as a user runs them: exit codes, json fields, tsv in a pipe, errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import dump
+
+CASE_FIELDS = {
+    "id",
+    "received_at",
+    "channel",
+    "mall",
+    "order_number",
+    "customer_name",
+    "customer_email",
+    "category",
+    "category_label",
+    "priority",
+    "status",
+    "assignee",
+    "summary",
+    "request",
+    "fault",
+}
+
+
+def add(cli, *args: str) -> int:
+    result = cli("case", "add", "--summary", "注文した商品がまだ届きません", *args)
+    return int(result.stdout.strip())
+
+
+def test_add_prints_just_the_id_in_a_pipe(cli):
+    result = cli("case", "add", "--summary", "届かない")
+    assert result.stdout == "1\n"
+    assert add(cli) == 2
+
+
+def test_list_json_has_the_documented_fields(cli):
+    add(
+        cli,
+        "--email",
+        "hanako@example.jp",
+        "--customer",
+        "山田 花子",
+        "--mall",
+        "rakuten",
+        "--category",
+        "delivery.not_arrived",
+        "--order",
+        "381204-20261118-00000321",
+        "--received-at",
+        "2026-11-23T19:40",
+    )
+    rows = cli.json("case", "list")
+    assert len(rows) == 1
+    row = rows[0]
+    assert CASE_FIELDS <= set(row)
+    assert row["received_at"] == "2026-11-23T19:40:00+09:00"
+    assert row["category_label"] == "商品の未着"
+    assert row["priority"] == "high"
+    assert row["customer_email"] == "hanako@example.jp"
+
+
+def test_empty_list_is_valid_json_and_a_header_in_tsv(cli):
+    assert cli.json("case", "list") == []
+    assert cli("case", "list", "--json").stdout.strip() == "[]"
+    tsv = cli("case", "list").stdout.splitlines()
+    assert tsv == [
+        "id\treceived_at\tstatus\tpriority\tcategory_label\tmall\torder_number\tcustomer_name\tassignee\tsummary"
+    ]
+
+
+def test_piped_output_is_tsv_with_iso_dates(cli):
+    add(cli, "--received-at", "2026-11-24T07:10")
+    lines = cli("case", "list").stdout.splitlines()
+    header, row = lines[0].split("\t"), lines[1].split("\t")
+    assert dict(zip(header, row))["received_at"] == "2026-11-24T07:10:00+09:00"
+
+
+def test_tsv_escapes_tabs_and_newlines(cli):
+    cli("case", "add", "--summary", "-", input="一行目\n二行目\tタブ\n")
+    row = cli("case", "list").stdout.splitlines()[1]
+    assert row.endswith("一行目\\n二行目\\tタブ")
+
+
+def test_table_format_renders(cli):
+    add(cli, "--customer", "佐藤 美咲")
+    out = cli("case", "list", "--format", "table").stdout
+    assert "佐藤 美咲" in out and "Summary" in out
+
+
+def test_show_has_events_with_time_kind_author_text(cli):
+    case_id = add(cli)
+    cli("case", "message", str(case_id), "まだ?")
+    cli("case", "note", str(case_id), "ヤマト運輸に照会", "--kind", "contact")
+    cli("case", "assign", str(case_id), "sato")
+    cli("case", "promise", str(case_id), "--due", "2026-11-26", "配送状況をご連絡する")
+    cli("case", "status", str(case_id), "waiting", "--note", "運送会社の回答待ち")
+    shown = cli.json("case", "show", str(case_id))
+    assert CASE_FIELDS <= set(shown)
+    assert shown["assignee"] == "sato" and shown["status"] == "waiting"
+    events = shown["events"]
+    assert [e["kind"] for e in events] == [
+        "created",
+        "message",
+        "note",
+        "assignment",
+        "promise",
+        "status",
+    ]
+    assert all({"at", "kind", "author", "text"} <= set(e) for e in events)
+    assert events[1] == events[1] | {
+        "text": "まだ?",
+        "author": "tester",
+        "at": "2026-11-24T08:00:00+09:00",
+    }
+    assert events[4]["due_at"] == "2026-11-26T18:00:00+09:00"  # a bare date: closing time
+
+
+def test_show_in_tsv_has_fields_then_the_timeline(cli):
+    case_id = add(cli)
+    out = cli("case", "show", str(case_id)).stdout
+    fields, timeline = out.split("\n\n")
+    assert fields.splitlines()[0] == "field\tvalue"
+    assert "status\tnew" in fields
+    assert timeline.splitlines()[0] == "at\tkind\tauthor\twhat"
+
+
+def test_message_reopens_a_closed_case(cli):
+    case_id = str(add(cli))
+    cli("case", "close", case_id, "--cause", "誤配送", "--prevention", "出荷前の照合")
+    assert cli.json("case", "list") == []
+    result = cli("case", "message", case_id, "また違う商品が届きました")
+    assert "open again" in result.stderr
+    assert cli.json("case", "show", case_id)["status"] == "open"
+
+
+def test_text_dash_reads_standard_input(cli):
+    case_id = str(add(cli))
+    cli("case", "message", case_id, "-", input="まだですか?\n")
+    assert cli.json("case", "show", case_id)["events"][-1]["text"] == "まだですか?"
+
+
+def test_card_number_is_masked_and_the_command_says_so(cli):
+    result = cli("case", "add", "--summary", "カード4111111111111111で払った")
+    assert "masked" in result.stderr
+    assert cli.json("case", "show", "1")["summary"] == "カード411111******1111で払った"
+
+
+def test_status_filter_and_category_group(cli):
+    a = add(cli, "--category", "delivery.late")
+    add(cli, "--category", "inquiry.product")
+    assert [r["id"] for r in cli.json("case", "list", "--category", "delivery")] == [a]
+
+
+def test_edit_changes_fields_on_the_timeline(cli):
+    case_id = str(add(cli))
+    cli("case", "edit", case_id, "--category", "delivery.damaged", "--fault", "carrier")
+    shown = cli.json("case", "show", case_id)
+    assert (shown["category"], shown["fault"], shown["priority"]) == (
+        "delivery.damaged",
+        "carrier",
+        "normal",
+    )
+    assert [e["kind"] for e in shown["events"]][-2:] == ["edited", "edited"]
+
+
+@pytest.mark.parametrize(
+    "args, message, hint",
+    [
+        (
+            ["case", "add", "--summary", "x", "--category", "foo"],
+            "unknown category 'foo'",
+            "categories",
+        ),
+        (
+            ["case", "add", "--summary", "x", "--category", "delivery.lat"],
+            "unknown category",
+            "delivery.late",
+        ),
+        (["case", "add", "--summary", "x", "--status", "new"], None, None),
+        (
+            ["case", "add", "--summary", "x", "--channel", "fax"],
+            "unknown channel 'fax'",
+            "email, mall, phone",
+        ),
+        (
+            ["case", "add", "--summary", "x", "--mall", "mercari"],
+            "unknown mall 'mercari'",
+            "rakuten, amazon",
+        ),
+        (
+            ["case", "add", "--summary", "x", "--fault", "god"],
+            "unknown fault 'god'",
+            "shop, carrier",
+        ),
+        (
+            ["case", "add", "--summary", "x", "--priority", "urgent"],
+            "unknown priority",
+            "high, normal, low",
+        ),
+        (["case", "add", "--summary", "   "], "summary is empty", "standard input"),
+        (
+            ["case", "add", "--summary", "x", "--received-at", "2026-02-30"],
+            "cannot read '2026-02-30'",
+            "+3d",
+        ),
+        (["case", "add", "--summary", "x", "--received-at", "+1d"], "in the future", None),
+        (["case", "add", "--summary", "x", "--email", "hanako"], "not an e-mail address", None),
+        (["case", "show", "99"], "no case 99", "case list"),
+        (["case", "message", "99", "まだ?"], "no case 99", None),
+        (["case", "message", "1", " "], "message is empty", None),
+        (
+            ["case", "message", "1", "まだ?", "--at", "2026-11-01"],
+            "before the case was received",
+            None,
+        ),
+        (["case", "note", "1", "メモ", "--kind", "secret"], "unknown note kind", "fact, decision"),
+        (["case", "status", "1", "done"], "unknown status 'done'", "waiting"),
+        (["case", "status", "1", "new"], "cannot go back to new", "open, waiting"),
+        (["case", "status", "1", "closed"], "cause and prevention", "case close 1"),
+        (["case", "promise", "1", "連絡", "--due", "yesterday"], "already passed", None),
+        (["case", "promise", "1", "連絡", "--due", "someday"], "cannot read 'someday'", None),
+        (["case", "assign", "1", " "], "empty", None),
+        (["case", "list", "--status", "pending"], "unknown status", "all"),
+        (["case", "list", "--mall", "ebay"], "unknown mall", None),
+        (["case", "list", "--category", "nope"], "unknown category", None),
+        (["case", "edit", "1"], "nothing to change", "--category"),
+        (["case", "edit", "1", "--category", "other"], "already has", None),
+    ],
+)
+def test_bad_input_is_one_clear_line_and_writes_nothing(cli, home, args, message, hint):
+    add(cli, "--received-at", "2026-11-20T10:00")
+    before = dump(home)
+    if message is None:  # a usage error: unknown option
+        assert cli(*args, code=2).exit_code == 2
+    else:
+        stderr = cli.fails(*args)
+        assert message in stderr.splitlines()[0]
+        if hint:
+            assert stderr.splitlines()[1].startswith("hint: ") and hint in stderr
+    assert dump(home) == before
+
+
+def test_closing_twice_is_an_error(cli):
+    case_id = str(add(cli))
+    cli("case", "close", case_id)
+    assert "already closed" in cli.fails("case", "close", case_id)
+
+
+def test_debug_shows_the_traceback(cli, monkeypatch):
+    monkeypatch.setenv("SHOPCARE_DEBUG", "1")
+    result = cli("case", "show", "5", code=1)
+    assert result.exception is not None and "no case 5" in str(result.exception)
+
+
+def test_home_that_cannot_be_written(cli, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    stderr = cli.fails("--home", str(blocker / "shop"), "case", "list")
+    assert "cannot create the home" in stderr and "hint:" in stderr
+
+
+def test_database_that_is_not_sqlite(cli, home):
+    home.mkdir(parents=True)
+    (home / "shopcare.db").write_text("this is not a database" * 100)
+    assert "cannot open the database" in cli.fails("case", "list")

@@ -1,0 +1,59 @@
+"""shopcare init: writes config.toml once, is safe to run twice, and every command works without it."""
+
+from __future__ import annotations
+
+import tomllib
+
+from shopcare.config import load_config
+
+
+def test_init_writes_a_config_that_reads_back(cli, home):
+    result = cli(
+        "init", "--name", "はなまる雑貨店", "--email", "support@hanamaru.example", "--lang", "ja"
+    )
+    assert "wrote" in result.stderr
+    config = load_config(home / "config.toml")
+    assert config.shop_name == "はなまる雑貨店"
+    assert config.shop_email == "support@hanamaru.example"
+    assert "はなまる雑貨店" in config.signature
+    assert config.timezone == "Asia/Tokyo"
+    assert (home / "shopcare.db").exists()
+
+
+def test_init_twice_keeps_the_config(cli, home):
+    cli("init", "--name", "はなまる雑貨店")
+    first = (home / "config.toml").read_text(encoding="utf-8")
+    result = cli("init")
+    assert "left as it is" in result.stderr
+    assert (home / "config.toml").read_text(encoding="utf-8") == first
+
+
+def test_init_with_options_changes_just_those_keys(cli, home):
+    cli("init", "--name", "はなまる雑貨店", "--email", "a@hanamaru.example")
+    cli("init", "--lang", "en", "--signature", "Hanamaru\nsupport@hanamaru.example")
+    data = tomllib.loads((home / "config.toml").read_text(encoding="utf-8"))
+    assert data["shop"]["name"] == "はなまる雑貨店"
+    assert data["shop"]["language"] == "en"
+    assert data["shop"]["signature"] == "Hanamaru\nsupport@hanamaru.example"
+
+
+def test_bad_init_options_write_nothing(cli, home):
+    assert "unknown language 'fr'" in cli.fails("init", "--lang", "fr")
+    assert "unknown time zone" in cli.fails("init", "--timezone", "Tokyo/Japan")
+    assert not (home / "config.toml").exists()
+
+
+def test_a_broken_config_is_reported_with_the_file_and_key(cli, home):
+    home.mkdir(parents=True)
+    (home / "config.toml").write_text('[shop]\nlanguage = "fr"\n', encoding="utf-8")
+    stderr = cli.fails("case", "list")
+    assert "config.toml" in stderr and "shop.language" in stderr
+    (home / "config.toml").write_text('[shop]\ncolour = "red"\n', encoding="utf-8")
+    assert "unknown key shop.colour" in cli.fails("case", "list")
+    (home / "config.toml").write_text("[shop\n", encoding="utf-8")
+    assert "config.toml" in cli.fails("init", "--name", "x")
+
+
+def test_every_command_works_on_a_fresh_home_without_init(cli, home):
+    assert cli.json("case", "list") == []
+    assert (home / "shopcare.db").exists()
