@@ -120,10 +120,11 @@ def test_show_has_events_with_time_kind_author_text(cli):
 def test_show_in_tsv_has_fields_then_the_timeline(cli):
     case_id = add(cli)
     out = cli("case", "show", str(case_id)).stdout
-    fields, timeline = out.split("\n\n")
+    fields, timeline, recent = out.split("\n\n")
     assert fields.splitlines()[0] == "field\tvalue"
     assert "status\tnew" in fields
     assert timeline.splitlines()[0] == "at\tkind\tauthor\twhat"
+    assert recent.splitlines()[0].startswith("number\tmall")
 
 
 def test_message_reopens_a_closed_case(cli):

@@ -7,7 +7,6 @@ that writes runs in one transaction: all of it is stored, or none of it.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from datetime import datetime, timedelta, tzinfo
 from shopcare.cardmask import mask_cards
 from shopcare.categories import Categories
 from shopcare.clock import to_local_short, to_storage
+from shopcare.customers import find_or_add_customer, normalise_email
 from shopcare.errors import NotFound, ShopcareError, check_choice
 
 CHANNELS = ("email", "mall", "phone", "chat", "review", "form")
@@ -28,7 +28,6 @@ EDITABLE = ("category", "priority", "fault", "request", "mall", "channel", "orde
 
 # A clock a little fast on the customer's side is no reason to refuse a case.
 _FUTURE_TOLERANCE = timedelta(minutes=5)
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 CASE_SELECT = """
     SELECT c.id, c.received_at, c.channel, c.mall, c.order_number,
@@ -101,34 +100,6 @@ def _optional_text(text: str | None) -> str | None:
     return text.strip() or None
 
 
-def normalise_email(email: str) -> str:
-    value = email.strip().lower()
-    if not _EMAIL.match(value):
-        raise ShopcareError(
-            f"{email!r} is not an e-mail address", "for example --email hanako@example.jp"
-        )
-    return value
-
-
-def find_or_add_customer(
-    conn: sqlite3.Connection, now: datetime, email: str | None, name: str | None
-) -> int | None:
-    """The customer with this e-mail address (created if new); a name-only customer otherwise."""
-    if email:
-        row = conn.execute("SELECT id, name FROM customers WHERE email = ?", [email]).fetchone()
-        if row:
-            if name and not row["name"]:
-                conn.execute("UPDATE customers SET name = ? WHERE id = ?", [name, row["id"]])
-            return row["id"]
-    elif not name:
-        return None
-    cursor = conn.execute(
-        "INSERT INTO customers (email, name, created_at) VALUES (?, ?, ?)",
-        [email, name, to_storage(now)],
-    )
-    return cursor.lastrowid
-
-
 def _event(
     conn: sqlite3.Connection,
     case_id: int,
@@ -194,9 +165,26 @@ def add_case(
     request = mask("request", _optional_text(new.request))
     order_number = _optional_text(new.order_number)
     assignee = _optional_text(new.assignee)
+    mall = new.mall
+    notices: list[str] = []
+    order_customer = None
+    if order_number:
+        from shopcare.orders import find_order
+
+        order = find_order(conn, order_number, mall)
+        if order is None:
+            notices.append(
+                f"order {order_number} is not imported yet: the case keeps the number, and case show finds the order once its export is imported"
+            )
+        else:
+            mall = mall or order["mall"]
+            if not email:
+                email = order["customer_email"]
+                order_customer = order["customer_id"]
+            name = name or order["customer_name"]
     stamp = to_storage(actor.now)
     with conn:
-        customer_id = find_or_add_customer(conn, actor.now, email, name)
+        customer_id = order_customer or find_or_add_customer(conn, actor.now, email, name)
         cursor = conn.execute(
             "INSERT INTO cases (received_at, channel, mall, order_number, customer_id, category,"
             " priority, status, assignee, summary, request, fault, created_at, updated_at)"
@@ -204,7 +192,7 @@ def add_case(
             [
                 to_storage(received_at),
                 new.channel,
-                new.mall,
+                mall,
                 order_number,
                 customer_id,
                 category.code,
@@ -223,7 +211,7 @@ def add_case(
             _event(
                 conn, case_id, actor, "assignment", assignee, data={"from": None, "to": assignee}
             )
-    return Written(case_id, mask.fields)
+    return Written(case_id, mask.fields, notices)
 
 
 def get_case_row(conn: sqlite3.Connection, case_id: int) -> dict:

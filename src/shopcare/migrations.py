@@ -79,8 +79,50 @@ def m001_cases(db: Database) -> None:
     )
 
 
+def m002_orders(db: Database) -> None:
+    _run(
+        db,
+        [
+            """CREATE TABLE orders (
+                id INTEGER PRIMARY KEY,
+                mall TEXT NOT NULL,
+                number TEXT NOT NULL,
+                customer_id INTEGER REFERENCES customers (id),
+                customer_name TEXT,
+                customer_email TEXT,
+                ordered_at TEXT,
+                paid_at TEXT,
+                shipped_at TEXT,
+                delivered_at TEXT,
+                total NUMERIC,
+                currency TEXT,
+                status TEXT,
+                tracking_number TEXT,
+                carrier TEXT,
+                accepts_marketing INTEGER,
+                imported_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            )""",
+            "CREATE UNIQUE INDEX orders_mall_number ON orders (mall, number)",
+            "CREATE INDEX orders_number ON orders (number)",
+            "CREATE INDEX orders_customer ON orders (customer_id, ordered_at)",
+            "CREATE INDEX orders_email ON orders (customer_email)",
+            """CREATE TABLE order_items (
+                id INTEGER PRIMARY KEY,
+                order_id INTEGER NOT NULL REFERENCES orders (id),
+                name TEXT NOT NULL,
+                sku TEXT,
+                quantity INTEGER NOT NULL,
+                price NUMERIC
+            )""",
+            "CREATE INDEX order_items_order ON order_items (order_id)",
+        ],
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m001_cases", m001_cases),
+    ("m002_orders", m002_orders),
 ]
 
 

@@ -15,6 +15,16 @@ CREATE INDEX events_case ON events (case_id, at);
 -- index idx__sqlite_migrations_migration_set_name
 CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
     ON "_sqlite_migrations" ("migration_set", "name");
+-- index order_items_order
+CREATE INDEX order_items_order ON order_items (order_id);
+-- index orders_customer
+CREATE INDEX orders_customer ON orders (customer_id, ordered_at);
+-- index orders_email
+CREATE INDEX orders_email ON orders (customer_email);
+-- index orders_mall_number
+CREATE UNIQUE INDEX orders_mall_number ON orders (mall, number);
+-- index orders_number
+CREATE INDEX orders_number ON orders (number);
 -- table _sqlite_migrations
 CREATE TABLE "_sqlite_migrations" (
    "id" INTEGER PRIMARY KEY,
@@ -62,6 +72,36 @@ CREATE TABLE events (
                 due_at TEXT,
                 amount INTEGER,
                 data TEXT
+            );
+-- table order_items
+CREATE TABLE order_items (
+                id INTEGER PRIMARY KEY,
+                order_id INTEGER NOT NULL REFERENCES orders (id),
+                name TEXT NOT NULL,
+                sku TEXT,
+                quantity INTEGER NOT NULL,
+                price NUMERIC
+            );
+-- table orders
+CREATE TABLE orders (
+                id INTEGER PRIMARY KEY,
+                mall TEXT NOT NULL,
+                number TEXT NOT NULL,
+                customer_id INTEGER REFERENCES customers (id),
+                customer_name TEXT,
+                customer_email TEXT,
+                ordered_at TEXT,
+                paid_at TEXT,
+                shipped_at TEXT,
+                delivered_at TEXT,
+                total NUMERIC,
+                currency TEXT,
+                status TEXT,
+                tracking_number TEXT,
+                carrier TEXT,
+                accepts_marketing INTEGER,
+                imported_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
             );
 -- trigger events_append_only_delete
 CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events

@@ -77,9 +77,11 @@ def root(
 
 
 def register() -> typer.Typer:
-    from shopcare.cli import case, demo, setup
+    from shopcare.cli import case, demo, orders, setup
 
     app.add_typer(case.app, name="case")
+    app.add_typer(orders.app, name="orders")
+    app.add_typer(orders.customer_app, name="customer")
     setup.register(app)
     demo.register(app)
     return app

@@ -9,6 +9,7 @@ import typer
 from shopcare import cases as core
 from shopcare.cli.output import (
     Column,
+    Format,
     FormatOption,
     JsonOption,
     View,
@@ -62,6 +63,24 @@ CASE_FIELDS = (
     Column("cause", "Cause"),
     Column("prevention", "Prevention"),
     Column("closed_at", "Closed"),
+)
+ORDER_SUMMARY = (
+    Column("order_status", "Order status"),
+    Column("order_shipped_at", "Shipped"),
+    Column("order_tracking", "Tracking"),
+    Column("order_items", "Items"),
+)
+RECENT_ORDER_LIST = View(
+    title="The customer's recent orders",
+    columns=(
+        Column("number", "Order", no_wrap=True),
+        Column("mall", "Mall"),
+        Column("ordered_at", "Ordered"),
+        Column("status", "Status"),
+        Column("tracking_number", "Tracking number"),
+        Column("item_names", "Items", max_width=40),
+    ),
+    empty="no imported orders for this customer",
 )
 TIMELINE = View(
     title="Timeline",
@@ -159,6 +178,8 @@ def add(
         )
         written = core.add_case(s.conn, s.actor, new, s.categories)
     _report_masked(written.masked)
+    for notice in written.notices:
+        say(notice)
     print_created("case", written.id)
 
 
@@ -207,12 +228,26 @@ def list_(
         print_rows(records(), CASE_LIST, output, s.tz)
 
 
+RECENT_ORDERS = 5
+
+
 def _case_view(s: Session, case_id: int) -> dict:
-    record = core.case_record(core.get_case_row(s.conn, case_id), s.categories, s.lang)
+    """The case, its timeline, its order (where imported) and the customer's recent orders."""
+    from shopcare.cli.orders import with_item_names
+    from shopcare.orders import find_order, order_record, orders_of_customer
+
+    row = core.get_case_row(s.conn, case_id)
+    record = core.case_record(row, s.categories, s.lang)
     events = core.events_of(s.conn, case_id)
     for event in events:
         event["what"] = core.describe_event(event, s.tz)
     record["events"] = events
+    order = find_order(s.conn, row["order_number"], row["mall"]) if row["order_number"] else None
+    record["order"] = order_record(s.conn, order) if order else None
+    recent = (
+        orders_of_customer(s.conn, row["customer_id"], RECENT_ORDERS) if row["customer_id"] else []
+    )
+    record["recent_orders"] = [with_item_names(o) for o in recent]
     return record
 
 
@@ -229,7 +264,23 @@ def show(
     output = pick_format(fmt, as_json)
     with session() as s:
         record = _case_view(s, case_id)
-        print_record(record, CASE_FIELDS, output, s.tz, sections=(("events", TIMELINE),))
+        if output is not Format.json and record["order"]:
+            order = record["order"]
+            record["order_status"] = order["status"]
+            record["order_shipped_at"] = order["shipped_at"]
+            record["order_tracking"] = " ".join(
+                filter(None, (order["carrier"], order["tracking_number"]))
+            )
+            record["order_items"] = "、".join(
+                f"{i['name']}×{i['quantity']}" for i in order["items"]
+            )
+        print_record(
+            record,
+            CASE_FIELDS + ORDER_SUMMARY,
+            output,
+            s.tz,
+            sections=(("events", TIMELINE), ("recent_orders", RECENT_ORDER_LIST)),
+        )
 
 
 @app.command("message")

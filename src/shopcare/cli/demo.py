@@ -71,12 +71,15 @@ def demo(
         base = ["--home", str(home)]
         shop = script["shop"]
         _run([*base, "init", "--name", shop["name"], "--email", shop["email"]])
+        for export in sorted((resource_dir("examples") / "orders").iterdir()):
+            _run([*base, "orders", "import", str(export)])
         for number, case in enumerate(script["cases"], start=1):  # a fresh home numbers from 1
             _run([*base, *_case_args(case)])
             for step in case.get("then", []):
                 _run([*base, *(arg.replace("{id}", str(number)) for arg in step)])
         _run([*base, "case", "list"])
         _run([*base, "case", "show", str(script["show"])])
+        _run([*base, "customer", "show", script["customer"]])
         if keep:
             sys.stdout.write(
                 f"\nThe demo shop is kept in {home}: try shopcare --home {home} case list\n"

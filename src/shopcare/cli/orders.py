@@ -1,0 +1,187 @@
+"""shopcare orders ... and shopcare customer ...: from an e-mail address or an order number to the order."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from shopcare import orders as core
+from shopcare.cli.output import (
+    Column,
+    FormatOption,
+    JsonOption,
+    View,
+    pick_format,
+    print_record,
+    say,
+)
+from shopcare.cli.session import session
+
+app = typer.Typer(help="Import the malls' order exports and look orders up.", no_args_is_help=True)
+customer_app = typer.Typer(help="The customer behind the cases and orders.", no_args_is_help=True)
+
+ORDER_FIELDS = (
+    Column("number", "Order"),
+    Column("mall", "Mall"),
+    Column("status", "Status"),
+    Column("customer_name", "Customer"),
+    Column("customer_email", "E-mail"),
+    Column("ordered_at", "Ordered"),
+    Column("paid_at", "Paid"),
+    Column("shipped_at", "Shipped"),
+    Column("delivered_at", "Delivered"),
+    Column("carrier", "Carrier"),
+    Column("tracking_number", "Tracking number"),
+    Column("total", "Total"),
+    Column("currency", "Currency"),
+    Column("accepts_marketing", "Accepts marketing"),
+)
+ITEMS = View(
+    title="Items",
+    columns=(
+        Column("name", "Item", max_width=50),
+        Column("sku", "SKU"),
+        Column("quantity", "Qty"),
+        Column("price", "Unit price"),
+    ),
+    empty="no items",
+)
+ORDER_LIST = View(
+    title="Orders",
+    columns=(
+        Column("number", "Order", no_wrap=True),
+        Column("mall", "Mall"),
+        Column("ordered_at", "Ordered"),
+        Column("status", "Status"),
+        Column("shipped_at", "Shipped"),
+        Column("tracking_number", "Tracking number"),
+        Column("total", "Total"),
+        Column("item_names", "Items", max_width=40),
+    ),
+    empty="no orders",
+)
+CASE_LIST = View(
+    title="Cases",
+    columns=(
+        Column("id", "Case"),
+        Column("received_at", "Received"),
+        Column("status", "Status"),
+        Column("category", "Category"),
+        Column("order_number", "Order"),
+        Column("summary", "Summary", max_width=40),
+    ),
+    empty="no cases",
+)
+CUSTOMER_FIELDS = (
+    Column("id", "Customer"),
+    Column("name", "Name"),
+    Column("email", "E-mail"),
+    Column("created_at", "Known since"),
+)
+
+
+def with_item_names(order: dict) -> dict:
+    """An order for a listing: its items' names in one column."""
+    return order | {"item_names": "、".join(f"{i['name']}×{i['quantity']}" for i in order["items"])}
+
+
+@contextmanager
+def _progress_bar(path: Path):
+    """A progress bar on a terminal; nothing in a pipe or cron."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+
+    with Progress(TextColumn(path.name), BarColumn(), DownloadColumn(), transient=True) as bar:
+        task = bar.add_task("import", total=path.stat().st_size)
+        yield lambda done, total: bar.update(task, completed=done)
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="The export downloaded from the mall.")],
+    source: Annotated[
+        str, typer.Option("--source", help="auto, shopify, rakuten, amazon, base or yahoo.")
+    ] = "auto",
+    encoding: Annotated[str, typer.Option("--encoding", help="auto, utf-8 or cp932.")] = "auto",
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail the whole import on any row that cannot be read.")
+    ] = False,
+) -> None:
+    """Import a mall's order export (Shopify, Rakuten RMS, Amazon, BASE, Yahoo!).
+
+    The format and encoding are detected from the header and the bytes. Importing
+    the same file again changes nothing; a newer export updates the orders.
+    Example: shopcare orders import ~/Downloads/orders_export.csv
+    """
+    with session() as s, _progress_bar(file) as progress:
+        result = core.import_orders(
+            s.conn,
+            file,
+            now=s.actor.now,
+            source=source,
+            encoding=encoding,
+            strict=strict,
+            progress=progress,
+        )
+    for line, message in result.problems:
+        say(f"{file.name} line {line}: {message}")
+    say(result.summary())
+
+
+@app.command("show")
+def show(
+    number: Annotated[str, typer.Argument(help="The mall's order number, as the mall writes it.")],
+    mall: Annotated[
+        str | None, typer.Option("--mall", help="The mall, where two malls share a number.")
+    ] = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show an order: the customer, dates, tracking number and items.
+
+    Example: shopcare orders show 503-2841937-5520416
+    """
+    output = pick_format(fmt, as_json)
+    with session() as s:
+        record = core.get_order(s.conn, number, mall)
+        print_record(record, ORDER_FIELDS, output, s.tz, sections=(("items", ITEMS),))
+
+
+@customer_app.command("show")
+def customer_show(
+    key: Annotated[
+        str, typer.Argument(metavar="EMAIL|ID", help="The customer's e-mail address or id.")
+    ],
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show a customer with their orders and cases, newest first.
+
+    Example: shopcare customer show misaki.sato@example.jp
+    """
+    from shopcare.cases import CASE_SELECT
+    from shopcare.customers import get_customer
+
+    output = pick_format(fmt, as_json)
+    with session() as s:
+        record = dict(get_customer(s.conn, key))
+        record["orders"] = [
+            with_item_names(o) for o in core.orders_of_customer(s.conn, record["id"])
+        ]
+        record["cases"] = s.conn.execute(
+            CASE_SELECT + " WHERE c.customer_id = ? ORDER BY c.received_at DESC, c.id DESC",
+            [record["id"]],
+        ).fetchall()
+        print_record(
+            record,
+            CUSTOMER_FIELDS,
+            output,
+            s.tz,
+            sections=(("orders", ORDER_LIST), ("cases", CASE_LIST)),
+        )

@@ -1,0 +1,78 @@
+"""Customers: the person behind cases and orders, known by e-mail address.
+
+A mall's relay address (Rakuten's あんしんメルアド, Amazon's marketplace relay)
+identifies a buyer within that mall only; shopcare treats each address as one
+customer and never guesses that two addresses are the same person.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from datetime import datetime
+
+from shopcare.clock import to_storage
+from shopcare.errors import NotFound, ShopcareError
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def normalise_email(email: str) -> str:
+    value = email.strip().lower()
+    if not _EMAIL.match(value):
+        raise ShopcareError(
+            f"{email!r} is not an e-mail address", "for example --email hanako@example.jp"
+        )
+    return value
+
+
+def email_or_none(email: str | None) -> str | None:
+    """An address from an import: normalised if it is one, else None (masked or blank cells)."""
+    if not email:
+        return None
+    value = email.strip().lower()
+    return value if _EMAIL.match(value) else None
+
+
+def find_or_add_customer(
+    conn: sqlite3.Connection, now: datetime, email: str | None, name: str | None
+) -> int | None:
+    """The customer with this e-mail address (created if new); a name-only customer otherwise."""
+    if email:
+        row = conn.execute("SELECT id, name FROM customers WHERE email = ?", [email]).fetchone()
+        if row:
+            if name and not row["name"]:
+                conn.execute("UPDATE customers SET name = ? WHERE id = ?", [name, row["id"]])
+            return row["id"]
+    elif not name:
+        return None
+    cursor = conn.execute(
+        "INSERT INTO customers (email, name, created_at) VALUES (?, ?, ?)",
+        [email, name, to_storage(now)],
+    )
+    return cursor.lastrowid
+
+
+def get_customer(conn: sqlite3.Connection, key: str) -> dict:
+    """A customer by e-mail address or by id."""
+    key = key.strip()
+    if key.isdigit():
+        row = conn.execute(
+            "SELECT id, email, name, created_at FROM customers WHERE id = ?", [int(key)]
+        ).fetchone()
+    elif "@" in key:
+        row = conn.execute(
+            "SELECT id, email, name, created_at FROM customers WHERE email = ?",
+            [normalise_email(key)],
+        ).fetchone()
+    else:
+        raise ShopcareError(
+            f"{key!r} is neither an e-mail address nor a customer id",
+            "shopcare customer show hanako@example.jp",
+        )
+    if row is None:
+        raise NotFound(
+            f"no customer {key}",
+            "customers appear when a case names them or an order export is imported",
+        )
+    return row

@@ -1,0 +1,385 @@
+"""Orders imported from the malls' exports, and the look-ups that lead from a customer to them.
+
+An import reads the whole file before it writes anything, then writes in one
+transaction: a file is imported whole, or (with strict) not at all. Orders are
+keyed by mall and number, so importing the same file again changes nothing and
+a newer export updates status, dates and tracking numbers. A value is never
+blanked out by a file that lacks it (Yahoo!'s order and item files each fill in
+their half of the same orders).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from shopcare.clock import to_storage
+from shopcare.customers import email_or_none, find_or_add_customer
+from shopcare.errors import NotFound, ShopcareError
+from shopcare.orderformats import FORMATS, SOURCES, OrderFormat, RowError, by_source, detect
+
+ORDER_FIELDS = (
+    "customer_name",
+    "customer_email",
+    "ordered_at",
+    "paid_at",
+    "shipped_at",
+    "delivered_at",
+    "total",
+    "currency",
+    "status",
+    "tracking_number",
+    "carrier",
+    "accepts_marketing",
+)
+ENCODINGS = {"utf-8": "utf-8-sig", "cp932": "cp932"}
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Draft:
+    """One order as read from the file, possibly over several rows."""
+
+    number: str
+    line: int
+    fields: dict = field(default_factory=dict)
+    items: list = field(default_factory=list)
+    broken: bool = False
+
+
+@dataclass
+class ImportResult:
+    source: str
+    title: str
+    encoding: str
+    rows: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    problems: list[tuple[int, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        line = (
+            f"{self.title} ({self.encoding}): {self.rows} rows, orders {self.added} added, "
+            f"{self.updated} updated, {self.unchanged} unchanged, {self.skipped} skipped"
+        )
+        return line
+
+
+class _CountingReader(io.RawIOBase):
+    """A binary file that reports how far it has been read, for the progress bar."""
+
+    def __init__(self, raw, progress: Progress | None, total: int) -> None:
+        self._raw = raw
+        self._progress = progress
+        self._total = total
+        self._done = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        count = self._raw.readinto(buffer)
+        self._done += count or 0
+        if self._progress:
+            self._progress(self._done, self._total)
+        return count
+
+
+def _header_cells(row: list[str]) -> list[str]:
+    return [cell.strip().lstrip("\ufeff").strip() for cell in row]
+
+
+def _tried_formats() -> str:
+    return "; ".join(f"{f.title} ({', '.join(f.signature)})" for f in FORMATS)
+
+
+def _pick_format(header: list[str], source: str, path: Path) -> OrderFormat:
+    if source != "auto":
+        fmt = by_source(source)
+        missing = [name for name in fmt.signature if name not in header]
+        if missing:
+            raise ShopcareError(
+                f"{path.name} does not look like a {fmt.title}: no column {', '.join(missing)}",
+                "its header begins: " + ", ".join(header[:6]),
+            )
+        return fmt
+    fmt = detect(header)
+    if fmt is None:
+        shown = ", ".join(header[:6]) + (", ..." if len(header) > 6 else "")
+        raise ShopcareError(
+            f"{path.name} matches no known order export; its header begins: {shown}",
+            "formats tried (with the columns each needs): " + _tried_formats(),
+        )
+    return fmt
+
+
+def _read(
+    path: Path, encoding: str, source: str, progress: Progress | None
+) -> tuple[OrderFormat, dict, list, int]:
+    total = path.stat().st_size
+    with path.open("rb") as raw:
+        text = io.TextIOWrapper(
+            io.BufferedReader(_CountingReader(raw, progress, total)), encoding=encoding, newline=""
+        )
+        first = text.readline()
+        if not first.strip():
+            raise ShopcareError(f"{path.name} is empty", "export the orders from the mall again")
+        if source != "auto":
+            delimiter = by_source(source).delimiter
+        else:
+            delimiter = "\t" if "\t" in first else ","
+        header = _header_cells(next(csv.reader([first], delimiter=delimiter)))
+        fmt = _pick_format(header, source, path)
+        if fmt.delimiter != delimiter:
+            header = _header_cells(next(csv.reader([first], delimiter=fmt.delimiter)))
+        index = {name: i for i, name in enumerate(header)}
+        width = len(header)
+        number_at = index[fmt.number]
+        drafts: dict[str, Draft] = {}
+        problems: list[tuple[int, str]] = []
+        reader = csv.reader(text, delimiter=fmt.delimiter)
+        rows = 0
+        previous_end = 1
+        for row in reader:
+            line = previous_end + 1
+            previous_end = reader.line_num + 1
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            rows += 1
+            if len(row) != width:
+                number = row[number_at].strip() if len(row) > number_at else ""
+                _broken(
+                    drafts,
+                    problems,
+                    number,
+                    line,
+                    f"has {len(row)} columns, the header has {width}",
+                )
+                continue
+            number = row[number_at].strip()
+            if not number:
+                problems.append((line, f"no order number ({fmt.number} is empty)"))
+                continue
+
+            def get(name: str, row=row) -> str:
+                at = index.get(name)
+                return row[at] if at is not None else ""
+
+            try:
+                fields, item = fmt.read(get)
+            except RowError as exc:
+                _broken(drafts, problems, number, line, str(exc))
+                continue
+            draft = drafts.get(number)
+            if draft is None:
+                draft = drafts[number] = Draft(number, line)
+            _merge(draft, fields)
+            if item is not None:
+                draft.items.append(item)
+    return fmt, drafts, problems, rows
+
+
+def _broken(drafts: dict, problems: list, number: str, line: int, message: str) -> None:
+    if number:
+        draft = drafts.setdefault(number, Draft(number, line))
+        draft.broken = True
+        message += f" (order {number} skipped)"
+    problems.append((line, message))
+
+
+def _merge(draft: Draft, fields: dict) -> None:
+    known = draft.fields
+    for key, value in fields.items():
+        if key == "_add_total":
+            known["total"] = (known.get("total") or 0) + value
+        elif value is not None and known.get(key) is None:
+            known[key] = value
+
+
+def _decode_attempts(encoding: str) -> list[str]:
+    if encoding == "auto":
+        return ["utf-8-sig", "cp932"]
+    if encoding not in ENCODINGS:
+        raise ShopcareError(f"unknown encoding {encoding!r}", "choose one of: auto, utf-8, cp932")
+    return [ENCODINGS[encoding]]
+
+
+def import_orders(
+    conn: sqlite3.Connection,
+    path: Path,
+    *,
+    now: datetime,
+    source: str = "auto",
+    encoding: str = "auto",
+    strict: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Read a mall's order export and store its orders; see the module's docstring for the rules."""
+    if source != "auto" and source not in SOURCES:
+        raise ShopcareError(
+            f"unknown source {source!r}", "choose one of: auto, " + ", ".join(SOURCES)
+        )
+    if not path.is_file():
+        raise ShopcareError(
+            f"no file {path}", "give the path of the export you downloaded from the mall"
+        )
+    attempts = _decode_attempts(encoding)
+    for attempt in attempts:
+        try:
+            fmt, drafts, problems, rows = _read(path, attempt, source, progress)
+            break
+        except UnicodeDecodeError:
+            if attempt == attempts[-1]:
+                tried = " or ".join("UTF-8" if a == "utf-8-sig" else "CP932" for a in attempts)
+                raise ShopcareError(
+                    f"{path.name} is not {tried} text",
+                    "export it again, or name the encoding with --encoding utf-8|cp932",
+                ) from None
+    used = "utf-8" if attempt == "utf-8-sig" else "cp932"
+    result = ImportResult(fmt.source, fmt.title, used, rows=rows, problems=sorted(problems))
+    if strict and problems:
+        line, message = result.problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise ShopcareError(
+            f"{path.name} line {line}: {message}{more}; nothing was imported",
+            "fix the file, or import without --strict to skip the rows that cannot be read",
+        )
+    with conn:
+        _store(conn, fmt, drafts, now, result)
+    return result
+
+
+def _store(
+    conn: sqlite3.Connection, fmt: OrderFormat, drafts: dict, now: datetime, result: ImportResult
+) -> None:
+    stamp = to_storage(now)
+    customers: dict[str, int | None] = {}
+    for draft in drafts.values():
+        if draft.broken:
+            result.skipped += 1
+            continue
+        fields = {key: draft.fields.get(key) for key in ORDER_FIELDS}
+        fields["customer_email"] = email_or_none(fields["customer_email"])
+        if fields["accepts_marketing"] is not None:
+            fields["accepts_marketing"] = int(fields["accepts_marketing"])
+        email = fields["customer_email"]
+        if email and email not in customers:
+            customers[email] = find_or_add_customer(conn, now, email, fields["customer_name"])
+        customer_id = customers.get(email) if email else None
+        existing = conn.execute(
+            "SELECT * FROM orders WHERE mall = ? AND number = ?", [fmt.mall, draft.number]
+        ).fetchone()
+        if existing is None:
+            cursor = conn.execute(
+                "INSERT INTO orders (mall, number, customer_id, "
+                + ", ".join(ORDER_FIELDS)
+                + ", imported_at, updated_at) VALUES (?, ?, ?, "
+                + ", ".join("?" for _ in ORDER_FIELDS)
+                + ", ?, ?)",
+                [fmt.mall, draft.number, customer_id, *fields.values(), stamp, stamp],
+            )
+            _insert_items(conn, cursor.lastrowid, draft.items)
+            result.added += 1
+            continue
+        changes = {k: v for k, v in fields.items() if v is not None and existing[k] != v}
+        if customer_id and existing["customer_id"] is None:
+            changes["customer_id"] = customer_id
+        items_changed = bool(draft.items) and _items_of(conn, existing["id"]) != [
+            tuple(i) for i in draft.items
+        ]
+        if not changes and not items_changed:
+            result.unchanged += 1
+            continue
+        changes["updated_at"] = stamp
+        conn.execute(
+            "UPDATE orders SET " + ", ".join(f"{k} = ?" for k in changes) + " WHERE id = ?",
+            [*changes.values(), existing["id"]],
+        )
+        if items_changed:
+            conn.execute("DELETE FROM order_items WHERE order_id = ?", [existing["id"]])
+            _insert_items(conn, existing["id"], draft.items)
+        result.updated += 1
+
+
+def _insert_items(conn: sqlite3.Connection, order_id: int, items: list) -> None:
+    conn.executemany(
+        "INSERT INTO order_items (order_id, name, sku, quantity, price) VALUES (?, ?, ?, ?, ?)",
+        [(order_id, *item) for item in items],
+    )
+
+
+def _items_of(conn: sqlite3.Connection, order_id: int) -> list[tuple]:
+    return [
+        (r["name"], r["sku"], r["quantity"], r["price"])
+        for r in conn.execute(
+            "SELECT name, sku, quantity, price FROM order_items WHERE order_id = ? ORDER BY id",
+            [order_id],
+        )
+    ]
+
+
+# --- look-ups -----------------------------------------------------------------
+
+ORDER_SELECT = "SELECT * FROM orders"
+
+
+def order_record(conn: sqlite3.Connection, row: dict) -> dict:
+    """An order as the json interface names it, with its items."""
+    record = {
+        "number": row["number"],
+        "mall": row["mall"],
+        **{key: row[key] for key in ORDER_FIELDS},
+        "customer_id": row["customer_id"],
+    }
+    if record["accepts_marketing"] is not None:
+        record["accepts_marketing"] = bool(record["accepts_marketing"])
+    record["items"] = [
+        {"name": name, "sku": sku, "quantity": qty, "price": price}
+        for name, sku, qty, price in _items_of(conn, row["id"])
+    ]
+    return record
+
+
+def find_order(conn: sqlite3.Connection, number: str, mall: str | None = None) -> dict | None:
+    """The order with this number (in this mall); None if it was never imported."""
+    number = number.strip()
+    if mall:
+        return conn.execute(
+            ORDER_SELECT + " WHERE mall = ? AND number = ?", [mall, number]
+        ).fetchone()
+    rows = conn.execute(ORDER_SELECT + " WHERE number = ?", [number]).fetchall()
+    if len(rows) > 1:
+        malls = ", ".join(r["mall"] for r in rows)
+        raise ShopcareError(
+            f"order {number} exists in more than one mall ({malls})", "name the mall with --mall"
+        )
+    return rows[0] if rows else None
+
+
+def get_order(conn: sqlite3.Connection, number: str, mall: str | None = None) -> dict:
+    row = find_order(conn, number, mall)
+    if row is None:
+        raise NotFound(
+            f"no order {number.strip()}" + (f" in {mall}" if mall else ""),
+            "import the mall's order export first: shopcare orders import FILE",
+        )
+    return order_record(conn, row)
+
+
+def orders_of_customer(
+    conn: sqlite3.Connection, customer_id: int, limit: int | None = None
+) -> list[dict]:
+    """A customer's orders, newest first."""
+    sql = ORDER_SELECT + " WHERE customer_id = ? ORDER BY ordered_at DESC, id DESC"
+    params: list = [customer_id]
+    if limit:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return [order_record(conn, row) for row in conn.execute(sql, params).fetchall()]
