@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import dump
 from exports import (
     AMAZON,
     BASE,
@@ -15,8 +16,6 @@ from exports import (
     shopify_rows,
     write_export,
 )
-
-from conftest import dump
 
 
 def imported(cli, path, *args):
@@ -51,7 +50,9 @@ def test_shopify_2021_export_without_the_newer_columns(cli, tmp_path):
 
 
 def test_rakuten_cp932_with_japan_time(cli, tmp_path):
-    path = write_export(tmp_path / "rms.csv", RAKUTEN, rakuten_rows(), encoding="cp932", newline="\r\n")
+    path = write_export(
+        tmp_path / "rms.csv", RAKUTEN, rakuten_rows(), encoding="cp932", newline="\r\n"
+    )
     stderr = imported(cli, path)
     assert "Rakuten" in stderr and "cp932" in stderr and "1 added" in stderr
     order = cli.json("orders", "show", "123456-20261118-00000101")
@@ -73,13 +74,30 @@ def test_the_same_file_in_the_other_encoding_imports_the_same(cli, tmp_path, hom
 
 def test_amazon_tab_separated_gmt_and_line_totals(cli, tmp_path):
     rows = [
-        {"order-id": "503-1234567-7654321", "purchase-date": "2026-11-17T15:30:00+00:00",
-         "payments-date": "2026-11-17T15:31:00Z", "buyer-email": "x1y2z3@marketplace.amazon.co.jp",
-         "buyer-name": "高橋 健一", "sku": "PLATE-5", "product-name": "有田焼 小皿 5枚", "quantity-purchased": "2",
-         "currency": "JPY", "item-price": "8800", "shipping-price": "550"},
-        {"order-id": "503-1234567-7654321", "purchase-date": "2026-11-17T15:30:00+00:00",
-         "buyer-email": "x1y2z3@marketplace.amazon.co.jp", "sku": "HOJI", "product-name": "ほうじ茶",
-         "quantity-purchased": "1", "currency": "JPY", "item-price": "1200", "shipping-price": "0"},
+        {
+            "order-id": "503-1234567-7654321",
+            "purchase-date": "2026-11-17T15:30:00+00:00",
+            "payments-date": "2026-11-17T15:31:00Z",
+            "buyer-email": "x1y2z3@marketplace.amazon.co.jp",
+            "buyer-name": "高橋 健一",
+            "sku": "PLATE-5",
+            "product-name": "有田焼 小皿 5枚",
+            "quantity-purchased": "2",
+            "currency": "JPY",
+            "item-price": "8800",
+            "shipping-price": "550",
+        },
+        {
+            "order-id": "503-1234567-7654321",
+            "purchase-date": "2026-11-17T15:30:00+00:00",
+            "buyer-email": "x1y2z3@marketplace.amazon.co.jp",
+            "sku": "HOJI",
+            "product-name": "ほうじ茶",
+            "quantity-purchased": "1",
+            "currency": "JPY",
+            "item-price": "1200",
+            "shipping-price": "0",
+        },
     ]
     path = write_export(tmp_path / "report.txt", AMAZON, rows, delimiter="\t")
     assert "Amazon" in imported(cli, path)
@@ -90,8 +108,15 @@ def test_amazon_tab_separated_gmt_and_line_totals(cli, tmp_path):
 
 
 def test_base_with_bom_option_rows_and_variation(cli, tmp_path):
-    common = {"注文ID": "A7KQ2M9XP4", "注文日時": "2026/11/19 19:02", "氏(請求先)": "山本", "名(請求先)": "翔太",
-              "メールアドレス(請求先)": "shota@example.com", "合計金額": "5280", "発送状況": "発送済み"}
+    common = {
+        "注文ID": "A7KQ2M9XP4",
+        "注文日時": "2026/11/19 19:02",
+        "氏(請求先)": "山本",
+        "名(請求先)": "翔太",
+        "メールアドレス(請求先)": "shota@example.com",
+        "合計金額": "5280",
+        "発送状況": "発送済み",
+    }
     rows = [
         common | {"商品名": "リネンエプロン", "バリエーション": "M", "価格": "4950", "数量": "1"},
         common | {"商品名": "商品オプション「名入れ刺繍」", "価格": "330", "数量": "1"},
@@ -101,20 +126,45 @@ def test_base_with_bom_option_rows_and_variation(cli, tmp_path):
     order = cli.json("orders", "show", "A7KQ2M9XP4")
     assert order["ordered_at"] == "2026-11-19T19:02:00+09:00"
     assert order["status"] == "発送済み"
-    assert [i["name"] for i in order["items"]] == ["リネンエプロン(M)", "商品オプション「名入れ刺繍」"]
+    assert [i["name"] for i in order["items"]] == [
+        "リネンエプロン(M)",
+        "商品オプション「名入れ刺繍」",
+    ]
 
 
 def test_yahoo_order_and_item_files_fill_in_one_order_in_either_order(cli, tmp_path):
     items = write_export(
-        tmp_path / "items.csv", YAHOO_ITEMS,
-        [{"OrderId": "shop-10088", "ItemId": "mug", "SubCode": "ai", "Title": "マグカップ 藍", "QuantityDetail": "2", "ShipName": "伊藤 さくら"}],
+        tmp_path / "items.csv",
+        YAHOO_ITEMS,
+        [
+            {
+                "OrderId": "shop-10088",
+                "ItemId": "mug",
+                "SubCode": "ai",
+                "Title": "マグカップ 藍",
+                "QuantityDetail": "2",
+                "ShipName": "伊藤 さくら",
+            }
+        ],
         encoding="cp932",
     )
     orders = write_export(
-        tmp_path / "orders.csv", YAHOO_ORDERS,
-        [{"OrderId": "shop-10088", "OrderTime": "2026/11/21 10:15:32", "OrderStatus": "出荷済み",
-          "BillLastName": "伊藤", "BillFirstName": "さくら", "BillMailAddress": "sakura@example.jp",
-          "ShipDate": "2026/11/22 14:00:00", "ShipCompanyCode": "佐川急便", "ShipInvoiceNumber1": "360012345678", "TotalPrice": "5720"}],
+        tmp_path / "orders.csv",
+        YAHOO_ORDERS,
+        [
+            {
+                "OrderId": "shop-10088",
+                "OrderTime": "2026/11/21 10:15:32",
+                "OrderStatus": "出荷済み",
+                "BillLastName": "伊藤",
+                "BillFirstName": "さくら",
+                "BillMailAddress": "sakura@example.jp",
+                "ShipDate": "2026/11/22 14:00:00",
+                "ShipCompanyCode": "佐川急便",
+                "ShipInvoiceNumber1": "360012345678",
+                "TotalPrice": "5720",
+            }
+        ],
         encoding="cp932",
     )
     assert "1 added" in imported(cli, items)
@@ -123,8 +173,12 @@ def test_yahoo_order_and_item_files_fill_in_one_order_in_either_order(cli, tmp_p
     assert order["mall"] == "yahoo"
     assert order["tracking_number"] == "360012345678"
     assert order["customer_email"] == "sakura@example.jp"
-    assert [(i["name"], i["sku"], i["quantity"]) for i in order["items"]] == [("マグカップ 藍", "mug ai", 2)]
-    assert "1 unchanged" in imported(cli, items)  # the item file does not blank out the order file's fields
+    assert [(i["name"], i["sku"], i["quantity"]) for i in order["items"]] == [
+        ("マグカップ 藍", "mug ai", 2)
+    ]
+    assert "1 unchanged" in imported(
+        cli, items
+    )  # the item file does not blank out the order file's fields
 
 
 def test_reimport_changes_nothing_and_a_newer_export_updates(cli, tmp_path, home):
@@ -134,14 +188,24 @@ def test_reimport_changes_nothing_and_a_newer_export_updates(cli, tmp_path, home
     assert "1 unchanged" in imported(cli, old)
     assert dump(home) == before
     newer = write_export(
-        tmp_path / "new.csv", RAKUTEN, rakuten_rows(status="発送済", tracking="492155382206"), encoding="cp932"
+        tmp_path / "new.csv",
+        RAKUTEN,
+        rakuten_rows(status="発送済", tracking="492155382206"),
+        encoding="cp932",
     )
     assert "1 updated" in imported(cli, newer)
     order = cli.json("orders", "show", "123456-20261118-00000101")
-    assert (order["status"], order["tracking_number"], order["carrier"]) == ("発送済", "492155382206", "ヤマト運輸")
+    assert (order["status"], order["tracking_number"], order["carrier"]) == (
+        "発送済",
+        "492155382206",
+        "ヤマト運輸",
+    )
     assert order["shipped_at"] == "2026-11-19T16:10:00+09:00"
     assert len(order["items"]) == 2  # nothing doubled
-    assert cli.json("customer", "show", "abc123@fw.rakuten.ne.jp")["orders"][0]["number"] == order["number"]
+    assert (
+        cli.json("customer", "show", "abc123@fw.rakuten.ne.jp")["orders"][0]["number"]
+        == order["number"]
+    )
 
 
 def test_a_broken_row_is_named_by_line_and_its_order_skipped(cli, tmp_path):
@@ -150,7 +214,10 @@ def test_a_broken_row_is_named_by_line_and_its_order_skipped(cli, tmp_path):
     path = write_export(tmp_path / "broken.csv", SHOPIFY_2026, rows)
     stderr = imported(cli, path)
     # line 1 is the header, #1001 starts on line 2 and its Notes span two lines: the second item is on line 4
-    assert "broken.csv line 4: cannot read Lineitem quantity 'two' as a quantity (order #1001 skipped)" in stderr
+    assert (
+        "broken.csv line 4: cannot read Lineitem quantity 'two' as a quantity (order #1001 skipped)"
+        in stderr
+    )
     assert "1 added" in stderr and "1 skipped" in stderr
     assert "no order #1001" in cli.fails("orders", "show", "#1001")
     cli("orders", "show", "#1002")
@@ -180,7 +247,13 @@ def test_unknown_format_says_what_was_tried_and_what_the_header_was(cli, tmp_pat
     path.write_text("date,amount,memo\n2026-11-01,100,x\n", encoding="utf-8")
     stderr = cli.fails("orders", "import", str(path))
     assert "matches no known order export; its header begins: date, amount, memo" in stderr
-    assert "Shopify" in stderr and "Rakuten" in stderr and "Amazon" in stderr and "BASE" in stderr and "Yahoo" in stderr
+    assert (
+        "Shopify" in stderr
+        and "Rakuten" in stderr
+        and "Amazon" in stderr
+        and "BASE" in stderr
+        and "Yahoo" in stderr
+    )
 
 
 @pytest.mark.parametrize(
@@ -215,7 +288,11 @@ def test_missing_and_empty_files(cli, tmp_path):
 
 def test_same_number_in_two_malls_needs_mall(cli, tmp_path):
     shopify = write_export(tmp_path / "s.csv", SHOPIFY_2026, shopify_rows())
-    base = write_export(tmp_path / "b.csv", BASE, [{"注文ID": "#1001", "注文日時": "2026-11-19 19:02:11", "商品名": "x", "数量": "1"}])
+    base = write_export(
+        tmp_path / "b.csv",
+        BASE,
+        [{"注文ID": "#1001", "注文日時": "2026-11-19 19:02:11", "商品名": "x", "数量": "1"}],
+    )
     imported(cli, shopify)
     imported(cli, base)
     assert "more than one mall" in cli.fails("orders", "show", "#1001")
@@ -224,18 +301,25 @@ def test_same_number_in_two_malls_needs_mall(cli, tmp_path):
 
 def test_customer_show_and_case_add_reach_the_order_from_an_email_alone(cli, tmp_path):
     path = write_export(
-        tmp_path / "rms.csv", RAKUTEN, rakuten_rows(status="発送済", tracking="492155382206"), encoding="cp932"
+        tmp_path / "rms.csv",
+        RAKUTEN,
+        rakuten_rows(status="発送済", tracking="492155382206"),
+        encoding="cp932",
     )
     imported(cli, path)
     customer = cli.json("customer", "show", "ABC123@fw.rakuten.ne.jp")
     assert customer["name"] == "佐藤 美咲"
     assert customer["orders"][0]["tracking_number"] == "492155382206"
-    case_id = cli("case", "add", "--summary", "まだ?", "--email", "abc123@fw.rakuten.ne.jp").stdout.strip()
+    case_id = cli(
+        "case", "add", "--summary", "まだ?", "--email", "abc123@fw.rakuten.ne.jp"
+    ).stdout.strip()
     shown = cli.json("case", "show", case_id)
     assert shown["customer_name"] == "佐藤 美咲"
     assert shown["recent_orders"][0]["tracking_number"] == "492155382206"
     assert shown["order"] is None
-    assert [c["id"] for c in cli.json("customer", "show", str(customer["id"]))["cases"]] == [int(case_id)]
+    assert [c["id"] for c in cli.json("customer", "show", str(customer["id"]))["cases"]] == [
+        int(case_id)
+    ]
 
 
 def test_case_add_with_an_order_fills_customer_and_mall(cli, tmp_path):
@@ -243,7 +327,9 @@ def test_case_add_with_an_order_fills_customer_and_mall(cli, tmp_path):
     case_id = cli("case", "add", "--summary", "割れていました", "--order", "#1001").stdout.strip()
     shown = cli.json("case", "show", case_id)
     assert (shown["mall"], shown["customer_name"], shown["customer_email"]) == (
-        "shopify", "山田 花子", "hanako.yamada@example.jp",
+        "shopify",
+        "山田 花子",
+        "hanako.yamada@example.jp",
     )
     assert shown["order"]["number"] == "#1001" and len(shown["order"]["items"]) == 3
     tsv = cli("case", "show", case_id).stdout
@@ -255,7 +341,10 @@ def test_case_add_with_an_unknown_order_says_so(cli):
     assert "order 999 is not imported yet" in result.stderr
 
 
-@pytest.mark.parametrize("key, message", [("nobody@example.jp", "no customer"), ("42", "no customer"), ("山田", "neither")])
+@pytest.mark.parametrize(
+    "key, message",
+    [("nobody@example.jp", "no customer"), ("42", "no customer"), ("山田", "neither")],
+)
 def test_customer_show_errors(cli, key, message):
     assert message in cli.fails("customer", "show", key)
 
@@ -268,7 +357,9 @@ def test_example_exports_all_import(cli):
     for path in exports:
         stderr = imported(cli, path)
         assert "skipped" in stderr and " 0 skipped" in stderr
-    assert cli.json("orders", "show", "381204-20261118-00000321")["tracking_number"] == "492155382206"
+    assert (
+        cli.json("orders", "show", "381204-20261118-00000321")["tracking_number"] == "492155382206"
+    )
 
 
 def test_import_core_without_the_cli(home, tmp_path):
@@ -280,7 +371,17 @@ def test_import_core_without_the_cli(home, tmp_path):
     path = write_export(tmp_path / "s.csv", SHOPIFY_2026, shopify_rows())
     seen = []
     with open_db(home) as conn:
-        result = import_orders(conn, path, now=datetime(2026, 11, 24, tzinfo=UTC), progress=lambda d, t: seen.append((d, t)))
-        assert (result.source, result.encoding, result.rows, result.added) == ("shopify", "utf-8", 4, 2)
+        result = import_orders(
+            conn,
+            path,
+            now=datetime(2026, 11, 24, tzinfo=UTC),
+            progress=lambda d, t: seen.append((d, t)),
+        )
+        assert (result.source, result.encoding, result.rows, result.added) == (
+            "shopify",
+            "utf-8",
+            4,
+            2,
+        )
         assert seen and seen[-1][0] == seen[-1][1] == path.stat().st_size
         assert get_order(conn, "#1001")["items"][0]["name"] == "マグカップ 藍"

@@ -37,6 +37,9 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if conn.execute("PRAGMA journal_mode").fetchone()["journal_mode"] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute(
+            "PRAGMA synchronous = NORMAL"
+        )  # with WAL: a power cut may undo the last commit, never corrupt
         conn.execute("PRAGMA foreign_keys = ON")
         if _pending(conn):
             apply_migrations(conn)

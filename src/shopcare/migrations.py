@@ -106,7 +106,6 @@ def m002_orders(db: Database) -> None:
             "CREATE UNIQUE INDEX orders_mall_number ON orders (mall, number)",
             "CREATE INDEX orders_number ON orders (number)",
             "CREATE INDEX orders_customer ON orders (customer_id, ordered_at)",
-            "CREATE INDEX orders_email ON orders (customer_email)",
             """CREATE TABLE order_items (
                 id INTEGER PRIMARY KEY,
                 order_id INTEGER NOT NULL REFERENCES orders (id),

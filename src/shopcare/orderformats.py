@@ -1,8 +1,9 @@
 """The malls' order exports, each defined once: how to recognise its header and read a row.
 
 Columns are matched by header name, never by position (the malls add columns
-over time). A reader gets one row as ``get(header) -> str`` and returns the
-order number, the order-level fields it found, and the row's item (or None).
+over time). A format's two readers get one row as ``get(header) -> str`` (a
+column the file lacks reads as ""): one returns the order-level fields, the
+other the row's item (or None).
 Facts about each file are in ../shared/ORDER_FORMATS.md.
 """
 
@@ -15,7 +16,6 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 
 JST = timezone(timedelta(hours=9), "JST")
-STORAGE = "%Y-%m-%dT%H:%M:%SZ"
 
 
 class RowError(ValueError):
@@ -34,13 +34,15 @@ class OrderFormat:
     delimiter: str
     signature: tuple[str, ...]  # headers that must all be present
     number: str  # the order number's column
-    read: Callable[[Getter], tuple[dict, Item | None]]
+    columns: tuple[str, ...]  # every column the readers look at (absent ones read as "")
+    order: Callable[[Getter], dict]  # the order-level fields of a row
+    item: Callable[[Getter], Item | None]  # the row's item, if it has one
+    order_on_every_row: bool = False  # else the order's fields are read from its first row only
 
 
 # --- values ---------------------------------------------------------------
 
 _LOCAL = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
-_SHOPIFY_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}) ([+-]\d{2})(\d{2})$")
 
 
 def japan_time(text: str, column: str) -> str | None:
@@ -56,24 +58,29 @@ def japan_time(text: str, column: str) -> str | None:
         moment = datetime(year, month, day, hour, minute, second, tzinfo=JST)
     except ValueError:
         raise RowError(f"cannot read {column} {text!r} as a date") from None
-    return moment.astimezone(UTC).strftime(STORAGE)
+    return _stored(moment)
+
+
+def _stored(moment: datetime) -> str:
+    """Stored UTC text (clock.STORAGE_FORMAT's shape); isoformat is much faster than strftime."""
+    return moment.astimezone(UTC).isoformat()[:19] + "Z"
 
 
 def offset_time(text: str, column: str, naive_zone=UTC) -> str | None:
     """A stamp with its own offset (Shopify's ``2021-05-13 11:01:13 +0200``, Amazon's ISO)."""
-    text = text.strip()
     if not text:
         return None
-    match = _SHOPIFY_TIME.match(text)
-    if match:
-        text = f"{match.group(1)}T{match.group(2)}{match.group(3)}:{match.group(4)}"
+    if len(text) == 25 and text[19] == " ":  # Shopify's shape: drop the space before the offset
+        text = text[:19] + text[20:]
     try:
-        moment = datetime.fromisoformat(text)
+        moment = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise RowError(f"cannot read {column} {text!r} as a date") from None
+        if not text.strip():
+            return None
+        raise RowError(f"cannot read {column} {text.strip()!r} as a date") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=naive_zone)
-    return moment.astimezone(UTC).strftime(STORAGE)
+    return _stored(moment)
 
 
 def money(text: str, column: str) -> int | float | None:
@@ -121,11 +128,10 @@ def yes_no(text: str) -> bool | None:
 # --- the formats ------------------------------------------------------------
 
 
-def _shopify(get: Getter) -> tuple[dict, Item | None]:
+def _shopify_order(get: Getter) -> dict:
     financial, fulfillment = get("Financial Status").strip(), get("Fulfillment Status").strip()
     states = [state for state in (financial, fulfillment) if state]
-    status = "cancelled" if get("Cancelled at").strip() else " / ".join(states) or None
-    order = {
+    return {
         "customer_email": text_or_none(get("Email")),
         "customer_name": text_or_none(get("Billing Name")) or text_or_none(get("Shipping Name")),
         "ordered_at": offset_time(get("Created at"), "Created at"),
@@ -133,23 +139,25 @@ def _shopify(get: Getter) -> tuple[dict, Item | None]:
         "shipped_at": offset_time(get("Fulfilled at"), "Fulfilled at"),
         "total": money(get("Total"), "Total"),
         "currency": text_or_none(get("Currency")),
-        "status": status,
+        "status": "cancelled" if get("Cancelled at").strip() else " / ".join(states) or None,
         "accepts_marketing": yes_no(get("Accepts Marketing")),
     }
+
+
+def _shopify_item(get: Getter) -> Item | None:
     name = get("Lineitem name").strip()
-    item = None
-    if name:
-        item = (
-            name,
-            text_or_none(get("Lineitem sku")),
-            quantity(get("Lineitem quantity"), "Lineitem quantity"),
-            money(get("Lineitem price"), "Lineitem price"),
-        )
-    return order, item
+    if not name:
+        return None
+    return (
+        name,
+        text_or_none(get("Lineitem sku")),
+        quantity(get("Lineitem quantity"), "Lineitem quantity"),
+        money(get("Lineitem price"), "Lineitem price"),
+    )
 
 
-def _rakuten(get: Getter) -> tuple[dict, Item | None]:
-    order = {
+def _rakuten_order(get: Getter) -> dict:
+    return {
         "customer_email": text_or_none(get("注文者メールアドレス")),
         "customer_name": joined(get("注文者姓"), get("注文者名")),
         "ordered_at": japan_time(get("注文日時"), "注文日時"),
@@ -160,25 +168,29 @@ def _rakuten(get: Getter) -> tuple[dict, Item | None]:
         "tracking_number": text_or_none(get("お荷物伝票番号")),
         "carrier": text_or_none(get("配送会社")),
     }
+
+
+def _rakuten_item(get: Getter) -> Item | None:
     name = get("商品名").strip()
-    item = None
-    if name:
-        item = (
-            joined(name, get("SKU情報")) or name,
-            text_or_none(get("SKU管理番号"))
-            or text_or_none(get("商品管理番号"))
-            or text_or_none(get("商品番号")),
-            quantity(get("個数"), "個数"),
-            money(get("単価"), "単価"),
-        )
-    return order, item
+    if not name:
+        return None
+    sku = (
+        text_or_none(get("SKU管理番号"))
+        or text_or_none(get("商品管理番号"))
+        or text_or_none(get("商品番号"))
+    )
+    return (
+        joined(name, get("SKU情報")) or name,
+        sku,
+        quantity(get("個数"), "個数"),
+        money(get("単価"), "単価"),
+    )
 
 
-def _amazon(get: Getter) -> tuple[dict, Item | None]:
-    count = quantity(get("quantity-purchased"), "quantity-purchased")
-    line_total = money(get("item-price"), "item-price")
-    shipping = money(get("shipping-price"), "shipping-price")
-    order = {
+def _amazon_order(get: Getter) -> dict:
+    line_total = money(get("item-price"), "item-price") or 0
+    shipping = money(get("shipping-price"), "shipping-price") or 0
+    return {
         "customer_email": text_or_none(get("buyer-email")),
         "customer_name": text_or_none(get("buyer-name")) or text_or_none(get("recipient-name")),
         "ordered_at": offset_time(get("purchase-date"), "purchase-date"),
@@ -186,26 +198,28 @@ def _amazon(get: Getter) -> tuple[dict, Item | None]:
         "currency": text_or_none(get("currency")),
         "status": text_or_none(get("order-status")),
         # item-price is the line's total for its quantity: the order's total is their sum
-        "_add_total": (line_total or 0) + (shipping or 0),
+        "_add_total": line_total + shipping,
     }
+
+
+def _amazon_item(get: Getter) -> Item | None:
+    name = get("product-name").strip() or get("sku").strip()
+    if not name:
+        return None
+    count = quantity(get("quantity-purchased"), "quantity-purchased")
+    line_total = money(get("item-price"), "item-price")
     unit = None
     if line_total is not None and count:
         unit = line_total / count
         unit = int(unit) if unit == int(unit) else round(unit, 2)
-    item = (
-        get("product-name").strip() or get("sku").strip(),
-        text_or_none(get("sku")),
-        count,
-        unit,
-    )
-    return order, item if item[0] else None
+    return (name, text_or_none(get("sku")), count, unit)
 
 
 _BASE_OPTION = re.compile(r"^商品オプション「")
 
 
-def _base(get: Getter) -> tuple[dict, Item | None]:
-    order = {
+def _base_order(get: Getter) -> dict:
+    return {
         "customer_email": text_or_none(get("メールアドレス(請求先)")),
         "customer_name": joined(get("氏(請求先)"), get("名(請求先)")),
         "ordered_at": japan_time(get("注文日時"), "注文日時"),
@@ -213,26 +227,26 @@ def _base(get: Getter) -> tuple[dict, Item | None]:
         "currency": "JPY",
         "status": text_or_none(get("発送状況")),
     }
+
+
+def _base_item(get: Getter) -> Item | None:
     name = get("商品名").strip()
-    item = None
-    if name:
-        variation = get("バリエーション").strip()
-        label = name if _BASE_OPTION.match(name) or not variation else f"{name}({variation})"
-        item = (
-            label,
-            text_or_none(get("種類コード"))
-            or text_or_none(get("商品コード"))
-            or text_or_none(get("商品ID")),
-            quantity(get("数量"), "数量"),
-            money(get("価格"), "価格"),
-        )
-    return order, item
+    if not name:
+        return None
+    variation = get("バリエーション").strip()
+    label = name if _BASE_OPTION.match(name) or not variation else f"{name}({variation})"
+    sku = (
+        text_or_none(get("種類コード"))
+        or text_or_none(get("商品コード"))
+        or text_or_none(get("商品ID"))
+    )
+    return (label, sku, quantity(get("数量"), "数量"), money(get("価格"), "価格"))
 
 
-def _yahoo(get: Getter) -> tuple[dict, Item | None]:
+def _yahoo_order(get: Getter) -> dict:
     """Yahoo! splits an order into an order file and an item file, joined on OrderId:
     each import fills in what its file holds."""
-    order = {
+    return {
         "customer_email": text_or_none(get("BillMailAddress")),
         "customer_name": joined(get("BillLastName"), get("BillFirstName"))
         or text_or_none(get("ShipName")),
@@ -245,64 +259,156 @@ def _yahoo(get: Getter) -> tuple[dict, Item | None]:
         "tracking_number": text_or_none(get("ShipInvoiceNumber1")),
         "carrier": text_or_none(get("ShipCompanyCode")),
     }
+
+
+def _yahoo_item(get: Getter) -> Item | None:
     title = get("Title").strip()
-    item = None
-    if title:
-        count_text = get("Quantity") or get("QuantityDetail")
-        item = (
-            title,
-            joined(get("ItemId"), get("SubCode")),
-            quantity(count_text, "Quantity"),
-            money(get("UnitPrice"), "UnitPrice"),
-        )
-    return order, item
+    if not title:
+        return None
+    count = get("Quantity") or get("QuantityDetail")
+    return (
+        title,
+        joined(get("ItemId"), get("SubCode")),
+        quantity(count, "Quantity"),
+        money(get("UnitPrice"), "UnitPrice"),
+    )
 
 
 FORMATS: tuple[OrderFormat, ...] = (
     OrderFormat(
-        "shopify",
-        "shopify",
-        "Shopify orders export",
-        ",",
-        ("Name", "Email", "Financial Status", "Lineitem name"),
-        "Name",
-        _shopify,
+        source="shopify",
+        mall="shopify",
+        title="Shopify orders export",
+        delimiter=",",
+        signature=("Name", "Email", "Financial Status", "Lineitem name"),
+        number="Name",
+        columns=(
+            "Email",
+            "Billing Name",
+            "Shipping Name",
+            "Created at",
+            "Paid at",
+            "Fulfilled at",
+            "Total",
+            "Currency",
+            "Financial Status",
+            "Fulfillment Status",
+            "Cancelled at",
+            "Accepts Marketing",
+            "Lineitem name",
+            "Lineitem sku",
+            "Lineitem quantity",
+            "Lineitem price",
+        ),
+        order=_shopify_order,
+        item=_shopify_item,
     ),
     OrderFormat(
-        "rakuten",
-        "rakuten",
-        "Rakuten RMS order CSV",
-        ",",
-        ("注文番号", "注文日時", "注文者メールアドレス"),
-        "注文番号",
-        _rakuten,
+        source="rakuten",
+        mall="rakuten",
+        title="Rakuten RMS order CSV",
+        delimiter=",",
+        signature=("注文番号", "注文日時", "注文者メールアドレス"),
+        number="注文番号",
+        columns=(
+            "注文者メールアドレス",
+            "注文者姓",
+            "注文者名",
+            "注文日時",
+            "発送完了報告日時",
+            "合計金額",
+            "ステータス",
+            "お荷物伝票番号",
+            "配送会社",
+            "商品名",
+            "SKU情報",
+            "SKU管理番号",
+            "商品管理番号",
+            "商品番号",
+            "個数",
+            "単価",
+        ),
+        order=_rakuten_order,
+        item=_rakuten_item,
     ),
     OrderFormat(
-        "amazon",
-        "amazon",
-        "Amazon order report",
-        "\t",
-        ("order-id", "purchase-date", "product-name"),
-        "order-id",
-        _amazon,
+        source="amazon",
+        mall="amazon",
+        title="Amazon order report",
+        delimiter="\t",
+        signature=("order-id", "purchase-date", "product-name"),
+        number="order-id",
+        columns=(
+            "item-price",
+            "shipping-price",
+            "buyer-email",
+            "buyer-name",
+            "recipient-name",
+            "purchase-date",
+            "payments-date",
+            "currency",
+            "order-status",
+            "product-name",
+            "sku",
+            "quantity-purchased",
+        ),
+        order=_amazon_order,
+        item=_amazon_item,
+        order_on_every_row=True,
     ),
     OrderFormat(
-        "base",
-        "base",
-        "BASE order CSV",
-        ",",
-        ("注文ID", "注文日時", "メールアドレス(請求先)"),
-        "注文ID",
-        _base,
+        source="base",
+        mall="base",
+        title="BASE order CSV",
+        delimiter=",",
+        signature=("注文ID", "注文日時", "メールアドレス(請求先)"),
+        number="注文ID",
+        columns=(
+            "メールアドレス(請求先)",
+            "氏(請求先)",
+            "名(請求先)",
+            "注文日時",
+            "合計金額",
+            "発送状況",
+            "商品名",
+            "バリエーション",
+            "種類コード",
+            "商品コード",
+            "商品ID",
+            "数量",
+            "価格",
+        ),
+        order=_base_order,
+        item=_base_item,
     ),
     OrderFormat(
-        "yahoo",
-        "yahoo",
-        "Yahoo! Shopping order or item file",
-        ",",
-        ("OrderId",),
-        "OrderId",
-        _yahoo,
+        source="yahoo",
+        mall="yahoo",
+        title="Yahoo! Shopping order or item file",
+        delimiter=",",
+        signature=("OrderId",),
+        number="OrderId",
+        columns=(
+            "BillMailAddress",
+            "BillLastName",
+            "BillFirstName",
+            "ShipName",
+            "OrderTime",
+            "PayDate",
+            "ShipDate",
+            "TotalPrice",
+            "OrderStatus",
+            "ShipInvoiceNumber1",
+            "ShipCompanyCode",
+            "Title",
+            "Quantity",
+            "QuantityDetail",
+            "ItemId",
+            "SubCode",
+            "UnitPrice",
+        ),
+        order=_yahoo_order,
+        item=_yahoo_item,
     ),
 )
 SOURCES = tuple(f.source for f in FORMATS)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import operator
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 from shopcare.clock import to_storage
-from shopcare.customers import email_or_none, find_or_add_customer
+from shopcare.customers import email_or_none
 from shopcare.errors import NotFound, ShopcareError
 from shopcare.orderformats import FORMATS, SOURCES, OrderFormat, RowError, by_source, detect
 
@@ -139,51 +140,59 @@ def _read(
         fmt = _pick_format(header, source, path)
         if fmt.delimiter != delimiter:
             header = _header_cells(next(csv.reader([first], delimiter=fmt.delimiter)))
-        index = {name: i for i, name in enumerate(header)}
-        width = len(header)
-        number_at = index[fmt.number]
-        drafts: dict[str, Draft] = {}
-        problems: list[tuple[int, str]] = []
-        reader = csv.reader(text, delimiter=fmt.delimiter)
-        rows = 0
-        previous_end = 1
-        for row in reader:
-            line = previous_end + 1
-            previous_end = reader.line_num + 1
-            if not row or (len(row) == 1 and not row[0].strip()):
-                continue
-            rows += 1
-            if len(row) != width:
-                number = row[number_at].strip() if len(row) > number_at else ""
-                _broken(
-                    drafts,
-                    problems,
-                    number,
-                    line,
-                    f"has {len(row)} columns, the header has {width}",
-                )
-                continue
-            number = row[number_at].strip()
-            if not number:
-                problems.append((line, f"no order number ({fmt.number} is empty)"))
-                continue
+        return fmt, *_read_rows(csv.reader(text, delimiter=fmt.delimiter), header, fmt)
 
-            def get(name: str, row=row) -> str:
-                at = index.get(name)
-                return row[at] if at is not None else ""
 
-            try:
-                fields, item = fmt.read(get)
-            except RowError as exc:
-                _broken(drafts, problems, number, line, str(exc))
-                continue
-            draft = drafts.get(number)
-            if draft is None:
-                draft = drafts[number] = Draft(number, line)
+def _read_rows(reader, header: list[str], fmt: OrderFormat) -> tuple[dict, list, int]:
+    """Group the rows into orders. Each row's cells are picked into a dict in C (itemgetter,
+    dict.update) so that the readers' look-ups cost no Python call of ours."""
+    index = {name: i for i, name in enumerate(header)}
+    width = len(header)
+    number_at = index[fmt.number]
+    present = [name for name in fmt.columns if name in index]
+    template = dict.fromkeys(fmt.columns, "")
+    pick = operator.itemgetter(*(index[name] for name in present)) if present else (lambda row: ())
+    if len(present) == 1:
+        single = pick
+        pick = lambda row: (single(row),)  # noqa: E731
+    drafts: dict[str, Draft] = {}
+    problems: list[tuple[int, str]] = []
+    rows = 0
+    previous_end = 1
+    every_row = fmt.order_on_every_row
+    for row in reader:
+        line = previous_end + 1
+        previous_end = reader.line_num + 1
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue
+        rows += 1
+        if len(row) != width:
+            number = row[number_at].strip() if len(row) > number_at else ""
+            _broken(
+                drafts, problems, number, line, f"has {len(row)} columns, the header has {width}"
+            )
+            continue
+        number = row[number_at].strip()
+        if not number:
+            problems.append((line, f"no order number ({fmt.number} is empty)"))
+            continue
+        cells = template.copy()
+        cells.update(zip(present, pick(row), strict=True))
+        get = cells.__getitem__
+        draft = drafts.get(number)
+        try:
+            fields = fmt.order(get) if draft is None or every_row else None
+            item = fmt.item(get)
+        except RowError as exc:
+            _broken(drafts, problems, number, line, str(exc))
+            continue
+        if draft is None:
+            draft = drafts[number] = Draft(number, line)
+        if fields:
             _merge(draft, fields)
-            if item is not None:
-                draft.items.append(item)
-    return fmt, drafts, problems, rows
+        if item is not None:
+            draft.items.append(item)
+    return drafts, problems, rows
 
 
 def _broken(drafts: dict, problems: list, number: str, line: int, message: str) -> None:
@@ -196,6 +205,11 @@ def _broken(drafts: dict, problems: list, number: str, line: int, message: str) 
 
 def _merge(draft: Draft, fields: dict) -> None:
     known = draft.fields
+    if not known:
+        known.update(fields)
+        if "_add_total" in known:
+            known["total"] = known.pop("_add_total")
+        return
     for key, value in fields.items():
         if key == "_add_total":
             known["total"] = (known.get("total") or 0) + value
@@ -256,11 +270,21 @@ def import_orders(
     return result
 
 
+_BATCH = 500
+
+
+def _batched(values: list, size: int = _BATCH):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
 def _store(
     conn: sqlite3.Connection, fmt: OrderFormat, drafts: dict, now: datetime, result: ImportResult
 ) -> None:
+    """Write the drafts: look-ups and inserts in batches, ids handed out under the write lock."""
     stamp = to_storage(now)
-    customers: dict[str, int | None] = {}
+    conn.execute("BEGIN IMMEDIATE")  # the lock is ours from here: the ids below stay free
+    ready = []
     for draft in drafts.values():
         if draft.broken:
             result.skipped += 1
@@ -269,29 +293,32 @@ def _store(
         fields["customer_email"] = email_or_none(fields["customer_email"])
         if fields["accepts_marketing"] is not None:
             fields["accepts_marketing"] = int(fields["accepts_marketing"])
+        ready.append((draft, fields))
+    customers = _customer_ids(conn, now, ready)
+    existing: dict[str, dict] = {}
+    for chunk in _batched([draft.number for draft, _ in ready]):
+        marks = ", ".join("?" for _ in chunk)
+        for row in conn.execute(
+            f"SELECT * FROM orders WHERE mall = ? AND number IN ({marks})", [fmt.mall, *chunk]
+        ):
+            existing[row["number"]] = row
+    next_id = conn.execute("SELECT coalesce(max(id), 0) + 1 AS n FROM orders").fetchone()["n"]
+    new_orders, new_items = [], []
+    for draft, fields in ready:
         email = fields["customer_email"]
-        if email and email not in customers:
-            customers[email] = find_or_add_customer(conn, now, email, fields["customer_name"])
         customer_id = customers.get(email) if email else None
-        existing = conn.execute(
-            "SELECT * FROM orders WHERE mall = ? AND number = ?", [fmt.mall, draft.number]
-        ).fetchone()
-        if existing is None:
-            cursor = conn.execute(
-                "INSERT INTO orders (mall, number, customer_id, "
-                + ", ".join(ORDER_FIELDS)
-                + ", imported_at, updated_at) VALUES (?, ?, ?, "
-                + ", ".join("?" for _ in ORDER_FIELDS)
-                + ", ?, ?)",
-                [fmt.mall, draft.number, customer_id, *fields.values(), stamp, stamp],
+        old = existing.get(draft.number)
+        if old is None:
+            new_orders.append(
+                [next_id, fmt.mall, draft.number, customer_id, *fields.values(), stamp, stamp]
             )
-            _insert_items(conn, cursor.lastrowid, draft.items)
-            result.added += 1
+            new_items.extend((next_id, *item) for item in draft.items)
+            next_id += 1
             continue
-        changes = {k: v for k, v in fields.items() if v is not None and existing[k] != v}
-        if customer_id and existing["customer_id"] is None:
+        changes = {k: v for k, v in fields.items() if v is not None and old[k] != v}
+        if customer_id and old["customer_id"] is None:
             changes["customer_id"] = customer_id
-        items_changed = bool(draft.items) and _items_of(conn, existing["id"]) != [
+        items_changed = bool(draft.items) and _items_of(conn, old["id"]) != [
             tuple(i) for i in draft.items
         ]
         if not changes and not items_changed:
@@ -300,12 +327,52 @@ def _store(
         changes["updated_at"] = stamp
         conn.execute(
             "UPDATE orders SET " + ", ".join(f"{k} = ?" for k in changes) + " WHERE id = ?",
-            [*changes.values(), existing["id"]],
+            [*changes.values(), old["id"]],
         )
         if items_changed:
-            conn.execute("DELETE FROM order_items WHERE order_id = ?", [existing["id"]])
-            _insert_items(conn, existing["id"], draft.items)
+            conn.execute("DELETE FROM order_items WHERE order_id = ?", [old["id"]])
+            _insert_items(conn, old["id"], draft.items)
         result.updated += 1
+    columns = (
+        "id, mall, number, customer_id, " + ", ".join(ORDER_FIELDS) + ", imported_at, updated_at"
+    )
+    marks = ", ".join("?" for _ in range(len(ORDER_FIELDS) + 6))
+    conn.executemany(f"INSERT INTO orders ({columns}) VALUES ({marks})", new_orders)
+    conn.executemany(
+        "INSERT INTO order_items (order_id, name, sku, quantity, price) VALUES (?, ?, ?, ?, ?)",
+        new_items,
+    )
+    result.added += len(new_orders)
+
+
+def _customer_ids(conn: sqlite3.Connection, now: datetime, ready: list) -> dict[str, int]:
+    """The customer id of every e-mail address in the file, adding the new ones."""
+    names: dict[str, str | None] = {}
+    for _, fields in ready:
+        email = fields["customer_email"]
+        if email and not names.get(email):
+            names[email] = fields["customer_name"]
+    ids: dict[str, int] = {}
+    unnamed: list[tuple[str, int]] = []
+    for chunk in _batched(list(names)):
+        marks = ", ".join("?" for _ in chunk)
+        for row in conn.execute(
+            f"SELECT id, email, name FROM customers WHERE email IN ({marks})", chunk
+        ):
+            ids[row["email"]] = row["id"]
+            if not row["name"] and names[row["email"]]:
+                unnamed.append((names[row["email"]], row["id"]))
+    conn.executemany("UPDATE customers SET name = ? WHERE id = ?", unnamed)
+    next_id = conn.execute("SELECT coalesce(max(id), 0) + 1 AS n FROM customers").fetchone()["n"]
+    stamp = to_storage(now)
+    new = []
+    for email, name in names.items():
+        if email not in ids:
+            ids[email] = next_id
+            new.append((next_id, email, name, stamp))
+            next_id += 1
+    conn.executemany("INSERT INTO customers (id, email, name, created_at) VALUES (?, ?, ?, ?)", new)
+    return ids
 
 
 def _insert_items(conn: sqlite3.Connection, order_id: int, items: list) -> None:

@@ -19,8 +19,6 @@ CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
 CREATE INDEX order_items_order ON order_items (order_id);
 -- index orders_customer
 CREATE INDEX orders_customer ON orders (customer_id, ordered_at);
--- index orders_email
-CREATE INDEX orders_email ON orders (customer_email);
 -- index orders_mall_number
 CREATE UNIQUE INDEX orders_mall_number ON orders (mall, number);
 -- index orders_number

@@ -1,0 +1,66 @@
+"""Timing whole processes side by side: medians over several runs, peak memory from the OS."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / ".work"
+
+
+@dataclass
+class Timing:
+    label: str
+    seconds: list[float] = field(default_factory=list)
+    peak_kb: int = 0
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+
+def run_once(
+    cmd: list[str], env: dict | None = None, ok: tuple[int, ...] = (0,)
+) -> tuple[float, int]:
+    """Wall time and peak RSS (KiB) of one process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in ok:
+        raise SystemExit(f"exit {code}: {' '.join(cmd)}\n{proc.stderr.read().decode()}")
+    proc.stderr.close()
+    return elapsed, usage.ru_maxrss
+
+
+Setup = Callable[[], None] | None
+
+
+def side_by_side(
+    commands: list[tuple[str, list[str], Setup]],
+    runs: int,
+    env: dict | None = None,
+    ok: tuple[int, ...] = (0,),
+) -> dict[str, Timing]:
+    """Interleave the commands run by run, so that drift in the machine hits them alike."""
+    results = {label: Timing(label) for label, _, _ in commands}
+    for _ in range(runs):
+        for label, cmd, setup in commands:
+            if setup:
+                setup()
+            elapsed, rss = run_once(cmd, env, ok)
+            results[label].seconds.append(elapsed)
+            results[label].peak_kb = max(results[label].peak_kb, rss)
+    return results
+
+
+def work_dir() -> Path:
+    WORK.mkdir(exist_ok=True)
+    return WORK
