@@ -189,14 +189,185 @@ def shopify(path: Path, rows: int, seed: int = 7) -> int:
     return written
 
 
+CATEGORIES = [
+    ("delivery.not_arrived", "high"),
+    ("delivery.late", "high"),
+    ("quality.damaged", "high"),
+    ("delivery.wrong_item", "high"),
+    ("inquiry.product", "normal"),
+    ("inquiry.return", "normal"),
+    ("payment.wrong_amount", "high"),
+    ("other", "normal"),
+]
+MALLS = ["rakuten", "amazon", "shopify", "base", "yahoo"]
+SUMMARIES = [
+    "商品がまだ届かない",
+    "届いた商品が割れていた",
+    "サイズ違いが届いた",
+    "ギフト包装について",
+    "返品したい",
+    "請求額が違う",
+]
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def home(path: Path, cases: int, *, now: datetime, open_share: float = 0.1, seed: int = 11) -> None:
+    """A shop's home with `cases` cases spread over the years before `now`: customers, orders
+    with items, and timelines (created, messages, notes, replies, status changes, promises).
+    About open_share of the cases are still open. Written with plain executemany in one go."""
+    import sqlite3
+
+    from shopcare.db import open_db
+
+    from shopcare.config import render_new_config
+
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "config.toml").write_text(
+        render_new_config(
+            name="はなまる雑貨店",
+            email="support@example.jp",
+            signature=None,
+            language="ja",
+            timezone="Asia/Tokyo",
+        ),
+        encoding="utf-8",
+    )
+    with open_db(path):  # the schema, through the product's own migrations
+        pass
+    rng = random.Random(seed)
+    conn = sqlite3.connect(path / "shopcare.db")
+    conn.execute("PRAGMA synchronous = OFF")
+    span = timedelta(days=3 * 365)
+    customers, orders, items, case_rows, events = [], [], [], [], []
+    event_id = 0
+    for n in range(1, cases + 1):
+        received = now - span * (1 - n / cases) - timedelta(minutes=rng.randrange(600))
+        customer_id = n
+        name = f"{FAMILY[n % len(FAMILY)]} {GIVEN[(n // len(FAMILY)) % len(GIVEN)]}"
+        customers.append((customer_id, f"customer{n}@example.jp", name, _utc(received)))
+        mall = MALLS[n % len(MALLS)]
+        number = f"{mall[:2].upper()}-{n:08d}"
+        ordered = received - timedelta(days=rng.randrange(2, 10))
+        shipped = ordered + timedelta(days=1)
+        product = PRODUCTS[n % len(PRODUCTS)]
+        orders.append(
+            (
+                n,
+                mall,
+                number,
+                customer_id,
+                name,
+                f"customer{n}@example.jp",
+                _utc(ordered),
+                _utc(ordered),
+                _utc(shipped),
+                None,
+                product[2],
+                "JPY",
+                "発送済",
+                f"4921{n:08d}",
+                "ヤマト運輸",
+                rng.random() < 0.5,
+                _utc(ordered),
+                _utc(ordered),
+            )
+        )
+        items.append((n, n, product[0], product[1], 1, product[2]))
+        category, priority = CATEGORIES[n % len(CATEGORIES)]
+        is_open = rng.random() < open_share
+        status = rng.choice(("new", "open", "waiting")) if is_open else "closed"
+        closed_at = _utc(received + timedelta(days=3)) if status == "closed" else None
+        case_rows.append(
+            (
+                n,
+                _utc(received),
+                "email",
+                mall,
+                number,
+                customer_id,
+                category,
+                priority,
+                status,
+                None,
+                SUMMARIES[n % len(SUMMARIES)],
+                None,
+                "unknown",
+                None,
+                None,
+                _utc(received),
+                _utc(received),
+                closed_at,
+            )
+        )
+        timeline = [(received, "created", SUMMARIES[n % len(SUMMARIES)], None)]
+        if status != "new":
+            timeline.append(
+                (received + timedelta(hours=3), "reply_sent", "【お問い合わせ受付】", None)
+            )
+        if rng.random() < 0.3:
+            timeline.append((received + timedelta(hours=20), "message", "まだですか?", None))
+        if status == "waiting":
+            timeline.append(
+                (
+                    received + timedelta(hours=4),
+                    "promise",
+                    "状況を連絡する",
+                    received + timedelta(days=2),
+                )
+            )
+        if status == "closed":
+            timeline.append((received + timedelta(days=3), "closed", "cause: 配送遅延", None))
+        for at, kind, text, due in timeline:
+            event_id += 1
+            events.append(
+                (
+                    event_id,
+                    n,
+                    _utc(at),
+                    kind,
+                    "bench",
+                    text,
+                    None,
+                    _utc(due) if due else None,
+                    None,
+                    None,
+                )
+            )
+    conn.executemany(
+        "INSERT INTO customers (id, email, name, created_at) VALUES (?, ?, ?, ?)", customers
+    )
+    conn.executemany(
+        "INSERT INTO orders (id, mall, number, customer_id, customer_name, customer_email, ordered_at, paid_at,"
+        " shipped_at, delivered_at, total, currency, status, tracking_number, carrier, accepts_marketing,"
+        " imported_at, updated_at) VALUES (" + ", ".join("?" * 18) + ")",
+        orders,
+    )
+    conn.executemany(
+        "INSERT INTO order_items (id, order_id, name, sku, quantity, price) VALUES (?, ?, ?, ?, ?, ?)",
+        items,
+    )
+    conn.executemany("INSERT INTO cases VALUES (" + ", ".join("?" * 18) + ")", case_rows)
+    conn.executemany("INSERT INTO events VALUES (" + ", ".join("?" * 10) + ")", events)
+    conn.commit()
+    conn.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("kind", choices=["shopify"])
+    parser.add_argument("kind", choices=["shopify", "home"])
     parser.add_argument("out", type=Path)
-    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--rows", type=int, default=100_000, help="shopify: rows in the export")
+    parser.add_argument("--cases", type=int, default=100_000, help="home: cases in the home")
     args = parser.parse_args()
-    count = shopify(args.out, args.rows)
-    print(f"{count} rows written to {args.out}")
+    if args.kind == "shopify":
+        count = shopify(args.out, args.rows)
+        print(f"{count} rows written to {args.out}")
+    else:
+        home(args.out, args.cases, now=datetime(2026, 11, 24, 8, 0, tzinfo=JST))
+        print(f"a home with {args.cases} cases written to {args.out}")
 
 
 if __name__ == "__main__":

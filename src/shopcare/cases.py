@@ -221,12 +221,12 @@ def get_case_row(conn: sqlite3.Connection, case_id: int) -> dict:
     return row
 
 
-def events_of(conn: sqlite3.Connection, case_id: int) -> list[dict]:
-    rows = conn.execute(
-        "SELECT id, at, kind, author, text, note_kind, due_at, amount, data"
-        " FROM events WHERE case_id = ? ORDER BY at, id",
-        [case_id],
-    ).fetchall()
+def events_of(conn: sqlite3.Connection, case_id: int, kinds: tuple[str, ...] = ()) -> list[dict]:
+    """A case's timeline, oldest first; only events of these kinds where kinds are given."""
+    sql = "SELECT id, at, kind, author, text, note_kind, due_at, amount, data FROM events WHERE case_id = ?"
+    if kinds:
+        sql += f" AND kind IN ({', '.join('?' for _ in kinds)})"
+    rows = conn.execute(sql + " ORDER BY at, id", [case_id, *kinds]).fetchall()
     for row in rows:
         row["data"] = json.loads(row["data"]) if row["data"] else None
     return rows
@@ -497,3 +497,29 @@ def describe_event(event: dict, tz: tzinfo) -> str:
     if kind == "promise":
         return f"by {to_local_short(event['due_at'], tz)}: {text}"
     return text
+
+
+def record_reply_sent(
+    conn: sqlite3.Connection, actor: Actor, case_id: int, template: str, lang: str, subject: str
+) -> Written:
+    """A reply went out: on the timeline (stopping the reply clock), and a new case becomes open."""
+    case = get_case_row(conn, case_id)
+    notices = []
+    with conn:
+        _event(
+            conn, case_id, actor, "reply_sent", subject, data={"template": template, "lang": lang}
+        )
+        if case["status"] == "new":
+            _event(
+                conn,
+                case_id,
+                actor,
+                "status",
+                "first reply sent",
+                data={"from": "new", "to": "open"},
+            )
+            _touch(conn, case_id, actor, status="open")
+            notices.append(f"case {case_id} is now open")
+        else:
+            _touch(conn, case_id, actor)
+    return Written(case_id, [], notices)

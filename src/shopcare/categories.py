@@ -103,3 +103,6 @@ class Categories:
         if group in self._by_code or any(c.startswith(group + ".") for c in self._by_code):
             return group
         raise ShopcareError(f"unknown category {prefix!r}", self.hint_for(group))
+
+
+CATEGORIES = Categories()  # the built-ins alone, for code that needs no shop's own

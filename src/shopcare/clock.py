@@ -60,11 +60,14 @@ def to_storage(moment: datetime) -> str:
     """UTC text for the database."""
     if moment.tzinfo is None:
         raise ValueError("naive datetime cannot be stored")
-    return moment.astimezone(UTC).strftime(STORAGE_FORMAT)
+    return (
+        moment.astimezone(UTC).isoformat()[:19] + "Z"
+    )  # STORAGE_FORMAT's shape, without strftime's cost
 
 
 def from_storage(text: str) -> datetime:
-    return datetime.strptime(text, STORAGE_FORMAT).replace(tzinfo=UTC)
+    """Stored UTC text as an aware datetime (fromisoformat reads the Z, and is far faster than strptime)."""
+    return datetime.fromisoformat(text)
 
 
 def to_local_iso(text: str | None, tz: tzinfo) -> str | None:

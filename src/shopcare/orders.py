@@ -273,7 +273,8 @@ def import_orders(
 _BATCH = 500
 
 
-def _batched(values: list, size: int = _BATCH):
+def batched(values: list, size: int = _BATCH):
+    """values in lists of at most size, for IN (...) queries."""
     for start in range(0, len(values), size):
         yield values[start : start + size]
 
@@ -296,7 +297,7 @@ def _store(
         ready.append((draft, fields))
     customers = _customer_ids(conn, now, ready)
     existing: dict[str, dict] = {}
-    for chunk in _batched([draft.number for draft, _ in ready]):
+    for chunk in batched([draft.number for draft, _ in ready]):
         marks = ", ".join("?" for _ in chunk)
         for row in conn.execute(
             f"SELECT * FROM orders WHERE mall = ? AND number IN ({marks})", [fmt.mall, *chunk]
@@ -354,7 +355,7 @@ def _customer_ids(conn: sqlite3.Connection, now: datetime, ready: list) -> dict[
             names[email] = fields["customer_name"]
     ids: dict[str, int] = {}
     unnamed: list[tuple[str, int]] = []
-    for chunk in _batched(list(names)):
+    for chunk in batched(list(names)):
         marks = ", ".join("?" for _ in chunk)
         for row in conn.execute(
             f"SELECT id, email, name FROM customers WHERE email IN ({marks})", chunk
@@ -397,8 +398,8 @@ def _items_of(conn: sqlite3.Connection, order_id: int) -> list[tuple]:
 ORDER_SELECT = "SELECT * FROM orders"
 
 
-def order_record(conn: sqlite3.Connection, row: dict) -> dict:
-    """An order as the json interface names it, with its items."""
+def order_record(conn: sqlite3.Connection, row: dict, items: list[tuple] | None = None) -> dict:
+    """An order as the json interface names it, with its items (looked up unless given)."""
     record = {
         "number": row["number"],
         "mall": row["mall"],
@@ -409,25 +410,52 @@ def order_record(conn: sqlite3.Connection, row: dict) -> dict:
         record["accepts_marketing"] = bool(record["accepts_marketing"])
     record["items"] = [
         {"name": name, "sku": sku, "quantity": qty, "price": price}
-        for name, sku, qty, price in _items_of(conn, row["id"])
+        for name, sku, qty, price in (items if items is not None else _items_of(conn, row["id"]))
     ]
     return record
+
+
+def items_of_orders(conn: sqlite3.Connection, order_ids: list[int]) -> dict[int, list[tuple]]:
+    """The items of many orders, a query per batch: order id -> [(name, sku, quantity, price)]."""
+    found: dict[int, list[tuple]] = {order_id: [] for order_id in order_ids}
+    for chunk in batched(order_ids):
+        marks = ", ".join("?" for _ in chunk)
+        for r in conn.execute(
+            "SELECT order_id, name, sku, quantity, price FROM order_items"
+            f" WHERE order_id IN ({marks}) ORDER BY id",
+            chunk,
+        ):
+            found[r["order_id"]].append((r["name"], r["sku"], r["quantity"], r["price"]))
+    return found
+
+
+def orders_by_number(conn: sqlite3.Connection, numbers: list[str]) -> dict[str, list[dict]]:
+    """Imported orders with these numbers, a query per batch: number -> [order rows]."""
+    found: dict[str, list[dict]] = {}
+    for chunk in batched(sorted(set(numbers))):
+        marks = ", ".join("?" for _ in chunk)
+        for row in conn.execute(ORDER_SELECT + f" WHERE number IN ({marks})", chunk):
+            found.setdefault(row["number"], []).append(row)
+    return found
+
+
+def pick_order(candidates: list[dict], number: str, mall: str | None) -> dict | None:
+    """The order a case means: that number in its mall, or the only order with that number."""
+    if mall:
+        return next((row for row in candidates if row["mall"] == mall), None)
+    if len(candidates) > 1:
+        malls = ", ".join(r["mall"] for r in candidates)
+        raise ShopcareError(
+            f"order {number} exists in more than one mall ({malls})", "name the mall with --mall"
+        )
+    return candidates[0] if candidates else None
 
 
 def find_order(conn: sqlite3.Connection, number: str, mall: str | None = None) -> dict | None:
     """The order with this number (in this mall); None if it was never imported."""
     number = number.strip()
-    if mall:
-        return conn.execute(
-            ORDER_SELECT + " WHERE mall = ? AND number = ?", [mall, number]
-        ).fetchone()
     rows = conn.execute(ORDER_SELECT + " WHERE number = ?", [number]).fetchall()
-    if len(rows) > 1:
-        malls = ", ".join(r["mall"] for r in rows)
-        raise ShopcareError(
-            f"order {number} exists in more than one mall ({malls})", "name the mall with --mall"
-        )
-    return rows[0] if rows else None
+    return pick_order(rows, number, mall)
 
 
 def get_order(conn: sqlite3.Connection, number: str, mall: str | None = None) -> dict:

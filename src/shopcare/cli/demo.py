@@ -80,6 +80,8 @@ def demo(
         _run([*base, "case", "list"])
         _run([*base, "case", "show", str(script["show"])])
         _run([*base, "customer", "show", script["customer"]])
+        for reply in script.get("replies", []):
+            _run([*base, "reply", *reply])
         if keep:
             sys.stdout.write(
                 f"\nThe demo shop is kept in {home}: try shopcare --home {home} case list\n"

@@ -1,0 +1,46 @@
+"""The floor for batch rendering: a bare Jinja loop rendering the same template with one fixed
+context, N times, printing each result. Usage: floor_render.py TEMPLATE_DIR NAME N"""
+
+import sys
+from datetime import date, datetime, timedelta, timezone
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from shopcare.replies import FILTERS, make_estimate
+
+folder, name, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+env = Environment(
+    loader=FileSystemLoader(folder), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True
+)
+env.filters.update(FILTERS)
+env.filters["estimate"], env.filters["en_estimate"] = make_estimate(2)
+template = env.get_template(f"ja/{name}.txt")
+now = datetime(2026, 11, 24, 8, 0, tzinfo=timezone(timedelta(hours=9)))
+context = {
+    "shop": {
+        "name": "はなまる雑貨店",
+        "email": "support@example.jp",
+        "signature": "はなまる雑貨店",
+    },
+    "case": {
+        "summary": "商品がまだ届かない",
+        "category": "delivery.late",
+        "category_label": "配送の遅れ",
+        "fault": "unknown",
+    },
+    "customer": {"name": "佐藤 美咲", "email": "customer1@example.jp"},
+    "order": {
+        "number": "RA-00000001",
+        "items": [{"name": "マグカップ", "quantity": 1}],
+        "tracking_number": "492100000001",
+    },
+    "order_number": "RA-00000001",
+    "promise": None,
+    "remedy": None,
+    "today": date(2026, 11, 24),
+    "now": now,
+    "vars": {},
+}
+out = sys.stdout
+for _ in range(count):
+    out.write(template.render(context))

@@ -1,0 +1,89 @@
+"""Batch rendering: `shopcare reply - apology --format json` for 10,000 cases in one process,
+side by side with a bare Jinja loop over the same template (floor_render.py).
+
+    python bench/render_batch.py [--cases 10000] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import side_by_side, work_dir  # noqa: E402
+from generate import home  # noqa: E402
+
+TARGET = 2.0
+NOW = datetime(2026, 11, 24, 8, 0, tzinfo=timezone(timedelta(hours=9)))
+
+
+def figures(cases: int, runs: int) -> dict:
+    from shopcare.resources import resource_dir
+
+    shop = work_dir() / f"render_home_{cases}"
+    if not (shop / "shopcare.db").exists():
+        home(shop, cases, now=NOW)
+    ids = shop / "ids.txt"
+    ids.write_text("".join(f"{n}\n" for n in range(1, cases + 1)))
+    env = dict(os.environ, SHOPCARE_NOW=NOW.isoformat(), SHOPCARE_HOME=str(shop))
+    runner = Path(__file__).resolve().parent / "stdin_runner.py"
+    results = side_by_side(
+        [
+            (
+                "floor",
+                [
+                    sys.executable,
+                    str(Path(__file__).parent / "floor_render.py"),
+                    str(resource_dir("templates")),
+                    "apology",
+                    str(cases),
+                ],
+                None,
+            ),
+            (
+                "shopcare",
+                [
+                    sys.executable,
+                    str(runner),
+                    str(ids),
+                    sys.executable,
+                    "-m",
+                    "shopcare",
+                    "reply",
+                    "-",
+                    "apology",
+                    "--format",
+                    "json",
+                ],
+                None,
+            ),
+        ],
+        runs,
+        env,
+    )
+    floor, ours = results["floor"].median, results["shopcare"].median
+    return {
+        "figure": "batch rendering",
+        "drafts": cases,
+        "runs": runs,
+        "floor_s": round(floor, 3),
+        "shopcare_s": round(ours, 3),
+        "ratio_to_floor": round(ours / floor, 2),
+        "target_ratio_to_floor": TARGET,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--cases", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    print(json.dumps(figures(args.cases, args.runs), indent=2))
+
+
+if __name__ == "__main__":
+    main()

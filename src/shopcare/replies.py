@@ -1,0 +1,545 @@
+"""Replies from templates: the context a template sees, the filters it uses, and rendering.
+
+A template is a text file ``LANG/NAME.txt`` whose first line is ``Subject: ...``;
+the rest, after a blank line, is the body. The shop's own ``templates/`` folder
+is searched before the built-in one, so a file of the same name and language
+wins. Undefined variables are errors (StrictUndefined) unless the template gives
+a default, and nothing half-rendered is returned. Text from the customer is
+data: Jinja never evaluates a variable's contents.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import Any
+
+from shopcare.config import Config
+from shopcare.errors import ShopcareError
+from shopcare.resources import resource_dir
+
+LANGS = ("ja", "en")
+NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+BUILT_IN = (
+    "first_response",
+    "apology",
+    "status_update",
+    "resolution",
+    "apology_customer_fault",
+    "return_instructions",
+    "refund_notice",
+    "followup_arrival",
+    "followup_feedback",
+    "followup_related",
+    "followup_warranty",
+    "review_request",
+    "review_reply_positive",
+    "review_reply_negative",
+    "satisfaction_check",
+)
+WEEKDAYS_JA = "月火水木金土日"
+_UNDEFINED = (re.compile(r"'([^']+)' is undefined"), re.compile(r"has no attribute '([^']+)'"))
+
+
+@dataclass
+class Rendered:
+    template: str
+    lang: str
+    subject: str
+    body: str
+    source: Path
+
+
+def check_name(name: str) -> str:
+    """A template name is a name: letters, digits and underscores, never a path."""
+    if not NAME.match(name):
+        raise ShopcareError(
+            f"{name!r} is not a template name",
+            "a template is named like apology or first_response: shopcare templates list shows them",
+        )
+    return name
+
+
+# --- filters -------------------------------------------------------------------
+
+
+def _as_date(value: Any) -> date | datetime:
+    if isinstance(value, (date, datetime)):
+        return value
+    if isinstance(value, str):
+        try:
+            return (
+                datetime.fromisoformat(value)
+                if "T" in value or " " in value
+                else date.fromisoformat(value)
+            )
+        except ValueError:
+            pass
+    raise ValueError(f"{value!r} is not a date")
+
+
+def jdate(value: Any) -> str:
+    """2026年11月24日(火)"""
+    day = _as_date(value)
+    return f"{day.year}年{day.month}月{day.day}日({WEEKDAYS_JA[day.weekday()]})"
+
+
+def jdatetime(value: Any) -> str:
+    """2026年11月24日(火) 15:00 (the time is left out where it is midnight or a bare date)."""
+    moment = _as_date(value)
+    if isinstance(moment, datetime) and (moment.hour, moment.minute) != (0, 0):
+        return f"{jdate(moment)} {moment:%H:%M}"
+    return jdate(moment)
+
+
+def en_date(value: Any) -> str:
+    """Tuesday, 24 November 2026"""
+    day = _as_date(value)
+    return f"{day:%A}, {day.day} {day:%B %Y}"
+
+
+def en_datetime(value: Any) -> str:
+    moment = _as_date(value)
+    if isinstance(moment, datetime) and (moment.hour, moment.minute) != (0, 0):
+        return f"{en_date(moment)}, {moment:%H:%M}"
+    return en_date(moment)
+
+
+def yen(value: Any) -> str:
+    """3,980円"""
+    return f"{_number(value):,}円"
+
+
+def en_yen(value: Any) -> str:
+    """¥3,980"""
+    return f"¥{_number(value):,}"
+
+
+def _number(value: Any) -> int | float:
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not an amount")
+    if isinstance(value, (int, float)):
+        return value
+    text = str(value).replace(",", "").replace("円", "").replace("¥", "").strip()
+    try:
+        return int(text)
+    except ValueError:
+        return float(text)
+
+
+def make_estimate(margin_days: int):
+    """An uncertain date (a maker's, a carrier's) as 目安 wording, moved later by the shop's margin,
+    so that a surprise, if any, is a good one."""
+
+    def estimate_ja(value: Any) -> str:
+        return f"{jdate(_as_date(value) + timedelta(days=margin_days))}ごろ(目安)"
+
+    def estimate_en(value: Any) -> str:
+        return f"around {en_date(_as_date(value) + timedelta(days=margin_days))} (an estimate)"
+
+    return estimate_ja, estimate_en
+
+
+def sama(customer: dict | None) -> str:
+    """The greeting's name: 山田 花子様, or お客様 where the name is not known."""
+    name = (customer or {}).get("name")
+    return f"{name}様" if name else "お客様"
+
+
+def dear(customer: dict | None) -> str:
+    name = (customer or {}).get("name")
+    return f"Dear {name}," if name else "Dear customer,"
+
+
+def order_tag(number: str | None) -> str:
+    """（注文番号：1234）for a subject, or nothing where there is no order."""
+    return f"（注文番号：{number}）" if number else ""
+
+
+def en_order_tag(number: str | None) -> str:
+    return f" (order {number})" if number else ""
+
+
+def items_ja(items: list[dict] | None) -> str:
+    return "、".join(f"{i['name']} ×{i['quantity']}" for i in items or [])
+
+
+def items_en(items: list[dict] | None) -> str:
+    return ", ".join(f"{i['quantity']} × {i['name']}" for i in items or [])
+
+
+FILTERS = {
+    "jdate": jdate,
+    "jdatetime": jdatetime,
+    "en_date": en_date,
+    "en_datetime": en_datetime,
+    "yen": yen,
+    "en_yen": en_yen,
+    "sama": sama,
+    "dear": dear,
+    "order_tag": order_tag,
+    "en_order_tag": en_order_tag,
+    "items_ja": items_ja,
+    "items_en": items_en,
+}
+
+
+# --- the environment -------------------------------------------------------------
+
+
+class Templates:
+    """The templates in force: the shop's own folder first, then the built-in one."""
+
+    def __init__(self, home: Path, config: Config) -> None:
+        from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+        self.shop_dir = home / "templates"
+        self.builtin_dir = resource_dir("templates")
+        self._paths: dict[tuple[str, str], Path | None] = {}
+        self._compiled: dict[tuple[str, str], Any] = {}
+        self.env = Environment(
+            loader=FileSystemLoader([str(self.shop_dir), str(self.builtin_dir)], encoding="utf-8"),
+            undefined=StrictUndefined,
+            autoescape=False,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+        self.env.filters.update(FILTERS)
+        estimate_ja, estimate_en = make_estimate(config.estimate_margin_days)
+        self.env.filters["estimate"] = estimate_ja
+        self.env.filters["en_estimate"] = estimate_en
+
+    def _template(self, name: str, lang: str):
+        """The compiled template, compiled once per process (a batch renders it thousands of times)."""
+        key = (name, lang)
+        if key not in self._compiled:
+            self._compiled[key] = self.env.get_template(f"{lang}/{name}.txt")
+        return self._compiled[key]
+
+    def path_of(self, name: str, lang: str) -> Path | None:
+        key = (name, lang)
+        if key not in self._paths:
+            self._paths[key] = next(
+                (
+                    folder / lang / f"{name}.txt"
+                    for folder in (self.shop_dir, self.builtin_dir)
+                    if (folder / lang / f"{name}.txt").is_file()
+                ),
+                None,
+            )
+        return self._paths[key]
+
+    def resolve(self, name: str, lang: str) -> tuple[str, list[str]]:
+        """The language to render name in, and any warning (a missing language falls back)."""
+        check_name(name)
+        if lang not in LANGS:
+            raise ShopcareError(f"unknown language {lang!r}", "choose one of: ja, en")
+        if self.path_of(name, lang):
+            return lang, []
+        other = "en" if lang == "ja" else "ja"
+        if self.path_of(name, other):
+            return other, [f"template {name} has no {lang} version: using {other}"]
+        raise ShopcareError(
+            f"no template {name!r}", "shopcare templates list shows the templates in force"
+        )
+
+    def available(self) -> list[dict]:
+        """Every template name with its languages and where each comes from."""
+        found: dict[str, dict] = {}
+        for origin, folder in (("shop", self.shop_dir), ("built-in", self.builtin_dir)):
+            for lang in LANGS:
+                if not (folder / lang).is_dir():
+                    continue
+                for path in sorted((folder / lang).glob("*.txt")):
+                    if not NAME.match(path.stem):
+                        continue
+                    entry = found.setdefault(
+                        path.stem, {"name": path.stem, "langs": {}, "description": ""}
+                    )
+                    entry["langs"].setdefault(lang, origin)
+                    if not entry["description"]:
+                        entry["description"] = _description(path)
+        return sorted(found.values(), key=lambda e: (e["name"] not in BUILT_IN, e["name"]))
+
+    def render(self, name: str, lang: str, context: dict) -> Rendered:
+        from jinja2 import TemplateSyntaxError, UndefinedError
+
+        source = self.path_of(name, lang)
+        try:
+            text = self._template(name, lang).render(context)
+        except TemplateSyntaxError as exc:
+            raise ShopcareError(
+                f"{exc.filename or source}:{exc.lineno}: {exc.message}",
+                "fix the template at that line",
+            ) from None
+        except UndefinedError as exc:
+            variable = _undefined_name(str(exc))
+            if variable.startswith("shop."):
+                raise ShopcareError(
+                    f"template {name} ({lang}) needs {variable}, which config.toml does not set"
+                    + _where(exc, source),
+                    f"set it with shopcare init --{variable[5:]} VALUE",
+                ) from None
+            raise ShopcareError(
+                f"template {name} ({lang}) needs {variable}, which this case does not have"
+                + _where(exc, source),
+                f"give it with --var {variable.split('.')[-1]}=VALUE, or give the template a default: "
+                f"{{{{ {variable} | default(...) }}}}",
+            ) from None
+        except (TypeError, ValueError, ArithmeticError) as exc:
+            raise ShopcareError(f"template {name} ({lang}): {exc}{_where(exc, source)}") from None
+        return _split(name, lang, text, source)
+
+
+def _description(path: Path) -> str:
+    first = path.read_text(encoding="utf-8").split("\n", 1)[0].strip()
+    match = re.match(r"^\{#\s*(.*?)\s*#\}$", first)
+    return match.group(1) if match else ""
+
+
+def _undefined_name(message: str) -> str:
+    for pattern in _UNDEFINED:
+        match = pattern.search(message)
+        if match:
+            return match.group(1)
+    return message
+
+
+def _where(exc: BaseException, source: Path | None) -> str:
+    """' (file:line)' from the template frames Jinja puts into the traceback."""
+    tb = exc.__traceback__
+    line = None
+    filename = None
+    while tb is not None:
+        code = tb.tb_frame.f_code.co_filename
+        if code.endswith(".txt"):
+            filename, line = code, tb.tb_lineno
+        tb = tb.tb_next
+    if line is None:
+        return ""
+    return f" ({filename or source}:{line})"
+
+
+def _split(name: str, lang: str, text: str, source: Path | None) -> Rendered:
+    head, _, body = text.lstrip("\n").partition("\n")
+    if not head.startswith("Subject:"):
+        raise ShopcareError(
+            f"template {name} ({lang}) does not start with a 'Subject: ...' line ({source}:1)",
+            "a template's first line is the subject, then a blank line, then the body",
+        )
+    subject = head[len("Subject:") :].strip()
+    body = body.strip("\n") + "\n"
+    return Rendered(name, lang, subject, body, source or Path(f"{lang}/{name}.txt"))
+
+
+# --- the context -------------------------------------------------------------------
+
+
+def _local(text: str | None, tz: tzinfo) -> datetime | None:
+    from shopcare.clock import from_storage
+
+    return from_storage(text).astimezone(tz) if text else None
+
+
+def case_context(
+    conn: sqlite3.Connection,
+    case_id: int,
+    config: Config,
+    tz: tzinfo,
+    now: datetime,
+    variables: dict[str, str],
+    lang: str,
+) -> dict:
+    """Everything a template may use about one case (see case_contexts)."""
+    return case_contexts(conn, [case_id], config, tz, now, variables, lang)[0]
+
+
+def case_contexts(
+    conn: sqlite3.Connection,
+    case_ids: list[int],
+    config: Config,
+    tz: tzinfo,
+    now: datetime,
+    variables: dict[str, str],
+    lang: str,
+) -> list[dict]:
+    """For each case: the case, customer, order with items, shop, the open promise, the latest
+    remedy, today and the --var values. Looked up a batch of cases at a time, so that drafting
+    for thousands of cases costs a few queries per batch, not per case."""
+    from shopcare.cases import CASE_SELECT, case_record
+    from shopcare.categories import CATEGORIES
+    from shopcare.errors import NotFound
+    from shopcare.orders import batched, items_of_orders, order_record, orders_by_number, pick_order
+
+    base = base_context(config, tz, now, variables)
+    local_now = now.astimezone(tz)
+    contexts = []
+    for chunk in batched(case_ids):
+        marks = ", ".join("?" for _ in chunk)
+        rows = {r["id"]: r for r in conn.execute(CASE_SELECT + f" WHERE c.id IN ({marks})", chunk)}
+        missing = [case_id for case_id in chunk if case_id not in rows]
+        if missing:
+            raise NotFound(
+                f"no case {missing[0]}", "shopcare case list --status all shows every case"
+            )
+        promises: dict[int, dict] = {}
+        remedies: dict[int, dict] = {}
+        for event in conn.execute(
+            f"SELECT case_id, kind, text, due_at, data FROM events WHERE case_id IN ({marks})"
+            " AND kind IN ('promise', 'remedy') ORDER BY at, id",
+            chunk,
+        ):
+            if event["kind"] == "promise" and event["due_at"]:
+                promises[event["case_id"]] = {
+                    "due_at": _local(event["due_at"], tz),
+                    "text": event["text"],
+                }
+            elif event["kind"] == "remedy" and event["data"]:
+                data = json.loads(event["data"])
+                remedies[event["case_id"]] = {k: v for k, v in data.items() if v is not None}
+        numbered = orders_by_number(
+            conn, [r["order_number"] for r in rows.values() if r["order_number"]]
+        )
+        picked = {
+            case_id: pick_order(numbered.get(r["order_number"], []), r["order_number"], r["mall"])
+            for case_id, r in rows.items()
+            if r["order_number"]
+        }
+        items = items_of_orders(conn, [o["id"] for o in picked.values() if o])
+        for case_id in chunk:
+            row = rows[case_id]
+            record = case_record(row, CATEGORIES, lang)  # labels in the reply's language
+            case = {key: value for key, value in record.items() if value is not None}
+            case["received_at"] = _local(row["received_at"], tz)
+            order = None
+            if picked.get(case_id):
+                full = order_record(conn, picked[case_id], items[picked[case_id]["id"]])
+                for key in ("ordered_at", "paid_at", "shipped_at", "delivered_at"):
+                    full[key] = _local(full[key], tz)
+                order = {key: value for key, value in full.items() if value is not None}
+            promise = promises.get(case_id)
+            if promise and promise["due_at"] < local_now:
+                promise = None  # a promise already past is no longer open
+            customer = {
+                key: value
+                for key, value in (("name", row["customer_name"]), ("email", row["customer_email"]))
+                if value
+            }
+            contexts.append(
+                base
+                | {
+                    "case": case,
+                    "customer": customer,
+                    "order": order,
+                    "order_number": row["order_number"],
+                    "promise": promise,
+                    "remedy": remedies.get(case_id),
+                }
+            )
+    return contexts
+
+
+def base_context(config: Config, tz: tzinfo, now: datetime, variables: dict[str, str]) -> dict:
+    from jinja2 import StrictUndefined
+
+    # A shop value config.toml does not set is undefined under its full name: the error says shop.email
+    shop = {
+        key: value or StrictUndefined(name=f"shop.{key}")
+        for key, value in (
+            ("name", config.shop_name),
+            ("email", config.shop_email),
+            ("signature", config.signature),
+        )
+    }
+    local = now.astimezone(tz)
+    return {"shop": shop, "today": local.date(), "now": local, "vars": dict(variables)} | variables
+
+
+def parse_vars(pairs: list[str]) -> dict[str, str]:
+    variables: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip()
+        if not sep or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", key):
+            raise ShopcareError(
+                f"--var {pair!r} is not KEY=VALUE", "for example --var eta=2026-11-28"
+            )
+        if key in RESERVED:
+            raise ShopcareError(
+                f"--var {key} would hide the case's own {key}", "choose another name"
+            )
+        variables[key] = value
+    return variables
+
+
+RESERVED = (
+    "case",
+    "customer",
+    "order",
+    "order_number",
+    "shop",
+    "promise",
+    "remedy",
+    "today",
+    "now",
+    "vars",
+)
+
+
+# --- output ---------------------------------------------------------------------------
+
+
+def as_json(rendered: Rendered, to: str | None, case_id: int) -> str:
+    return json.dumps(
+        {
+            "to": to,
+            "subject": rendered.subject,
+            "body": rendered.body,
+            "case_id": case_id,
+            "template": rendered.template,
+            "lang": rendered.lang,
+        },
+        ensure_ascii=False,
+    )
+
+
+def as_eml(
+    rendered: Rendered, *, to: str | None, shop_name: str, shop_email: str, now: datetime
+) -> str:
+    """A complete RFC 5322 draft: a mail client opens it ready to send (X-Unsent: 1)."""
+    from email.headerregistry import Address
+    from email.message import EmailMessage
+    from email.utils import format_datetime, make_msgid
+
+    if not to:
+        raise ShopcareError(
+            "this case has no customer e-mail address",
+            "add one with case add --email, or use --format text",
+        )
+    if not shop_email:
+        raise ShopcareError(
+            "the shop has no e-mail address to send from",
+            "shopcare init --email support@example.jp",
+        )
+    for what, value in (("subject", rendered.subject), ("recipient", to), ("shop name", shop_name)):
+        if "\n" in value or "\r" in value:
+            raise ShopcareError(
+                f"the {what} holds a line break, which would break the mail's headers"
+            )
+    message = EmailMessage()
+    message["To"] = to
+    user, _, domain = shop_email.partition("@")
+    message["From"] = (
+        Address(display_name=shop_name, username=user, domain=domain) if shop_name else shop_email
+    )
+    message["Subject"] = rendered.subject
+    message["Date"] = format_datetime(now)
+    message["Message-ID"] = make_msgid(domain=domain or None)
+    message["X-Unsent"] = "1"
+    message.set_content(rendered.body, charset="utf-8")
+    return message.as_string()

@@ -1,0 +1,299 @@
+"""shopcare reply and templates: every built-in template, the formats, overrides and failures."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+from datetime import date, datetime
+
+import pytest
+from exports import RAKUTEN, rakuten_rows, write_export
+
+from conftest import dump
+from shopcare.replies import BUILT_IN, en_date, jdate, jdatetime, make_estimate, yen
+from shopcare.templatecheck import english_left
+
+
+@pytest.fixture
+def shop(cli):
+    cli("init", "--name", "はなまる雑貨店", "--email", "support@hanamaru.example")
+
+
+@pytest.fixture
+def full_case(cli, shop, tmp_path) -> str:
+    """A case on an imported order, with a named customer and a promise."""
+    path = write_export(tmp_path / "rms.csv", RAKUTEN, rakuten_rows(status="発送済", tracking="492155382206"), encoding="cp932")
+    cli("orders", "import", str(path))
+    case_id = cli(
+        "case", "add", "--summary", "マグカップの取っ手が欠けていた", "--order", "123456-20261118-00000101",
+        "--category", "quality.damaged", "--fault", "carrier", "--received-at", "2026-11-23T20:00",
+    ).stdout.strip()
+    cli("case", "promise", case_id, "--due", "2026-11-26", "交換品の発送日を連絡する")
+    return case_id
+
+
+@pytest.fixture
+def bare_case(cli, shop) -> str:
+    """No order, no customer name, nothing promised."""
+    return cli("case", "add", "--summary", "問い合わせ", "--email", "anon@example.jp").stdout.strip()
+
+
+VARS = ["--var", "return_address=〒150-0001 東京都渋谷区神宮前1-2-3", "--var", "amount=3980"]
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("name", BUILT_IN)
+def test_every_built_in_template_renders_for_full_and_bare_cases(cli, full_case, bare_case, name, lang):
+    for case_id in (full_case, bare_case):
+        out = cli.json("reply", case_id, name, "--lang", lang, *VARS)
+        assert out["subject"] and out["body"].strip()
+        text = out["subject"] + out["body"]
+        for leak in ("{{", "{%", "Undefined", "None", "undefined"):
+            assert leak not in text, f"{leak} in {name} ({lang})"
+        if lang == "ja":
+            values = ["はなまる雑貨店", "support@hanamaru.example", "マグカップの取っ手が欠けていた", "問い合わせ"]
+            assert english_left(text, {"v": values}) == [], text
+            if name not in ("review_reply_positive", "review_reply_negative"):
+                assert "はなまる雑貨店" in out["body"]  # the signature
+
+
+def test_japanese_reply_has_the_parts_of_a_good_reply(cli, full_case):
+    out = cli.json("reply", full_case, "apology")
+    assert out["subject"] == "【お詫び】ご注文（注文番号：123456-20261118-00000101）につきまして"
+    body = out["body"]
+    assert body.startswith("佐藤 美咲様\n")
+    assert "お詫び申し上げます" in body  # acknowledge first
+    assert "■発生した内容" in body and "■当店の対応" in body and "■今後のご案内" in body
+    assert "2026年11月26日(木) 18:00までに" in body  # the open promise, by when
+    assert body.count("でしょうか") == 1  # one confirming question
+    assert out["to"] == "abc123@fw.rakuten.ne.jp"
+
+
+def test_no_name_means_okyakusama(cli, bare_case):
+    assert cli.json("reply", bare_case, "first_response")["body"].startswith("お客様\n")
+    assert cli.json("reply", bare_case, "first_response", "--lang", "en")["body"].startswith("Dear customer,")
+
+
+def test_estimate_moves_an_uncertain_date_by_the_margin(cli, full_case, home):
+    text = cli("reply", full_case, "status_update", "--var", "eta=2026-11-27", "--var", "status=x").stdout
+    assert "2026年11月26日(木) 18:00までに" in text  # the promise wins over the estimate
+    bare = cli("case", "add", "--summary", "遅れ").stdout.strip()
+    text = cli("reply", bare, "apology", "--var", "eta=2026-11-27").stdout
+    assert "2026年11月29日(日)ごろ(目安)" in text  # 27th + the default 2-day margin
+    assert "11月27日" not in text  # the maker's date is never stated as a promise
+
+
+def test_filters():
+    assert jdate(date(2026, 11, 24)) == "2026年11月24日(火)"
+    assert jdate("2026-11-23") == "2026年11月23日(月)"
+    assert jdatetime(datetime(2026, 11, 24, 15, 0)) == "2026年11月24日(火) 15:00"
+    assert en_date("2026-11-24") == "Tuesday, 24 November 2026"
+    assert yen(3980) == "3,980円" and yen("12800") == "12,800円"
+    estimate_ja, estimate_en = make_estimate(3)
+    assert estimate_ja("2026-12-29") == "2027年1月1日(金)ごろ(目安)"
+    assert estimate_en("2026-11-24") == "around Friday, 27 November 2026 (an estimate)"
+
+
+def test_eml_round_trips_through_the_email_parser(cli, full_case):
+    raw = cli("reply", full_case, "apology", "--format", "eml").stdout
+    text = cli.json("reply", full_case, "apology")
+    message = email.message_from_string(raw, policy=email.policy.default)
+    assert message["Subject"] == text["subject"]
+    assert message.get_content() == text["body"]
+    assert message["To"] == "abc123@fw.rakuten.ne.jp"
+    assert message["From"].addresses[0].addr_spec == "support@hanamaru.example"
+    assert message["From"].addresses[0].display_name == "はなまる雑貨店"
+    assert message["Message-ID"] and message["Date"] and message["X-Unsent"] == "1"
+    assert message.get_content_charset() == "utf-8"
+    assert message["Date"].datetime.utcoffset().total_seconds() == 9 * 3600
+
+
+def test_json_fields(cli, full_case):
+    out = cli.json("reply", full_case, "resolution")
+    assert set(out) == {"to", "subject", "body", "case_id", "template", "lang"}
+    assert (out["case_id"], out["template"], out["lang"]) == (int(full_case), "resolution", "ja")
+
+
+def test_text_format(cli, full_case):
+    out = cli("reply", full_case, "first_response").stdout
+    assert out.startswith("Subject: 【はなまる雑貨店】お問い合わせを承りました")
+    assert out.split("\n")[1] == ""
+
+
+def test_customer_text_is_data(cli, shop):
+    case_id = cli(
+        "case", "add", "--summary", "{{ 7*7 }} {% if true %}x{% endif %}", "--customer", "{{ shop.email }}",
+    ).stdout.strip()
+    out = cli.json("reply", case_id, "first_response")
+    assert "{{ 7*7 }} {% if true %}x{% endif %}" in out["body"]
+    assert out["body"].startswith("{{ shop.email }}様")
+
+
+def test_order_number_with_a_line_break_cannot_add_headers(cli, shop):
+    case_id = cli("case", "add", "--summary", "x", "--email", "a@example.jp", "--order", "1\nBcc: evil@example.com").stdout.strip()
+    raw = cli("reply", case_id, "apology", "--format", "eml", code=None)
+    if raw.exit_code == 0:
+        message = email.message_from_string(raw.stdout, policy=email.policy.default)
+        assert message["Bcc"] is None
+    else:
+        assert "line break" in raw.stderr
+
+
+def test_a_line_break_in_a_header_value_is_refused(cli, shop, home, bare_case):
+    config = (home / "config.toml").read_text(encoding="utf-8")
+    (home / "config.toml").write_text(config.replace('name = "はなまる雑貨店"', 'name = "はなまる\\nBcc: x@example.com"'), encoding="utf-8")
+    assert "line break" in cli.fails("reply", bare_case, "first_response", "--format", "eml")
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "/etc/passwd", "ja/apology", "apology.txt", "Apology", ""])
+def test_template_names_are_names_not_paths(cli, bare_case, name):
+    assert "is not a template name" in cli.fails("reply", bare_case, name)
+
+
+def test_a_missing_variable_names_the_variable_and_the_template_and_prints_nothing(cli, bare_case):
+    result = cli("reply", bare_case, "return_instructions", code=1)
+    assert result.stdout == ""
+    assert result.stderr.startswith("Error: template return_instructions (ja) needs return_address")
+    assert "return_instructions.txt:" in result.stderr
+    assert "--var return_address=" in result.stderr
+
+
+def test_shop_template_overrides_the_built_in(cli, home, bare_case):
+    (home / "templates" / "ja").mkdir(parents=True)
+    (home / "templates" / "ja" / "apology.txt").write_text(
+        "Subject: 【お詫び】{{ shop.name }}より\n\n{{ customer | sama }}\n\n当店独自の文面です。\n", encoding="utf-8"
+    )
+    out = cli.json("reply", bare_case, "apology")
+    assert out["body"] == "お客様\n\n当店独自の文面です。\n"
+    assert cli.json("reply", bare_case, "apology", "--lang", "en")["subject"].startswith("[はなまる雑貨店]")
+    listed = {t["name"]: t for t in cli.json("templates", "list")}
+    assert (listed["apology"]["ja"], listed["apology"]["en"]) == ("shop", "built-in")
+
+
+def test_missing_language_falls_back_with_a_warning(cli, home, bare_case):
+    (home / "templates" / "en").mkdir(parents=True)
+    (home / "templates" / "en" / "thanks.txt").write_text("Subject: Thanks\n\nThank you.\n", encoding="utf-8")
+    result = cli("reply", bare_case, "thanks", "--lang", "ja")
+    assert "warning: template thanks has no ja version: using en" in result.stderr
+    assert result.stdout == "Subject: Thanks\n\nThank you.\n"
+
+
+def test_a_broken_shop_template_is_reported_with_its_line(cli, home, bare_case):
+    (home / "templates" / "ja").mkdir(parents=True)
+    broken = home / "templates" / "ja" / "broken.txt"
+    broken.write_text("Subject: x\n\n本文\n{% if %}\n", encoding="utf-8")
+    result = cli("templates", "check", code=1)
+    assert "FAIL ja/broken (shop)" in result.stdout
+    assert f"{broken}:4" in result.stdout
+    assert "ok   ja/apology (built-in)" in result.stdout
+    assert f"{broken}:4" in cli.fails("reply", bare_case, "broken")
+    broken.write_text("本文だけ\n", encoding="utf-8")
+    assert "does not start with a 'Subject: ...' line" in cli.fails("reply", bare_case, "broken")
+
+
+def test_templates_check_passes_for_the_built_ins(cli):
+    result = cli("templates", "check")
+    assert "all 30 templates render" in result.stderr
+    assert "FAIL" not in result.stdout
+
+
+def test_templates_show_prints_the_source(cli):
+    result = cli("templates", "show", "apology", "--lang", "en")
+    assert result.stdout.startswith("{# Apology")
+    assert "templates/en/apology.txt" in result.stderr
+
+
+def test_mark_sent_records_the_reply_and_opens_a_new_case(cli, full_case, home):
+    result = cli("reply", full_case, "first_response", "--mark-sent")
+    assert "now open" in result.stderr
+    shown = cli.json("case", "show", full_case)
+    assert shown["status"] == "open"
+    sent = [e for e in shown["events"] if e["kind"] == "reply_sent"]
+    assert sent[0]["data"] == {"template": "first_response", "lang": "ja"}
+    assert sent[0]["text"].startswith("【はなまる雑貨店】お問い合わせを承りました")
+
+
+def test_rendering_without_mark_sent_writes_nothing(cli, full_case, home):
+    before = dump(home)
+    cli("reply", full_case, "apology", "--format", "eml")
+    assert dump(home) == before
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--var", "eta"], "is not KEY=VALUE"),
+        (["--var", "case=1"], "would hide the case's own case"),
+        (["--lang", "fr"], "unknown language 'fr'"),
+        (["--format", "pdf"], None),
+    ],
+)
+def test_bad_reply_options(cli, bare_case, args, message):
+    if message is None:
+        cli("reply", bare_case, "apology", *args, code=2)
+    else:
+        assert message in cli.fails("reply", bare_case, "apology", *args)
+
+
+def test_eml_needs_addresses(cli, shop):
+    case_id = cli("case", "add", "--summary", "電話での問い合わせ", "--channel", "phone").stdout.strip()
+    assert "no customer e-mail address" in cli.fails("reply", case_id, "first_response", "--format", "eml")
+
+
+def test_unknown_template_and_case(cli, bare_case):
+    assert "no template 'nonexistent'" in cli.fails("reply", bare_case, "nonexistent")
+    assert "no case 99" in cli.fails("reply", "99", "apology")
+
+
+def test_json_body_round_trips(cli, full_case):
+    raw = cli("reply", full_case, "apology", "--format", "json").stdout
+    assert json.loads(raw)["body"].endswith("\n")
+
+
+def test_batch_from_stdin_as_json_lines(cli, full_case, bare_case):
+    result = cli("reply", "-", "first_response", "--format", "json", input=f"{full_case}\n{bare_case}\n")
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [d["case_id"] for d in lines] == [int(full_case), int(bare_case)]
+
+
+def test_batch_eml_files_and_mark_sent(cli, full_case, bare_case, tmp_path):
+    out = tmp_path / "drafts"
+    result = cli("reply", "-", "first_response", "--format", "eml", "--out", str(out), "--mark-sent", input=f"{full_case}\n{bare_case}\n")
+    assert "2 drafts written" in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == [f"case-{full_case}.eml", f"case-{bare_case}.eml"]
+    assert cli.json("case", "show", bare_case)["status"] == "open"
+
+
+def test_batch_is_all_or_nothing(cli, full_case, bare_case, tmp_path, home):
+    before = dump(home)
+    out = tmp_path / "drafts"
+    # the bare case has no order total: refund_notice needs --var amount for it
+    stderr = cli.fails("reply", "-", "refund_notice", "--out", str(out), "--mark-sent", input=f"{full_case}\n{bare_case}\n")
+    assert "needs amount" in stderr
+    assert not out.exists()
+    assert dump(home) == before
+
+
+@pytest.mark.parametrize(
+    "stdin, args, message",
+    [
+        ("1\nabc\n", ["--format", "json"], "stdin line 2: 'abc' is not a case id"),
+        ("", ["--format", "json"], "no case ids on stdin"),
+        ("1\n", [], "needs --out DIR"),
+    ],
+)
+def test_batch_errors(cli, bare_case, stdin, args, message):
+    assert message in cli.fails("reply", "-", "apology", *args, input=stdin)
+
+
+def test_out_needs_batch(cli, bare_case, tmp_path):
+    assert "--out goes with ID -" in cli.fails("reply", bare_case, "apology", "--out", str(tmp_path))
+
+
+def test_a_shop_value_missing_from_config_is_named(cli):
+    case_id = cli("case", "add", "--summary", "x").stdout.strip()  # no init: no shop name
+    stderr = cli.fails("reply", case_id, "first_response")
+    assert "needs shop.name, which config.toml does not set" in stderr
+    assert "shopcare init --name VALUE" in stderr
+    assert "FAIL" not in cli("templates", "check").stdout  # the check fills sample shop values in
