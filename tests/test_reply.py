@@ -23,11 +23,26 @@ def shop(cli):
 @pytest.fixture
 def full_case(cli, shop, tmp_path) -> str:
     """A case on an imported order, with a named customer and a promise."""
-    path = write_export(tmp_path / "rms.csv", RAKUTEN, rakuten_rows(status="発送済", tracking="492155382206"), encoding="cp932")
+    path = write_export(
+        tmp_path / "rms.csv",
+        RAKUTEN,
+        rakuten_rows(status="発送済", tracking="492155382206"),
+        encoding="cp932",
+    )
     cli("orders", "import", str(path))
     case_id = cli(
-        "case", "add", "--summary", "マグカップの取っ手が欠けていた", "--order", "123456-20261118-00000101",
-        "--category", "quality.damaged", "--fault", "carrier", "--received-at", "2026-11-23T20:00",
+        "case",
+        "add",
+        "--summary",
+        "マグカップの取っ手が欠けていた",
+        "--order",
+        "123456-20261118-00000101",
+        "--category",
+        "quality.damaged",
+        "--fault",
+        "carrier",
+        "--received-at",
+        "2026-11-23T20:00",
     ).stdout.strip()
     cli("case", "promise", case_id, "--due", "2026-11-26", "交換品の発送日を連絡する")
     return case_id
@@ -36,7 +51,9 @@ def full_case(cli, shop, tmp_path) -> str:
 @pytest.fixture
 def bare_case(cli, shop) -> str:
     """No order, no customer name, nothing promised."""
-    return cli("case", "add", "--summary", "問い合わせ", "--email", "anon@example.jp").stdout.strip()
+    return cli(
+        "case", "add", "--summary", "問い合わせ", "--email", "anon@example.jp"
+    ).stdout.strip()
 
 
 VARS = ["--var", "return_address=〒150-0001 東京都渋谷区神宮前1-2-3", "--var", "amount=3980"]
@@ -44,7 +61,9 @@ VARS = ["--var", "return_address=〒150-0001 東京都渋谷区神宮前1-2-3", 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
 @pytest.mark.parametrize("name", BUILT_IN)
-def test_every_built_in_template_renders_for_full_and_bare_cases(cli, full_case, bare_case, name, lang):
+def test_every_built_in_template_renders_for_full_and_bare_cases(
+    cli, full_case, bare_case, name, lang
+):
     for case_id in (full_case, bare_case):
         out = cli.json("reply", case_id, name, "--lang", lang, *VARS)
         assert out["subject"] and out["body"].strip()
@@ -52,7 +71,12 @@ def test_every_built_in_template_renders_for_full_and_bare_cases(cli, full_case,
         for leak in ("{{", "{%", "Undefined", "None", "undefined"):
             assert leak not in text, f"{leak} in {name} ({lang})"
         if lang == "ja":
-            values = ["はなまる雑貨店", "support@hanamaru.example", "マグカップの取っ手が欠けていた", "問い合わせ"]
+            values = [
+                "はなまる雑貨店",
+                "support@hanamaru.example",
+                "マグカップの取っ手が欠けていた",
+                "問い合わせ",
+            ]
             assert english_left(text, {"v": values}) == [], text
             if name not in ("review_reply_positive", "review_reply_negative"):
                 assert "はなまる雑貨店" in out["body"]  # the signature
@@ -72,11 +96,15 @@ def test_japanese_reply_has_the_parts_of_a_good_reply(cli, full_case):
 
 def test_no_name_means_okyakusama(cli, bare_case):
     assert cli.json("reply", bare_case, "first_response")["body"].startswith("お客様\n")
-    assert cli.json("reply", bare_case, "first_response", "--lang", "en")["body"].startswith("Dear customer,")
+    assert cli.json("reply", bare_case, "first_response", "--lang", "en")["body"].startswith(
+        "Dear customer,"
+    )
 
 
 def test_estimate_moves_an_uncertain_date_by_the_margin(cli, full_case, home):
-    text = cli("reply", full_case, "status_update", "--var", "eta=2026-11-27", "--var", "status=x").stdout
+    text = cli(
+        "reply", full_case, "status_update", "--var", "eta=2026-11-27", "--var", "status=x"
+    ).stdout
     assert "2026年11月26日(木) 18:00までに" in text  # the promise wins over the estimate
     bare = cli("case", "add", "--summary", "遅れ").stdout.strip()
     text = cli("reply", bare, "apology", "--var", "eta=2026-11-27").stdout
@@ -123,7 +151,12 @@ def test_text_format(cli, full_case):
 
 def test_customer_text_is_data(cli, shop):
     case_id = cli(
-        "case", "add", "--summary", "{{ 7*7 }} {% if true %}x{% endif %}", "--customer", "{{ shop.email }}",
+        "case",
+        "add",
+        "--summary",
+        "{{ 7*7 }} {% if true %}x{% endif %}",
+        "--customer",
+        "{{ shop.email }}",
     ).stdout.strip()
     out = cli.json("reply", case_id, "first_response")
     assert "{{ 7*7 }} {% if true %}x{% endif %}" in out["body"]
@@ -131,7 +164,16 @@ def test_customer_text_is_data(cli, shop):
 
 
 def test_order_number_with_a_line_break_cannot_add_headers(cli, shop):
-    case_id = cli("case", "add", "--summary", "x", "--email", "a@example.jp", "--order", "1\nBcc: evil@example.com").stdout.strip()
+    case_id = cli(
+        "case",
+        "add",
+        "--summary",
+        "x",
+        "--email",
+        "a@example.jp",
+        "--order",
+        "1\nBcc: evil@example.com",
+    ).stdout.strip()
     raw = cli("reply", case_id, "apology", "--format", "eml", code=None)
     if raw.exit_code == 0:
         message = email.message_from_string(raw.stdout, policy=email.policy.default)
@@ -142,11 +184,16 @@ def test_order_number_with_a_line_break_cannot_add_headers(cli, shop):
 
 def test_a_line_break_in_a_header_value_is_refused(cli, shop, home, bare_case):
     config = (home / "config.toml").read_text(encoding="utf-8")
-    (home / "config.toml").write_text(config.replace('name = "はなまる雑貨店"', 'name = "はなまる\\nBcc: x@example.com"'), encoding="utf-8")
+    (home / "config.toml").write_text(
+        config.replace('name = "はなまる雑貨店"', 'name = "はなまる\\nBcc: x@example.com"'),
+        encoding="utf-8",
+    )
     assert "line break" in cli.fails("reply", bare_case, "first_response", "--format", "eml")
 
 
-@pytest.mark.parametrize("name", ["../../etc/passwd", "/etc/passwd", "ja/apology", "apology.txt", "Apology", ""])
+@pytest.mark.parametrize(
+    "name", ["../../etc/passwd", "/etc/passwd", "ja/apology", "apology.txt", "Apology", ""]
+)
 def test_template_names_are_names_not_paths(cli, bare_case, name):
     assert "is not a template name" in cli.fails("reply", bare_case, name)
 
@@ -162,18 +209,23 @@ def test_a_missing_variable_names_the_variable_and_the_template_and_prints_nothi
 def test_shop_template_overrides_the_built_in(cli, home, bare_case):
     (home / "templates" / "ja").mkdir(parents=True)
     (home / "templates" / "ja" / "apology.txt").write_text(
-        "Subject: 【お詫び】{{ shop.name }}より\n\n{{ customer | sama }}\n\n当店独自の文面です。\n", encoding="utf-8"
+        "Subject: 【お詫び】{{ shop.name }}より\n\n{{ customer | sama }}\n\n当店独自の文面です。\n",
+        encoding="utf-8",
     )
     out = cli.json("reply", bare_case, "apology")
     assert out["body"] == "お客様\n\n当店独自の文面です。\n"
-    assert cli.json("reply", bare_case, "apology", "--lang", "en")["subject"].startswith("[はなまる雑貨店]")
+    assert cli.json("reply", bare_case, "apology", "--lang", "en")["subject"].startswith(
+        "[はなまる雑貨店]"
+    )
     listed = {t["name"]: t for t in cli.json("templates", "list")}
     assert (listed["apology"]["ja"], listed["apology"]["en"]) == ("shop", "built-in")
 
 
 def test_missing_language_falls_back_with_a_warning(cli, home, bare_case):
     (home / "templates" / "en").mkdir(parents=True)
-    (home / "templates" / "en" / "thanks.txt").write_text("Subject: Thanks\n\nThank you.\n", encoding="utf-8")
+    (home / "templates" / "en" / "thanks.txt").write_text(
+        "Subject: Thanks\n\nThank you.\n", encoding="utf-8"
+    )
     result = cli("reply", bare_case, "thanks", "--lang", "ja")
     assert "warning: template thanks has no ja version: using en" in result.stderr
     assert result.stdout == "Subject: Thanks\n\nThank you.\n"
@@ -237,8 +289,12 @@ def test_bad_reply_options(cli, bare_case, args, message):
 
 
 def test_eml_needs_addresses(cli, shop):
-    case_id = cli("case", "add", "--summary", "電話での問い合わせ", "--channel", "phone").stdout.strip()
-    assert "no customer e-mail address" in cli.fails("reply", case_id, "first_response", "--format", "eml")
+    case_id = cli(
+        "case", "add", "--summary", "電話での問い合わせ", "--channel", "phone"
+    ).stdout.strip()
+    assert "no customer e-mail address" in cli.fails(
+        "reply", case_id, "first_response", "--format", "eml"
+    )
 
 
 def test_unknown_template_and_case(cli, bare_case):
@@ -252,16 +308,31 @@ def test_json_body_round_trips(cli, full_case):
 
 
 def test_batch_from_stdin_as_json_lines(cli, full_case, bare_case):
-    result = cli("reply", "-", "first_response", "--format", "json", input=f"{full_case}\n{bare_case}\n")
+    result = cli(
+        "reply", "-", "first_response", "--format", "json", input=f"{full_case}\n{bare_case}\n"
+    )
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [d["case_id"] for d in lines] == [int(full_case), int(bare_case)]
 
 
 def test_batch_eml_files_and_mark_sent(cli, full_case, bare_case, tmp_path):
     out = tmp_path / "drafts"
-    result = cli("reply", "-", "first_response", "--format", "eml", "--out", str(out), "--mark-sent", input=f"{full_case}\n{bare_case}\n")
+    result = cli(
+        "reply",
+        "-",
+        "first_response",
+        "--format",
+        "eml",
+        "--out",
+        str(out),
+        "--mark-sent",
+        input=f"{full_case}\n{bare_case}\n",
+    )
     assert "2 drafts written" in result.stderr
-    assert sorted(p.name for p in out.iterdir()) == [f"case-{full_case}.eml", f"case-{bare_case}.eml"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        f"case-{full_case}.eml",
+        f"case-{bare_case}.eml",
+    ]
     assert cli.json("case", "show", bare_case)["status"] == "open"
 
 
@@ -269,7 +340,15 @@ def test_batch_is_all_or_nothing(cli, full_case, bare_case, tmp_path, home):
     before = dump(home)
     out = tmp_path / "drafts"
     # the bare case has no order total: refund_notice needs --var amount for it
-    stderr = cli.fails("reply", "-", "refund_notice", "--out", str(out), "--mark-sent", input=f"{full_case}\n{bare_case}\n")
+    stderr = cli.fails(
+        "reply",
+        "-",
+        "refund_notice",
+        "--out",
+        str(out),
+        "--mark-sent",
+        input=f"{full_case}\n{bare_case}\n",
+    )
     assert "needs amount" in stderr
     assert not out.exists()
     assert dump(home) == before
@@ -288,7 +367,9 @@ def test_batch_errors(cli, bare_case, stdin, args, message):
 
 
 def test_out_needs_batch(cli, bare_case, tmp_path):
-    assert "--out goes with ID -" in cli.fails("reply", bare_case, "apology", "--out", str(tmp_path))
+    assert "--out goes with ID -" in cli.fails(
+        "reply", bare_case, "apology", "--out", str(tmp_path)
+    )
 
 
 def test_a_shop_value_missing_from_config_is_named(cli):

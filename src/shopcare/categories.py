@@ -16,12 +16,17 @@ class Category:
     code: str
     ja: str
     en: str
+    priority: str | None = (
+        None  # a shop's own category says its priority; built-ins follow the prefix
+    )
 
     def label(self, lang: str) -> str:
         return self.ja if lang == "ja" else self.en
 
     @property
     def default_priority(self) -> str:
+        if self.priority:
+            return self.priority
         return "high" if self.code.startswith(HIGH_PRIORITY_PREFIXES) else "normal"
 
 
@@ -106,3 +111,14 @@ class Categories:
 
 
 CATEGORIES = Categories()  # the built-ins alone, for code that needs no shop's own
+
+
+def categories_for(home) -> Categories:
+    """The categories in force for a home. Policy files are read (with pydantic's import cost)
+    only where the shop has some: they may add categories."""
+    folder = home / "policies"
+    if not folder.is_dir() or not any(folder.glob("*.toml")):
+        return CATEGORIES
+    from shopcare.policy import shop_categories
+
+    return shop_categories(home)

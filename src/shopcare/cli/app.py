@@ -77,12 +77,13 @@ def root(
 
 
 def register() -> typer.Typer:
-    from shopcare.cli import case, demo, orders, reply, setup
+    from shopcare.cli import case, demo, orders, policy, reply, setup
 
     app.add_typer(case.app, name="case")
     app.add_typer(orders.app, name="orders")
     app.add_typer(orders.customer_app, name="customer")
     reply.register(app)
+    policy.register(app)
     setup.register(app)
     demo.register(app)
     return app

@@ -77,11 +77,8 @@ def demo(
             _run([*base, *_case_args(case)])
             for step in case.get("then", []):
                 _run([*base, *(arg.replace("{id}", str(number)) for arg in step)])
-        _run([*base, "case", "list"])
-        _run([*base, "case", "show", str(script["show"])])
-        _run([*base, "customer", "show", script["customer"]])
-        for reply in script.get("replies", []):
-            _run([*base, "reply", *reply])
+        for step in script["finale"]:
+            _run([*base, *step])
         if keep:
             sys.stdout.write(
                 f"\nThe demo shop is kept in {home}: try shopcare --home {home} case list\n"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from shopcare import clock
 from shopcare.cases import Actor
-from shopcare.categories import Categories
+from shopcare.categories import Categories, categories_for
 from shopcare.config import Config, load_config
 from shopcare.db import open_db
 from shopcare.errors import ShopcareError
@@ -69,8 +69,9 @@ def session() -> Iterator[Session]:
     config = load_config(home / CONFIG_NAME)
     tz = config.tz()
     actor = Actor(author=author(), now=clock.now())
+    categories = categories_for(home)
     with open_db(home) as conn:
-        yield Session(home, conn, config, tz, actor, Categories())
+        yield Session(home, conn, config, tz, actor, categories)
 
 
 def read_text(value: str | None) -> str | None:
