@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import csv
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 JST = timezone(timedelta(hours=9))
@@ -211,7 +211,7 @@ SUMMARIES = [
 
 
 def _utc(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def home(path: Path, cases: int, *, now: datetime, open_share: float = 0.1, seed: int = 11) -> None:
@@ -220,9 +220,8 @@ def home(path: Path, cases: int, *, now: datetime, open_share: float = 0.1, seed
     About open_share of the cases are still open. Written with plain executemany in one go."""
     import sqlite3
 
-    from shopcare.db import open_db
-
     from shopcare.config import render_new_config
+    from shopcare.db import open_db
 
     path.mkdir(parents=True, exist_ok=True)
     (path / "config.toml").write_text(

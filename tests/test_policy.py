@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import dump
 from exports import SHOPIFY_2026, shopify_rows, write_export
 
-from conftest import dump
 from shopcare.categories import BUILT_IN
 from shopcare.policy import Remedy, load, template_names
 from shopcare.remedies import amount_in_yen

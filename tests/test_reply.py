@@ -8,9 +8,9 @@ import json
 from datetime import date, datetime
 
 import pytest
+from conftest import dump
 from exports import RAKUTEN, rakuten_rows, write_export
 
-from conftest import dump
 from shopcare.replies import BUILT_IN, en_date, jdate, jdatetime, make_estimate, yen
 from shopcare.templatecheck import english_left
 
