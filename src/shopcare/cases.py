@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, tzinfo
 
 from shopcare.cardmask import mask_cards
 from shopcare.categories import Categories
-from shopcare.clock import to_local_short, to_storage
+from shopcare.clock import from_storage, to_local_short, to_storage
 from shopcare.customers import find_or_add_customer, normalise_email
 from shopcare.errors import NotFound, ShopcareError, check_choice
 
@@ -33,9 +33,19 @@ CASE_SELECT = """
     SELECT c.id, c.received_at, c.channel, c.mall, c.order_number,
            cu.name AS customer_name, cu.email AS customer_email, c.customer_id,
            c.category, c.priority, c.status, c.assignee, c.summary, c.request,
-           c.fault, c.cause, c.prevention, c.created_at, c.updated_at, c.closed_at
+           c.fault, c.cause, c.prevention, c.created_at, c.updated_at, c.closed_at,
+           c.awaiting_reply_since, c.last_customer_at, c.paused_since, c.paused_seconds,
+           c.resolved_at
     FROM cases c LEFT JOIN customers cu ON cu.id = c.customer_id
 """
+# The follow-up clocks' own columns: kept off the json a user sees.
+CLOCK_KEYS = (
+    "awaiting_reply_since",
+    "last_customer_at",
+    "paused_since",
+    "paused_seconds",
+    "resolved_at",
+)
 
 
 @dataclass
@@ -131,6 +141,34 @@ def _event(
     return cursor.lastrowid
 
 
+def _clock_changes(case: dict, new_status: str, now: datetime) -> dict:
+    """The clock columns a status change moves: time paused while waiting, when it was resolved."""
+    changes: dict = {"status": new_status}
+    stamp = to_storage(now)
+    if case["status"] == "waiting" and case["paused_since"]:
+        paused = (now - from_storage(case["paused_since"])).total_seconds()
+        changes["paused_seconds"] = (case["paused_seconds"] or 0) + max(0, int(paused))
+        changes["paused_since"] = None
+    if new_status == "waiting":
+        changes["paused_since"] = stamp
+    changes["resolved_at"] = stamp if new_status == "resolved" else None
+    if new_status != "closed":
+        changes["closed_at"] = None
+    return changes
+
+
+def _move(
+    conn: sqlite3.Connection, case: dict, actor: Actor, new_status: str, text: str | None, **more
+) -> None:
+    """A status change: on the timeline, with the clock columns it moves."""
+    _event(conn, case["id"], actor, "status", text, data={"from": case["status"], "to": new_status})
+    if case["status"] in ("resolved", "closed"):  # reopened: earlier checks no longer stand
+        conn.execute(
+            "DELETE FROM followup_state WHERE fid IN (?, ?)", [f"s{case['id']}", f"c{case['id']}"]
+        )
+    _touch(conn, case["id"], actor, **(_clock_changes(case, new_status, actor.now) | more))
+
+
 def _touch(conn: sqlite3.Connection, case_id: int, actor: Actor, **changes) -> None:
     changes["updated_at"] = to_storage(actor.now)
     assignments = ", ".join(f"{name} = ?" for name in changes)
@@ -187,8 +225,9 @@ def add_case(
         customer_id = order_customer or find_or_add_customer(conn, actor.now, email, name)
         cursor = conn.execute(
             "INSERT INTO cases (received_at, channel, mall, order_number, customer_id, category,"
-            " priority, status, assignee, summary, request, fault, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?)",
+            " priority, status, assignee, summary, request, fault, created_at, updated_at,"
+            " awaiting_reply_since, last_customer_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 to_storage(received_at),
                 new.channel,
@@ -203,6 +242,8 @@ def add_case(
                 new.fault,
                 stamp,
                 stamp,
+                to_storage(received_at),
+                to_storage(received_at),
             ],
         )
         case_id = cursor.lastrowid
@@ -291,21 +332,20 @@ def add_message(
             "check --at; the case was received at " + case["received_at"],
         )
     notices = []
+    stamp = to_storage(moment)
+    clocks = {
+        "last_customer_at": max(stamp, case["last_customer_at"] or stamp),
+        "awaiting_reply_since": min(stamp, case["awaiting_reply_since"] or stamp),
+    }
     with conn:
         _event(conn, case_id, actor, "message", body, at=moment)
+        # the customer wrote: every snooze on this case ends
+        conn.execute("DELETE FROM followup_state WHERE case_id = ? AND done_at IS NULL", [case_id])
         if case["status"] in ("resolved", "closed", "waiting"):
-            _event(
-                conn,
-                case_id,
-                actor,
-                "status",
-                "the customer wrote again",
-                data={"from": case["status"], "to": "open"},
-            )
-            _touch(conn, case_id, actor, status="open", closed_at=None)
+            _move(conn, case, actor, "open", "the customer wrote again", **clocks)
             notices.append(f"case {case_id} is open again ({case['status']} → open)")
         else:
-            _touch(conn, case_id, actor)
+            _touch(conn, case_id, actor, **clocks)
     return Written(case_id, mask.fields, notices)
 
 
@@ -342,8 +382,7 @@ def set_status(
     if case["status"] == status:
         raise ShopcareError(f"case {case_id} is already {status}")
     with conn:
-        _event(conn, case_id, actor, "status", text, data={"from": case["status"], "to": status})
-        _touch(conn, case_id, actor, status=status, closed_at=None)
+        _move(conn, case, actor, status, text)
     return Written(case_id, mask.fields)
 
 
@@ -418,11 +457,12 @@ def close_case(
         _event(
             conn, case_id, actor, "closed", "; ".join(parts) or None, data={"from": case["status"]}
         )
+        changes = _clock_changes(case, "closed", actor.now)
         _touch(
             conn,
             case_id,
             actor,
-            status="closed",
+            **changes,
             closed_at=to_storage(actor.now),
             cause=cause_text,
             prevention=prevention_text,
@@ -477,7 +517,7 @@ def edit_case(
 
 def case_record(row: dict, categories: Categories, lang: str) -> dict:
     """A case as the json interface names it: the stored fields plus the category's label."""
-    record = dict(row)
+    record = {key: value for key, value in row.items() if key not in CLOCK_KEYS}
     record["category_label"] = categories.label(row["category"], lang)
     return record
 
@@ -510,16 +550,8 @@ def record_reply_sent(
             conn, case_id, actor, "reply_sent", subject, data={"template": template, "lang": lang}
         )
         if case["status"] == "new":
-            _event(
-                conn,
-                case_id,
-                actor,
-                "status",
-                "first reply sent",
-                data={"from": "new", "to": "open"},
-            )
-            _touch(conn, case_id, actor, status="open")
+            _move(conn, case, actor, "open", "first reply sent", awaiting_reply_since=None)
             notices.append(f"case {case_id} is now open")
         else:
-            _touch(conn, case_id, actor)
+            _touch(conn, case_id, actor, awaiting_reply_since=None)
     return Written(case_id, [], notices)

@@ -119,9 +119,56 @@ def m002_orders(db: Database) -> None:
     )
 
 
+def m003_followups(db: Database) -> None:
+    """The calendar's imported holidays, follow-up state, and the clock columns on cases that
+    let the follow-up list be computed from indexes (backfilled from the timeline)."""
+    _run(
+        db,
+        [
+            "CREATE TABLE holidays (date TEXT PRIMARY KEY, name TEXT NOT NULL, imported_at TEXT NOT NULL)",
+            """CREATE TABLE followup_state (
+                fid TEXT PRIMARY KEY,
+                case_id INTEGER REFERENCES cases (id),
+                done_at TEXT,
+                note TEXT,
+                snoozed_until TEXT,
+                snoozed_at TEXT,
+                author TEXT NOT NULL
+            )""",
+            "CREATE INDEX followup_state_case ON followup_state (case_id)",
+            "ALTER TABLE cases ADD COLUMN awaiting_reply_since TEXT",
+            "ALTER TABLE cases ADD COLUMN last_customer_at TEXT",
+            "ALTER TABLE cases ADD COLUMN paused_since TEXT",
+            "ALTER TABLE cases ADD COLUMN paused_seconds INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE cases ADD COLUMN resolved_at TEXT",
+            # the first customer message after the last reply (the case's own, or a later one)
+            """UPDATE cases SET
+                last_customer_at = (SELECT max(at) FROM events e
+                    WHERE e.case_id = cases.id AND e.kind IN ('created', 'message')),
+                awaiting_reply_since = (SELECT min(at) FROM events e
+                    WHERE e.case_id = cases.id AND e.kind IN ('created', 'message')
+                    AND e.at > coalesce((SELECT max(at) FROM events r
+                        WHERE r.case_id = cases.id AND r.kind = 'reply_sent'), '')),
+                resolved_at = CASE WHEN status = 'resolved' THEN (SELECT max(at) FROM events e
+                    WHERE e.case_id = cases.id AND e.kind = 'status'
+                    AND json_extract(e.data, '$.to') = 'resolved') END,
+                paused_since = CASE WHEN status = 'waiting' THEN (SELECT max(at) FROM events e
+                    WHERE e.case_id = cases.id AND e.kind = 'status'
+                    AND json_extract(e.data, '$.to') = 'waiting') END""",
+            """CREATE INDEX cases_awaiting_reply ON cases (awaiting_reply_since)
+                WHERE awaiting_reply_since IS NOT NULL""",
+            "CREATE INDEX cases_resolved ON cases (resolved_at) WHERE resolved_at IS NOT NULL",
+            "CREATE INDEX events_promise_due ON events (due_at) WHERE kind = 'promise'",
+            "CREATE INDEX orders_delivered ON orders (delivered_at) WHERE delivered_at IS NOT NULL",
+            "CREATE INDEX orders_shipped ON orders (shipped_at) WHERE shipped_at IS NOT NULL",
+        ],
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m001_cases", m001_cases),
     ("m002_orders", m002_orders),
+    ("m003_followups", m003_followups),
 ]
 
 

@@ -61,11 +61,14 @@ class SlaOverride(_Strict):
 class Sla(_Strict):
     reply_within: str = "1bd"
     resolve_within: str = "5bd"
+    satisfaction_after: str = "3d"
     pause_when: list[Status] = ["waiting"]
     mall: dict[Mall, SlaOverride] = {}
     priority: dict[Priority, SlaOverride] = {}
 
-    _check = field_validator("reply_within", "resolve_within")(lambda cls, v: _duration(v))
+    _check = field_validator("reply_within", "resolve_within", "satisfaction_after")(
+        lambda cls, v: _duration(v)
+    )
 
 
 class Approval(_Strict):
@@ -138,11 +141,12 @@ class CategoryDef(_Strict):
 class SlaPart(_Strict):
     reply_within: str | None = None
     resolve_within: str | None = None
+    satisfaction_after: str | None = None
     pause_when: list[Status] | None = None
     mall: dict[Mall, SlaOverride] | None = None
     priority: dict[Priority, SlaOverride] | None = None
 
-    _check = field_validator("reply_within", "resolve_within")(
+    _check = field_validator("reply_within", "resolve_within", "satisfaction_after")(
         lambda cls, v: v if v is None else _duration(v)
     )
 

@@ -1,3 +1,6 @@
+-- index cases_awaiting_reply
+CREATE INDEX cases_awaiting_reply ON cases (awaiting_reply_since)
+                WHERE awaiting_reply_since IS NOT NULL;
 -- index cases_category
 CREATE INDEX cases_category ON cases (category);
 -- index cases_customer
@@ -6,12 +9,18 @@ CREATE INDEX cases_customer ON cases (customer_id);
 CREATE INDEX cases_order ON cases (order_number);
 -- index cases_received
 CREATE INDEX cases_received ON cases (received_at);
+-- index cases_resolved
+CREATE INDEX cases_resolved ON cases (resolved_at) WHERE resolved_at IS NOT NULL;
 -- index cases_status
 CREATE INDEX cases_status ON cases (status, received_at);
 -- index customers_email
 CREATE UNIQUE INDEX customers_email ON customers (email) WHERE email IS NOT NULL;
 -- index events_case
 CREATE INDEX events_case ON events (case_id, at);
+-- index events_promise_due
+CREATE INDEX events_promise_due ON events (due_at) WHERE kind = 'promise';
+-- index followup_state_case
+CREATE INDEX followup_state_case ON followup_state (case_id);
 -- index idx__sqlite_migrations_migration_set_name
 CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
     ON "_sqlite_migrations" ("migration_set", "name");
@@ -19,10 +28,14 @@ CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
 CREATE INDEX order_items_order ON order_items (order_id);
 -- index orders_customer
 CREATE INDEX orders_customer ON orders (customer_id, ordered_at);
+-- index orders_delivered
+CREATE INDEX orders_delivered ON orders (delivered_at) WHERE delivered_at IS NOT NULL;
 -- index orders_mall_number
 CREATE UNIQUE INDEX orders_mall_number ON orders (mall, number);
 -- index orders_number
 CREATE INDEX orders_number ON orders (number);
+-- index orders_shipped
+CREATE INDEX orders_shipped ON orders (shipped_at) WHERE shipped_at IS NOT NULL;
 -- table _sqlite_migrations
 CREATE TABLE "_sqlite_migrations" (
    "id" INTEGER PRIMARY KEY,
@@ -50,7 +63,7 @@ CREATE TABLE cases (
                 created_at TEXT NOT NULL,
                 updated_at TEXT NOT NULL,
                 closed_at TEXT
-            );
+            , awaiting_reply_since TEXT, last_customer_at TEXT, paused_since TEXT, paused_seconds INTEGER NOT NULL DEFAULT 0, resolved_at TEXT);
 -- table customers
 CREATE TABLE customers (
                 id INTEGER PRIMARY KEY,
@@ -71,6 +84,18 @@ CREATE TABLE events (
                 amount INTEGER,
                 data TEXT
             );
+-- table followup_state
+CREATE TABLE followup_state (
+                fid TEXT PRIMARY KEY,
+                case_id INTEGER REFERENCES cases (id),
+                done_at TEXT,
+                note TEXT,
+                snoozed_until TEXT,
+                snoozed_at TEXT,
+                author TEXT NOT NULL
+            );
+-- table holidays
+CREATE TABLE holidays (date TEXT PRIMARY KEY, name TEXT NOT NULL, imported_at TEXT NOT NULL);
 -- table order_items
 CREATE TABLE order_items (
                 id INTEGER PRIMARY KEY,

@@ -77,11 +77,13 @@ def root(
 
 
 def register() -> typer.Typer:
-    from shopcare.cli import case, demo, orders, policy, reply, setup
+    from shopcare.cli import calendar, case, demo, followups, orders, policy, reply, setup
 
     app.add_typer(case.app, name="case")
     app.add_typer(orders.app, name="orders")
     app.add_typer(orders.customer_app, name="customer")
+    app.add_typer(followups.app, name="followups")
+    app.add_typer(calendar.app, name="calendar")
     reply.register(app)
     policy.register(app)
     setup.register(app)

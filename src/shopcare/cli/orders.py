@@ -165,7 +165,7 @@ def customer_show(
 
     Example: shopcare customer show misaki.sato@example.jp
     """
-    from shopcare.cases import CASE_SELECT
+    from shopcare.cases import CASE_SELECT, case_record
     from shopcare.customers import get_customer
 
     output = pick_format(fmt, as_json)
@@ -174,10 +174,13 @@ def customer_show(
         record["orders"] = [
             with_item_names(o) for o in core.orders_of_customer(s.conn, record["id"])
         ]
-        record["cases"] = s.conn.execute(
-            CASE_SELECT + " WHERE c.customer_id = ? ORDER BY c.received_at DESC, c.id DESC",
-            [record["id"]],
-        ).fetchall()
+        record["cases"] = [
+            case_record(row, s.categories, s.lang)
+            for row in s.conn.execute(
+                CASE_SELECT + " WHERE c.customer_id = ? ORDER BY c.received_at DESC, c.id DESC",
+                [record["id"]],
+            )
+        ]
         print_record(
             record,
             CUSTOMER_FIELDS,

@@ -50,13 +50,25 @@ class Session:
     tz: tzinfo
     actor: Actor
     categories: Categories
+    _calendar: object = None
 
     @property
     def lang(self) -> str:
         return self.config.language
 
     def when(self, text: str, bare_date: clock.DayTime) -> datetime:
-        return clock.parse_when(text, tz=self.tz, current=self.actor.now, bare_date=bare_date)
+        return clock.parse_when(
+            text, tz=self.tz, current=self.actor.now, bare_date=bare_date, calendar=self.calendar
+        )
+
+    @property
+    def calendar(self):
+        """The shop's business calendar (config.toml plus imported holidays), built on first use."""
+        if self._calendar is None:
+            from shopcare.shopcalendar import ShopCalendar
+
+            self._calendar = ShopCalendar.load(self.conn, self.config)
+        return self._calendar
 
     def closing_time(self) -> clock.DayTime:
         """A promise 'by the 26th' is due at the shop's closing time that day."""

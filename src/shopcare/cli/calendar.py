@@ -1,0 +1,93 @@
+"""shopcare calendar: the shop's business days, and the Cabinet Office's holiday list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from shopcare.cli.output import Column, FormatOption, JsonOption, View, pick_format, print_rows, say
+from shopcare.cli.session import session
+from shopcare.errors import ShopcareError
+
+app = typer.Typer(help="The shop's business calendar.", invoke_without_command=True)
+
+DAYS = View(
+    title="Calendar",
+    columns=(
+        Column("date", "Date"),
+        Column("weekday", "Day"),
+        Column("business", "Open"),
+        Column("hours", "Hours"),
+        Column("reason", "Closed because"),
+    ),
+)
+WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@app.callback()
+def calendar(
+    ctx: typer.Context,
+    start: Annotated[
+        str | None, typer.Option("--from", help="The first day (default: today).")
+    ] = None,
+    days: Annotated[
+        int, typer.Option("--days", help="How many days to list.", min=1, max=3660)
+    ] = 14,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List each day: business or closed, and why (a holiday's name, the weekend, the shop's closure).
+
+    Example: shopcare calendar --from 2026-12-25 --days 14
+    """
+    if ctx.invoked_subcommand:
+        return
+    from shopcare.clock import DayTime
+
+    output = pick_format(fmt, as_json)
+    with session() as s:
+        first = s.when(start or "today", DayTime.start()).astimezone(s.tz).date()
+        hours = f"{s.config.open:%H:%M}-{s.config.close:%H:%M}"
+        rows = (
+            {
+                "date": day.day.isoformat(),
+                "weekday": WEEKDAY_NAMES[day.day.weekday()],
+                "business": day.business,
+                "hours": hours if day.business else None,
+                "reason": day.reason,
+            }
+            for day in s.calendar.days(first, days)
+        )
+        print_rows(rows, DAYS, output, s.tz)
+
+
+@app.command("import-holidays")
+def import_holidays(
+    file: Annotated[Path, typer.Argument(help="syukujitsu.csv from the Cabinet Office (CP932).")],
+) -> None:
+    """Import the Cabinet Office's holiday list, for years a jpholiday release does not know yet.
+
+    For every year in the file, the file is the truth. Importing again replaces those years.
+    Example: shopcare calendar import-holidays ~/Downloads/syukujitsu.csv
+    """
+    from shopcare.clock import to_storage
+    from shopcare.shopcalendar import read_holiday_file
+
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise ShopcareError(f"cannot read {file}: {exc.strerror}") from None
+    holidays = read_holiday_file(raw)
+    years = sorted({day.year for day in holidays})
+    with session() as s:
+        stamp = to_storage(s.actor.now)
+        with s.conn:
+            for year in years:
+                s.conn.execute("DELETE FROM holidays WHERE date LIKE ?", [f"{year}-%"])
+            s.conn.executemany(
+                "INSERT INTO holidays (date, name, imported_at) VALUES (?, ?, ?)",
+                [(day.isoformat(), name, stamp) for day, name in sorted(holidays.items())],
+            )
+    say(f"{len(holidays)} holidays imported for {years[0]}-{years[-1]}")

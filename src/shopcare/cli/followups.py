@@ -1,0 +1,114 @@
+"""shopcare followups: what the shop owes, to whom, by when; and what is already late."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from shopcare.cli.output import Column, FormatOption, JsonOption, View, pick_format, print_rows, say
+from shopcare.cli.session import session
+from shopcare.clock import DayTime
+
+app = typer.Typer(
+    help="Everything the shop owes: replies, promises, resolutions, aftercare, satisfaction checks.",
+    invoke_without_command=True,
+)
+
+FOLLOWUPS = View(
+    title="Follow-ups",
+    columns=(
+        Column("due_at", "Due"),
+        Column("left", "Left", no_wrap=True),
+        Column("kind", "Kind"),
+        Column("id", "ID"),
+        Column("ref", "For", no_wrap=True),
+        Column("customer", "Customer"),
+        Column("what", "What to do", max_width=40),
+        Column("template", "Template"),
+    ),
+    empty="nothing due",
+)
+CHECK_EXIT = 3
+
+
+@app.callback()
+def followups(
+    ctx: typer.Context,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only what is already late.")] = False,
+    until: Annotated[
+        str | None,
+        typer.Option("--until", help="List what is due by then (default: the end of today)."),
+    ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", help="reply, promise, resolve, aftercare or satisfaction."),
+    ] = None,
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Exit 3 when anything is overdue (for cron), 0 otherwise."),
+    ] = False,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List every follow-up due by the end of today, soonest first, with how late or how long left.
+
+    Example: shopcare followups --overdue --check
+    """
+    if ctx.invoked_subcommand:
+        return
+    from shopcare.errors import check_choice
+    from shopcare.followups import KINDS, collect
+    from shopcare.policy import load_or_fail
+
+    output = pick_format(fmt, as_json)
+    kinds = (check_choice("kind", kind, KINDS),) if kind else KINDS
+    with session() as s:
+        policy = load_or_fail(s.home).policy
+        end = s.when(until, DayTime.end()) if until else s.when("today", DayTime.end())
+        items = collect(s.conn, policy, s.calendar, s.actor.now, end, kinds, overdue)
+        now = s.actor.now
+        late = sum(1 for item in items if item.due < now)
+        print_rows((item.as_row(now) for item in items), FOLLOWUPS, output, s.tz)
+    if check and late:
+        say(f"{late} overdue")
+        raise typer.Exit(CHECK_EXIT)
+
+
+@app.command("done")
+def done(
+    fid: Annotated[
+        str, typer.Argument(metavar="FID", help="The follow-up's id, as listed (r12, p45, a7.2).")
+    ],
+    note: Annotated[str | None, typer.Option("--note", help="What was done.")] = None,
+) -> None:
+    """Mark a follow-up done; a reply marked done (answered by phone, say) stops its clock.
+
+    Example: shopcare followups done r12 --note "電話で回答済み"
+    """
+    from shopcare.followups import mark_done
+    from shopcare.policy import load_or_fail
+
+    with session() as s:
+        mark_done(s.conn, s.actor, fid, load_or_fail(s.home).policy, note)
+    say(f"follow-up {fid.strip()} done")
+
+
+@app.command("snooze")
+def snooze(
+    fid: Annotated[str, typer.Argument(metavar="FID", help="The follow-up's id, as listed.")],
+    until: Annotated[
+        str, typer.Option("--until", help="When it should come back: tomorrow, +2bd, 2026-11-30.")
+    ],
+) -> None:
+    """Hide a follow-up until a time; it comes back early if the customer writes.
+
+    Example: shopcare followups snooze s12 --until +2bd
+    """
+    from shopcare.followups import snooze as core_snooze
+    from shopcare.policy import load_or_fail
+
+    with session() as s:
+        moment = s.when(until, DayTime(s.config.open))
+        core_snooze(s.conn, s.actor, fid, moment, load_or_fail(s.home).policy)
+    say(f"follow-up {fid.strip()} snoozed")

@@ -1,0 +1,417 @@
+"""The follow-up list: everything the shop owes, soonest first.
+
+- reply (r<case>): the first customer message not yet answered, due per the SLA of
+  the case's mall and priority (the stricter applies); paused statuses owe none.
+- promise (p<event>): what a reply promised, by the date promised.
+- resolve (s<case>): an open case's resolution target, moved on by the time it waited.
+- satisfaction (c<case>): a check a few days after a case is resolved.
+- aftercare (a<order>.<step>): the post-delivery rhythm of the policy, from the delivery
+  date (or shipping date plus transit days); each step stays listed until the next is
+  due (the last for a week); marketing steps only for customers who accepted.
+
+Every candidate comes from an indexed range query (cases awaiting a reply, promises
+by due date, open and resolved cases, orders by delivery or shipping date); only
+the items due by `until` are built. Done and snoozed items are looked up for the
+candidates alone.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from shopcare.clock import from_storage, to_storage
+from shopcare.durations import Duration, parse_duration
+from shopcare.errors import NotFound, ShopcareError
+from shopcare.policy import Policy
+from shopcare.shopcalendar import ShopCalendar
+
+KINDS = ("reply", "promise", "resolve", "aftercare", "satisfaction")
+LAST_STEP_WINDOW = timedelta(days=7)
+_SLACK = timedelta(days=15)  # business-time durations are bounded loosely in SQL, exactly in Python
+
+
+@dataclass(order=True)
+class Item:
+    due: datetime
+    fid: str = field(compare=False)
+    kind: str = field(compare=False)
+    what: str = field(compare=False)
+    template: str | None = field(compare=False, default=None)
+    case_id: int | None = field(compare=False, default=None)
+    order_number: str | None = field(compare=False, default=None)
+    customer: str | None = field(compare=False, default=None)
+
+    def as_row(self, now: datetime) -> dict:
+        return {
+            "id": self.fid,
+            "kind": self.kind,
+            "due_at": to_storage(self.due),
+            "overdue": self.due < now,
+            "left": left_text(self.due, now),
+            "case_id": self.case_id,
+            "order_number": self.order_number,
+            "ref": f"case {self.case_id}"
+            if self.case_id is not None
+            else f"order {self.order_number}",
+            "customer": self.customer,
+            "what": self.what,
+            "template": self.template,
+        }
+
+
+def left_text(due: datetime, now: datetime) -> str:
+    """How late, or how long left: '3h late', 'in 2d 4h', 'in 25m'."""
+    seconds = int((due - now).total_seconds())
+    span = abs(seconds)
+    days, rest = divmod(span, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        text = f"{days}d {hours}h" if hours else f"{days}d"
+    elif hours:
+        text = f"{hours}h {minutes}m" if minutes else f"{hours}h"
+    else:
+        text = f"{minutes}m"
+    return f"{text} late" if seconds < 0 else f"in {text}"
+
+
+class Clocks:
+    """The SLA of the policy as durations, and due times on the shop's calendar."""
+
+    def __init__(self, policy: Policy, calendar: ShopCalendar) -> None:
+        sla = policy.sla
+        self.calendar = calendar
+        self.policy = policy
+        self.reply = parse_duration(sla.reply_within)
+        self.resolve = parse_duration(sla.resolve_within)
+        self.satisfaction = parse_duration(sla.satisfaction_after)
+        self.pause_when = tuple(sla.pause_when)
+        self.mall = {m: o for m, o in sla.mall.items()}
+        self.priority = {p: o for p, o in sla.priority.items()}
+
+    def _durations(self, which: str, mall: str | None, priority: str | None) -> list[Duration]:
+        default = getattr(self, which)
+        mall_rule = self.mall.get(mall) if mall else None
+        mall_value = getattr(mall_rule, f"{which}_within", None) if mall_rule else None
+        found = [parse_duration(mall_value) if mall_value else default]
+        priority_rule = self.priority.get(priority) if priority else None
+        priority_value = getattr(priority_rule, f"{which}_within", None) if priority_rule else None
+        if priority_value:
+            found.append(parse_duration(priority_value))
+        return found
+
+    def due(self, which: str, start: datetime, mall: str | None, priority: str | None) -> datetime:
+        """The stricter (earlier) of the mall's and the priority's clock."""
+        return min(self.calendar.due(start, d) for d in self._durations(which, mall, priority))
+
+
+def _open_statuses(clocks: Clocks) -> list[str]:
+    return [s for s in ("new", "open", "waiting") if s not in clocks.pause_when]
+
+
+def _marks(values: list) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def replies_owed(conn: sqlite3.Connection, clocks: Clocks, until: datetime) -> Iterable[Item]:
+    statuses = _open_statuses(clocks)
+    for row in conn.execute(
+        "SELECT c.id, c.awaiting_reply_since, c.mall, c.priority, c.status, c.summary, cu.name"
+        " FROM cases c LEFT JOIN customers cu ON cu.id = c.customer_id"
+        f" WHERE c.awaiting_reply_since IS NOT NULL AND c.awaiting_reply_since <= ? AND c.status IN ({_marks(statuses)})",
+        [to_storage(until), *statuses],
+    ):
+        due = clocks.due(
+            "reply", from_storage(row["awaiting_reply_since"]), row["mall"], row["priority"]
+        )
+        if due <= until:
+            yield Item(
+                due,
+                f"r{row['id']}",
+                "reply",
+                f"reply: {row['summary']}",
+                "first_response" if row["status"] == "new" else "status_update",
+                row["id"],
+                None,
+                row["name"],
+            )
+
+
+def promises_due(conn: sqlite3.Connection, until: datetime) -> Iterable[Item]:
+    for row in conn.execute(
+        "SELECT e.id, e.case_id, e.due_at, e.text, cu.name FROM events e"
+        " JOIN cases c ON c.id = e.case_id LEFT JOIN customers cu ON cu.id = c.customer_id"
+        " WHERE e.kind = 'promise' AND e.due_at <= ? AND c.status != 'closed'",
+        [to_storage(until)],
+    ):
+        yield Item(
+            from_storage(row["due_at"]),
+            f"p{row['id']}",
+            "promise",
+            f"promised: {row['text']}",
+            "status_update",
+            row["case_id"],
+            None,
+            row["name"],
+        )
+
+
+def resolutions_due(conn: sqlite3.Connection, clocks: Clocks, until: datetime) -> Iterable[Item]:
+    statuses = [s for s in ("new", "open") if s not in clocks.pause_when]
+    for row in conn.execute(
+        "SELECT c.id, c.received_at, c.paused_seconds, c.mall, c.priority, c.summary, cu.name"
+        " FROM cases c LEFT JOIN customers cu ON cu.id = c.customer_id"
+        f" WHERE c.status IN ({_marks(statuses)}) AND c.received_at <= ?",
+        [*statuses, to_storage(until)],
+    ):
+        due = clocks.due("resolve", from_storage(row["received_at"]), row["mall"], row["priority"])
+        due += timedelta(seconds=row["paused_seconds"] or 0)
+        if due <= until:
+            yield Item(
+                due,
+                f"s{row['id']}",
+                "resolve",
+                f"resolve: {row['summary']}",
+                "resolution",
+                row["id"],
+                None,
+                row["name"],
+            )
+
+
+def satisfaction_checks(
+    conn: sqlite3.Connection, clocks: Clocks, until: datetime
+) -> Iterable[Item]:
+    for row in conn.execute(
+        "SELECT c.id, c.resolved_at, c.summary, cu.name FROM cases c"
+        " LEFT JOIN customers cu ON cu.id = c.customer_id"
+        " WHERE c.resolved_at IS NOT NULL AND c.resolved_at <= ? AND c.status = 'resolved'",
+        [to_storage(until)],
+    ):
+        due = clocks.calendar.due(from_storage(row["resolved_at"]), clocks.satisfaction)
+        if due <= until:
+            yield Item(
+                due,
+                f"c{row['id']}",
+                "satisfaction",
+                f"check satisfaction: {row['summary']}",
+                "satisfaction_check",
+                row["id"],
+                None,
+                row["name"],
+            )
+
+
+def _back(moment: datetime, duration: Duration) -> datetime:
+    """A time that far before moment, or earlier: a loose bound for SQL."""
+    if duration.unit == "d":
+        return moment - timedelta(days=duration.count)
+    if duration.unit == "h":
+        return moment - timedelta(hours=duration.count)
+    return moment - timedelta(days=duration.count) - _SLACK
+
+
+def aftercare_due(
+    conn: sqlite3.Connection, clocks: Clocks, now: datetime, until: datetime
+) -> Iterable[Item]:
+    policy = clocks.policy
+    steps = [(parse_duration(step.after), step) for step in policy.aftercare]
+    transit = timedelta(days=policy.delivery.transit_days)
+    calendar = clocks.calendar
+    for index, (after, step) in enumerate(steps):
+        # listed from its due time until the next step's (the last: a week)
+        if index + 1 < len(steps):
+            gap = _forward_gap(after, steps[index + 1][0])
+        else:
+            gap = LAST_STEP_WINDOW
+        newest = _back(until, after) if after.unit in ("d", "h") else until
+        oldest = _back(now - gap, after) - (
+            _SLACK if after.unit not in ("d", "h") else timedelta(0)
+        )
+        marketing = " AND o.accepts_marketing = 1" if step.marketing else ""
+        query = (
+            "SELECT o.id, o.number, o.mall, o.delivered_at, o.shipped_at, o.customer_name, o.status"
+            " FROM orders o WHERE {range}" + marketing + " AND NOT EXISTS (SELECT 1 FROM cases c"
+            " WHERE c.order_number = o.number AND c.status != 'closed')"
+        )
+        ranges = [
+            ("o.delivered_at IS NOT NULL AND o.delivered_at BETWEEN ? AND ?", oldest, newest),
+            (
+                "o.delivered_at IS NULL AND o.shipped_at BETWEEN ? AND ?",
+                oldest - transit,
+                newest - transit,
+            ),
+        ]
+        for where, low, high in ranges:
+            for row in conn.execute(query.format(range=where), [to_storage(low), to_storage(high)]):
+                if row["status"] and (
+                    "cancel" in row["status"].lower() or "キャンセル" in row["status"]
+                ):
+                    continue
+                delivered = (
+                    from_storage(row["delivered_at"])
+                    if row["delivered_at"]
+                    else from_storage(row["shipped_at"]) + transit
+                )
+                due = calendar.due(delivered, after)
+                if due > until or due + gap <= now:
+                    continue
+                yield Item(
+                    due,
+                    f"a{row['id']}.{index + 1}",
+                    "aftercare",
+                    f"{step.template} for order {row['number']}",
+                    step.template,
+                    None,
+                    row["number"],
+                    row["customer_name"],
+                )
+
+
+def _forward_gap(this: Duration, following: Duration) -> timedelta:
+    """How long a step stays listed: until the next step is due (at least a day)."""
+
+    def span(d: Duration) -> timedelta:
+        return timedelta(days=d.count) if d.unit in ("d", "bd") else timedelta(hours=d.count)
+
+    return max(span(following) - span(this), timedelta(days=1))
+
+
+def collect(
+    conn: sqlite3.Connection,
+    policy: Policy,
+    calendar: ShopCalendar,
+    now: datetime,
+    until: datetime,
+    kinds: tuple[str, ...] = KINDS,
+    overdue_only: bool = False,
+) -> list[Item]:
+    """Every follow-up due by until (overdue ones included), soonest first."""
+    clocks = Clocks(policy, calendar)
+    limit = min(until, now) if overdue_only else until
+    sources = {
+        "reply": lambda: replies_owed(conn, clocks, limit),
+        "promise": lambda: promises_due(conn, limit),
+        "resolve": lambda: resolutions_due(conn, clocks, limit),
+        "aftercare": lambda: aftercare_due(conn, clocks, now, limit),
+        "satisfaction": lambda: satisfaction_checks(conn, clocks, limit),
+    }
+    items = [item for kind in kinds for item in sources[kind]()]
+    items = _apply_state(conn, items, now, limit)
+    if overdue_only:
+        items = [item for item in items if item.due < now]
+    items.sort()
+    return items
+
+
+def _apply_state(
+    conn: sqlite3.Connection, items: list[Item], now: datetime, until: datetime
+) -> list[Item]:
+    """Leave out what was marked done; a snoozed item is due when its snooze ends."""
+    if not items:
+        return items
+    state: dict[str, dict] = {}
+    fids = [item.fid for item in items]
+    for start in range(0, len(fids), 500):
+        chunk = fids[start : start + 500]
+        for row in conn.execute(
+            f"SELECT fid, done_at, snoozed_until FROM followup_state WHERE fid IN ({_marks(chunk)})",
+            chunk,
+        ):
+            state[row["fid"]] = row
+    if not state:
+        return items
+    kept = []
+    for item in items:
+        row = state.get(item.fid)
+        if row is None:
+            kept.append(item)
+        elif row["done_at"]:
+            continue
+        elif row["snoozed_until"]:
+            until_then = from_storage(row["snoozed_until"])
+            if until_then <= until:
+                item.due = max(item.due, until_then)
+                kept.append(item)
+        else:
+            kept.append(item)
+    return kept
+
+
+# --- done and snooze ----------------------------------------------------------------
+
+
+def _target(conn: sqlite3.Connection, fid: str, policy: Policy) -> int | None:
+    """The case a follow-up id belongs to (None for aftercare), or an error if there is no such item."""
+    kind, rest = fid[:1], fid[1:]
+    hint = "shopcare followups lists the ids (r12, p45, s12, c12, a7.2)"
+    if kind in ("r", "s", "c") and rest.isdigit():
+        row = conn.execute("SELECT id FROM cases WHERE id = ?", [int(rest)]).fetchone()
+        if row:
+            return row["id"]
+    elif kind == "p" and rest.isdigit():
+        row = conn.execute(
+            "SELECT case_id FROM events WHERE id = ? AND kind = 'promise'", [int(rest)]
+        ).fetchone()
+        if row:
+            return row["case_id"]
+    elif kind == "a" and "." in rest:
+        order_id, _, step = rest.partition(".")
+        valid = order_id.isdigit() and step.isdigit() and 1 <= int(step) <= len(policy.aftercare)
+        if valid and conn.execute("SELECT 1 FROM orders WHERE id = ?", [int(order_id)]).fetchone():
+            return None
+    else:
+        raise ShopcareError(f"{fid!r} is not a follow-up id", hint)
+    raise NotFound(f"no follow-up {fid}", hint)
+
+
+def mark_done(
+    conn: sqlite3.Connection, actor, fid: str, policy: Policy, note: str | None = None
+) -> None:
+    """A follow-up handled: gone from the list (a reply handled elsewhere stops its clock)."""
+    from shopcare.cases import _event, _touch
+
+    fid = fid.strip()
+    case_id = _target(conn, fid, policy)
+    note = (note or "").strip() or None
+    state = conn.execute("SELECT done_at FROM followup_state WHERE fid = ?", [fid]).fetchone()
+    if state and state["done_at"]:
+        raise ShopcareError(f"follow-up {fid} is already done")
+    with conn:
+        if fid.startswith("r"):
+            _touch(conn, case_id, actor, awaiting_reply_since=None)
+        else:
+            conn.execute(
+                "INSERT OR REPLACE INTO followup_state (fid, case_id, done_at, note, author) VALUES (?, ?, ?, ?, ?)",
+                [fid, case_id, to_storage(actor.now), note, actor.author],
+            )
+        if case_id is not None:
+            _event(
+                conn,
+                case_id,
+                actor,
+                "followup_done",
+                f"{fid}" + (f": {note}" if note else ""),
+                data={"fid": fid},
+            )
+
+
+def snooze(conn: sqlite3.Connection, actor, fid: str, until: datetime, policy: Policy) -> None:
+    """Hide a follow-up until a time; it ends early if the customer writes."""
+    fid = fid.strip()
+    case_id = _target(conn, fid, policy)
+    if until <= actor.now:
+        raise ShopcareError(
+            "a snooze must end in the future", "for example --until tomorrow or --until +2bd"
+        )
+    state = conn.execute("SELECT done_at FROM followup_state WHERE fid = ?", [fid]).fetchone()
+    if state and state["done_at"]:
+        raise ShopcareError(f"follow-up {fid} is already done")
+    with conn:
+        conn.execute(
+            "INSERT OR REPLACE INTO followup_state (fid, case_id, snoozed_until, snoozed_at, author) VALUES (?, ?, ?, ?, ?)",
+            [fid, case_id, to_storage(until), to_storage(actor.now), actor.author],
+        )

@@ -1,0 +1,168 @@
+"""The shop's business calendar: opening hours, working weekdays, Japanese public holidays,
+the shop's own closed days; and the four kinds of duration counted on it.
+
+- Nh: calendar hours; Nd: calendar days.
+- Nbh: business hours: only the opening hours of business days count.
+- Nbd: due at closing time of the Nth business day after the day it started.
+
+Holidays come from jpholiday, except for years the shop has imported the Cabinet
+Office's syukujitsu.csv for: for those years the imported list is the truth.
+Japan keeps no daylight saving time, but the arithmetic is done on local dates and
+times of the shop's zone all the same.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
+
+from shopcare.config import WEEKDAYS, Config
+from shopcare.durations import Duration
+
+_MAX_SCAN_DAYS = 3660  # a calendar with no business day in ten years is a broken calendar
+
+
+@dataclass(frozen=True)
+class Day:
+    day: date
+    business: bool
+    reason: str | None  # None, a holiday's name, "weekend" or "closed"
+
+
+class ShopCalendar:
+    def __init__(self, config: Config, imported: dict[date, str] | None = None) -> None:
+        self.tz: tzinfo = config.tz()
+        self.open: time = config.open
+        self.close: time = config.close
+        self.workdays = frozenset(WEEKDAYS.index(d) for d in config.weekdays)
+        self.use_holidays = config.holidays == "jp"
+        self.closed = frozenset(config.closed)
+        self.imported = imported or {}
+        self.imported_years = frozenset(d.year for d in self.imported)
+        self.day = lru_cache(maxsize=8192)(self._day)
+        self._nth_cache: dict[tuple[date, int], date] = {}
+
+    @classmethod
+    def load(cls, conn: sqlite3.Connection, config: Config) -> ShopCalendar:
+        imported = {
+            date.fromisoformat(r["date"]): r["name"]
+            for r in conn.execute("SELECT date, name FROM holidays")
+        }
+        return cls(config, imported)
+
+    def holiday_name(self, day: date) -> str | None:
+        if not self.use_holidays:
+            return None
+        if day.year in self.imported_years:
+            return self.imported.get(day)
+        import jpholiday
+
+        return jpholiday.is_holiday_name(day)
+
+    def _day(self, day: date) -> Day:
+        name = self.holiday_name(day)
+        if name:
+            return Day(day, False, name)
+        if day in self.closed:
+            return Day(day, False, "closed")
+        if day.weekday() not in self.workdays:
+            return Day(day, False, "weekend")
+        return Day(day, True, None)
+
+    def is_business_day(self, day: date) -> bool:
+        return self.day(day).business
+
+    def next_business_day(self, day: date) -> date:
+        """The first business day strictly after day."""
+        for _ in range(_MAX_SCAN_DAYS):
+            day += timedelta(days=1)
+            if self.day(day).business:
+                return day
+        raise ValueError(
+            "the calendar has no business day in ten years: check weekdays and closed days"
+        )
+
+    def nth_business_day_after(self, day: date, n: int) -> date:
+        key = (day, n)
+        found = self._nth_cache.get(key)
+        if found is None:
+            found = day
+            for _ in range(n):
+                found = self.next_business_day(found)
+            self._nth_cache[key] = found
+        return found
+
+    def _at(self, day: date, clock: time) -> datetime:
+        return datetime.combine(day, clock, tzinfo=self.tz)
+
+    def add_business_days(self, start: datetime, days: int) -> datetime:
+        local = start.astimezone(self.tz)
+        return self._at(self.nth_business_day_after(local.date(), days), self.close)
+
+    def add_business_hours(self, start: datetime, hours: int) -> datetime:
+        local = start.astimezone(self.tz)
+        left = timedelta(hours=hours)
+        day = local.date()
+        if self.day(day).business and local.time() < self.close:
+            begin = max(local, self._at(day, self.open))
+        else:
+            day = self.next_business_day(day)
+            begin = self._at(day, self.open)
+        while True:
+            end = self._at(day, self.close)
+            if begin + left <= end:
+                return begin + left
+            left -= end - begin
+            day = self.next_business_day(day)
+            begin = self._at(day, self.open)
+
+    def due(self, start: datetime, duration: Duration) -> datetime:
+        if duration.unit == "h":
+            return start + timedelta(hours=duration.count)
+        if duration.unit == "d":
+            return start + timedelta(days=duration.count)
+        if duration.unit == "bd":
+            return self.add_business_days(start, duration.count)
+        return self.add_business_hours(start, duration.count)
+
+    def days(self, start: date, count: int) -> list[Day]:
+        return [self.day(start + timedelta(days=i)) for i in range(count)]
+
+
+def read_holiday_file(raw: bytes) -> dict[date, str]:
+    """The Cabinet Office's syukujitsu.csv (CP932, or UTF-8): date -> holiday name."""
+    import csv
+    import io
+
+    from shopcare.errors import ShopcareError
+
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ShopcareError("the holiday file is neither UTF-8 nor CP932 text")
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows or len(rows[0]) < 2 or "月日" not in rows[0][0]:
+        raise ShopcareError(
+            "this is not the Cabinet Office's holiday list: its header should read 国民の祝日・休日月日,国民の祝日・休日名称",
+            "download syukujitsu.csv from the Cabinet Office's page on national holidays",
+        )
+    holidays: dict[date, str] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        if not row or not row[0].strip():
+            continue
+        try:
+            year, month, day = (int(part) for part in row[0].strip().split("/"))
+            holidays[date(year, month, day)] = row[1].strip() if len(row) > 1 else ""
+        except ValueError:
+            raise ShopcareError(
+                f"holiday file line {number}: cannot read {row[0]!r} as a date like 2026/11/23"
+            ) from None
+    if not holidays:
+        raise ShopcareError("the holiday file lists no holidays")
+    return holidays

@@ -1,0 +1,129 @@
+"""The business calendar: durations, holidays, closures, and agreement with the Cabinet Office."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, datetime, time
+from pathlib import Path
+
+import pytest
+
+from shopcare.config import Config
+from shopcare.durations import parse_duration
+from shopcare.shopcalendar import ShopCalendar, read_holiday_file
+
+DATA = Path(__file__).parent / "data"
+TOKYO = Config().tz()
+YEAR_END = (
+    date(2026, 12, 29),
+    date(2026, 12, 30),
+    date(2026, 12, 31),
+    date(2027, 1, 2),
+    date(2027, 1, 3),
+)
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=TOKYO)
+
+
+@pytest.fixture
+def cal() -> ShopCalendar:
+    return ShopCalendar(Config(closed=YEAR_END))
+
+
+def test_one_business_day_from_friday_evening_skips_the_holiday_monday(cal):
+    # Monday 2026-11-23 is 勤労感謝の日: due at closing time on Tuesday
+    assert cal.due(at("2026-11-20T19:05"), parse_duration("1bd")) == at("2026-11-24T18:00")
+
+
+def test_calendar_hours_count_weekends(cal):
+    assert cal.due(at("2026-11-20T19:05"), parse_duration("24h")) == at("2026-11-21T19:05")
+
+
+def test_business_hours_count_only_opening_hours(cal):
+    assert cal.due(at("2026-11-19T15:00"), parse_duration("8bh")) == at("2026-11-20T15:00")
+    assert cal.due(at("2026-11-20T19:05"), parse_duration("8bh")) == at("2026-11-24T18:00")
+    assert cal.due(at("2026-11-24T08:00"), parse_duration("2bh")) == at("2026-11-24T12:00")
+    assert cal.due(at("2026-11-24T17:30"), parse_duration("1bh")) == at("2026-11-25T10:30")
+
+
+def test_year_end_closures_are_skipped(cal):
+    assert cal.due(at("2026-12-28T17:00"), parse_duration("1bd")) == at("2027-01-04T18:00")
+    assert cal.due(at("2026-12-28T17:00"), parse_duration("2bh")) == at("2027-01-04T11:00")
+    assert cal.day(date(2026, 12, 30)).reason == "closed"
+    assert cal.day(date(2027, 1, 1)).reason == "元日"
+
+
+def test_calendar_days(cal):
+    assert cal.due(at("2026-11-24T09:00"), parse_duration("14d")) == at("2026-12-08T09:00")
+
+
+def test_days_and_reasons(cal):
+    days = cal.days(date(2026, 11, 21), 4)
+    assert [(d.day.isoformat(), d.business, d.reason) for d in days] == [
+        ("2026-11-21", False, "weekend"),
+        ("2026-11-22", False, "weekend"),
+        ("2026-11-23", False, "勤労感謝の日"),
+        ("2026-11-24", True, None),
+    ]
+
+
+def test_holidays_none_and_custom_weekdays():
+    cal = ShopCalendar(Config(holidays="none", weekdays=("mon", "tue", "wed", "thu", "fri", "sat")))
+    assert cal.day(date(2026, 11, 23)).business
+    assert cal.day(date(2026, 11, 21)).business
+    assert not cal.day(date(2026, 11, 22)).business
+
+
+def test_a_calendar_with_no_business_day_is_an_error():
+    cal = ShopCalendar(Config(weekdays=("sat",), closed=tuple()))
+    cal.closed = frozenset(
+        date(2026, 1, 1).fromordinal(n)
+        for n in range(date(2026, 1, 1).toordinal(), date(2037, 1, 1).toordinal())
+    )
+    with pytest.raises(ValueError, match="no business day"):
+        cal.next_business_day(date(2026, 1, 1))
+
+
+def cabinet_office() -> dict[date, str]:
+    with open(DATA / "syukujitsu.csv", encoding="cp932") as fh:
+        rows = list(csv.reader(fh))[1:]
+    found = {}
+    for day, name in rows:
+        y, m, d = (int(p) for p in day.split("/"))
+        found[date(y, m, d)] = name
+    return found
+
+
+def test_the_calendar_agrees_with_the_cabinet_office_from_2000_to_its_last_date():
+    official = cabinet_office()
+    cal = ShopCalendar(Config())
+    last = max(official)
+    day = date(2000, 1, 1)
+    while day <= last:
+        name = cal.holiday_name(day)
+        if day in official:
+            assert name, f"{day} is {official[day]} but the calendar has no holiday"
+            if not official[day].startswith(
+                "休日"
+            ):  # substitute and one-off days: the file says 休日
+                assert name in official[day] or official[day] in name, (day, name, official[day])
+        else:
+            assert name is None, f"{day}: the calendar says {name}, the Cabinet Office nothing"
+        day = date.fromordinal(day.toordinal() + 1)
+
+
+def test_imported_holidays_rule_their_years():
+    official = read_holiday_file((DATA / "syukujitsu.csv").read_bytes())
+    assert official == cabinet_office()
+    made_up = {date(2031, 1, 1): "元日", date(2031, 6, 15): "試験用の休日"}
+    cal = ShopCalendar(Config(), made_up)
+    assert cal.day(date(2031, 6, 15)).reason == "試験用の休日"
+    assert cal.day(date(2031, 1, 13)).business  # 成人の日 2031 is not in the imported year's list
+    assert cal.day(date(2026, 11, 23)).reason == "勤労感謝の日"  # other years: jpholiday
+
+
+def test_add_business_days_closing_time_is_configurable():
+    cal = ShopCalendar(Config(open=time(9, 0), close=time(17, 30)))
+    assert cal.add_business_days(at("2026-11-24T09:00"), 1) == at("2026-11-25T17:30")

@@ -1,0 +1,263 @@
+"""shopcare followups and shopcare calendar: reply clocks per mall, promises, resolutions,
+aftercare, satisfaction checks, done, snooze, --check; worked examples on real dates."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import dump
+from exports import SHOPIFY_2026, shopify_rows, write_export
+
+FRIDAY_EVENING = "2026-11-20T19:05"
+
+
+def add(cli, *args: str) -> str:
+    return cli("case", "add", "--summary", "届かない", *args).stdout.strip()
+
+
+def items(cli, *args: str) -> list[dict]:
+    return cli.json("followups", *args)
+
+
+def by_id(cli, *args: str) -> dict[str, dict]:
+    return {item["id"]: item for item in items(cli, *args)}
+
+
+@pytest.fixture
+def tuesday(monkeypatch):
+    monkeypatch.setenv("SHOPCARE_NOW", "2026-11-24T08:00:00+09:00")
+
+
+def test_rakuten_friday_evening_is_due_tuesday_and_amazon_saturday(cli, tuesday):
+    rakuten = add(
+        cli, "--mall", "rakuten", "--category", "inquiry.product", "--received-at", FRIDAY_EVENING
+    )
+    amazon = add(
+        cli, "--mall", "amazon", "--category", "inquiry.product", "--received-at", FRIDAY_EVENING
+    )
+    found = by_id(cli, "--until", "2026-11-30")
+    assert found[f"r{rakuten}"]["due_at"] == "2026-11-24T18:00:00+09:00"
+    assert found[f"r{rakuten}"]["overdue"] is False
+    assert (
+        found[f"r{amazon}"]["due_at"] == "2026-11-21T19:05:00+09:00"
+    )  # 24 calendar hours: Saturday
+    assert found[f"r{amazon}"]["overdue"] is True
+    assert found[f"r{amazon}"]["left"] == "2d 12h late"
+    assert found[f"r{amazon}"]["template"] == "first_response"
+    assert set(found[f"r{rakuten}"]) >= {
+        "id",
+        "kind",
+        "due_at",
+        "overdue",
+        "case_id",
+        "order_number",
+        "what",
+        "template",
+    }
+
+
+def test_high_priority_counts_business_hours(cli, monkeypatch):
+    monkeypatch.setenv("SHOPCARE_NOW", "2026-11-19T15:00:00+09:00")
+    case_id = add(cli, "--mall", "own", "--category", "delivery.late")  # high: 8 business hours
+    normal = add(cli, "--mall", "own", "--category", "inquiry.product")  # 1 business day
+    found = by_id(cli, "--until", "2026-11-30")
+    assert found[f"r{case_id}"]["due_at"] == "2026-11-20T15:00:00+09:00"
+    assert found[f"r{normal}"]["due_at"] == "2026-11-20T18:00:00+09:00"
+
+
+def test_year_end_closures_are_skipped(cli, home, monkeypatch):
+    cli("init", "--name", "はなまる雑貨店")
+    config = (home / "config.toml").read_text(encoding="utf-8")
+    closed = 'closed = ["2026-12-29", "2026-12-30", "2026-12-31", "2027-01-02", "2027-01-03"]'
+    (home / "config.toml").write_text(config.replace("closed = []", closed), encoding="utf-8")
+    monkeypatch.setenv("SHOPCARE_NOW", "2026-12-28T17:00:00+09:00")
+    case_id = add(cli, "--category", "inquiry.product")
+    assert (
+        by_id(cli, "--until", "2027-01-10")[f"r{case_id}"]["due_at"] == "2027-01-04T18:00:00+09:00"
+    )
+    days = cli.json("calendar", "--from", "2026-12-29", "--days", "7")
+    assert [(d["date"], d["business"], d["reason"]) for d in days] == [
+        ("2026-12-29", False, "closed"),
+        ("2026-12-30", False, "closed"),
+        ("2026-12-31", False, "closed"),
+        ("2027-01-01", False, "元日"),
+        ("2027-01-02", False, "closed"),
+        ("2027-01-03", False, "closed"),
+        ("2027-01-04", True, None),
+    ]
+
+
+def test_a_sent_reply_stops_the_clock_and_a_new_message_starts_one(cli, tuesday):
+    cli("init", "--name", "はなまる雑貨店")
+    case_id = add(cli, "--received-at", FRIDAY_EVENING)
+    cli("reply", case_id, "first_response", "--mark-sent")
+    assert f"r{case_id}" not in by_id(cli, "--until", "2026-11-30")
+    cli("case", "message", case_id, "まだ?", "--at", "2026-11-24T07:30")
+    item = by_id(cli, "--until", "2026-11-30")[f"r{case_id}"]
+    assert item["due_at"] == "2026-11-25T18:00:00+09:00"  # one business day after Tuesday
+    assert item["template"] == "status_update"
+
+
+def test_waiting_pauses_the_reply_and_resolve_clocks(cli, tuesday):
+    case_id = add(cli, "--received-at", "2026-11-10T10:00")
+    assert {f"r{case_id}", f"s{case_id}"} <= set(by_id(cli))
+    cli("case", "status", case_id, "waiting")
+    assert by_id(cli) == {}
+
+
+def test_resolve_target_moves_on_by_the_time_spent_waiting(cli, monkeypatch):
+    monkeypatch.setenv("SHOPCARE_NOW", "2026-11-16T10:00:00+09:00")
+    case_id = add(
+        cli, "--category", "inquiry.product"
+    )  # resolve within 5bd: Monday 11-23 is a holiday
+    monkeypatch.setenv("SHOPCARE_NOW", "2026-11-16T11:00:00+09:00")
+    cli("case", "status", case_id, "waiting")
+    monkeypatch.setenv("SHOPCARE_NOW", "2026-11-18T11:00:00+09:00")
+    cli("case", "status", case_id, "open")
+    monkeypatch.setenv("SHOPCARE_NOW", "2026-11-24T08:00:00+09:00")
+    due = by_id(cli, "--until", "2026-12-31")[f"s{case_id}"]["due_at"]
+    assert due == "2026-11-26T18:00:00+09:00"  # 11-24 18:00 (5 business days) + 2 days waited
+
+
+def test_promises_are_deadlines(cli, tuesday):
+    case_id = add(cli)
+    cli("case", "promise", case_id, "--due", "+2bd", "配送状況を連絡する")
+    promise = [i for i in items(cli, "--until", "2026-11-30", "--kind", "promise")]
+    assert len(promise) == 1
+    assert (
+        promise[0]["due_at"] == "2026-11-26T18:00:00+09:00"
+    )  # +2bd: closing time of the 2nd business day
+    assert promise[0]["what"] == "promised: 配送状況を連絡する"
+    assert items(cli, "--kind", "promise") == []  # not due today
+
+
+def test_satisfaction_check_after_resolving(cli, tuesday, monkeypatch):
+    case_id = add(cli)
+    cli("case", "status", case_id, "resolved")
+    assert f"c{case_id}" not in by_id(cli)
+    monkeypatch.setenv("SHOPCARE_NOW", "2026-11-27T09:00:00+09:00")
+    item = by_id(cli)[f"c{case_id}"]
+    assert (item["due_at"], item["template"]) == ("2026-11-27T08:00:00+09:00", "satisfaction_check")
+    cli("case", "close", case_id)
+    assert f"c{case_id}" not in by_id(cli)
+
+
+def test_aftercare_from_imported_orders(cli, tmp_path, monkeypatch):
+    rows = shopify_rows()  # #1001 fulfilled 2026-11-19 15:30, accepts marketing; #1002 unfulfilled
+    cli("orders", "import", str(write_export(tmp_path / "s.csv", SHOPIFY_2026, rows)))
+    order_id = cli.json("orders", "show", "#1001")
+    monkeypatch.setenv(
+        "SHOPCARE_NOW", "2026-11-23T09:00:00+09:00"
+    )  # shipped + 2 transit days = 11-21
+    arrival = items(cli, "--kind", "aftercare")
+    assert [(i["order_number"], i["template"], i["due_at"]) for i in arrival] == [
+        ("#1001", "followup_arrival", "2026-11-23T15:30:00+09:00")
+    ]
+    monkeypatch.setenv(
+        "SHOPCARE_NOW", "2026-12-05T16:00:00+09:00"
+    )  # day 14: only for marketing consent
+    assert [i["template"] for i in items(cli, "--kind", "aftercare")] == ["followup_related"]
+    assert order_id["accepts_marketing"] is True
+
+
+def test_no_marketing_aftercare_without_consent_and_none_for_open_cases(cli, tmp_path, monkeypatch):
+    rows = shopify_rows()
+    rows[0]["Accepts Marketing"] = "no"
+    cli("orders", "import", str(write_export(tmp_path / "s.csv", SHOPIFY_2026, rows)))
+    monkeypatch.setenv("SHOPCARE_NOW", "2026-12-05T16:00:00+09:00")
+    assert (
+        items(cli, "--kind", "aftercare") == []
+    )  # day 14's mail is marketing: none without consent
+    monkeypatch.setenv("SHOPCARE_NOW", "2026-11-23T09:00:00+09:00")
+    assert len(items(cli, "--kind", "aftercare")) == 1
+    add(cli, "--order", "#1001")
+    assert items(cli, "--kind", "aftercare") == []  # no "did it arrive?" mail during a complaint
+
+
+def test_done_and_snooze(cli, tuesday, home):
+    case_id = add(cli, "--received-at", FRIDAY_EVENING, "--mall", "amazon")
+    cli("case", "promise", case_id, "--due", "2026-11-24T12:00", "連絡する")
+    promise_id = next(i["id"] for i in items(cli) if i["kind"] == "promise")
+    cli("followups", "done", promise_id, "--note", "電話で連絡済み")
+    assert promise_id not in by_id(cli)
+    events = cli.json("case", "show", case_id)["events"]
+    assert events[-1]["kind"] == "followup_done" and "電話で連絡済み" in events[-1]["text"]
+    cli("followups", "snooze", f"r{case_id}", "--until", "2026-11-25T10:00")
+    assert f"r{case_id}" not in by_id(cli)
+    assert (
+        by_id(cli, "--until", "2026-11-26")[f"r{case_id}"]["due_at"] == "2026-11-25T10:00:00+09:00"
+    )
+    cli("case", "message", case_id, "まだですか?")  # the customer wrote: the snooze ends
+    assert f"r{case_id}" in by_id(cli)
+    cli("followups", "done", f"r{case_id}", "--note", "電話で回答")
+    assert f"r{case_id}" not in by_id(cli, "--until", "2026-12-31")
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["done", "x1"], "is not a follow-up id"),
+        (["done", "r999"], "no follow-up r999"),
+        (["done", "p1"], "no follow-up p1"),
+        (["done", "a1.9"], "no follow-up a1.9"),
+        (["snooze", "r1", "--until", "yesterday"], "must end in the future"),
+        (["snooze", "r1", "--until", "someday"], "cannot read 'someday'"),
+        (["--kind", "everything"], "unknown kind 'everything'"),
+        (["--until", "2026-13-01"], "cannot read"),
+    ],
+)
+def test_followup_errors(cli, tuesday, home, args, message):
+    add(cli)
+    before = dump(home)
+    assert message in cli.fails("followups", *args)
+    assert dump(home) == before
+
+
+def test_check_exits_3_when_anything_is_overdue(cli, tuesday):
+    assert cli("followups", "--check").exit_code == 0
+    add(cli, "--mall", "amazon", "--received-at", FRIDAY_EVENING)
+    result = cli("followups", "--check", code=3)
+    assert "1 overdue" in result.stderr
+    assert result.stdout.splitlines()[0].startswith("due_at\tleft\tkind\tid")
+    assert len(items(cli, "--overdue")) == 1
+
+
+def test_overdue_and_until(cli, tuesday):
+    add(cli, "--mall", "amazon", "--received-at", FRIDAY_EVENING)
+    add(
+        cli, "--mall", "rakuten", "--received-at", "2026-11-24T07:00", "--category", "delivery.late"
+    )
+    assert [i["overdue"] for i in items(cli)] == [True, False]
+    assert len(items(cli, "--overdue")) == 1
+    assert len(items(cli, "--until", "2026-11-24T12:00")) == 1
+
+
+def test_empty_list_is_valid_json(cli, tuesday):
+    assert cli("followups", "--json").stdout.strip() == "[]"
+
+
+def test_import_holidays_keeps_them_in_the_database(cli, tmp_path):
+    made_up = tmp_path / "syukujitsu.csv"
+    made_up.write_bytes(
+        "国民の祝日・休日月日,国民の祝日・休日名称\r\n2031/1/1,元日\r\n2031/6/16,試験用の休日\r\n".encode(
+            "cp932"
+        )
+    )
+    assert (
+        "2 holidays imported for 2031-2031"
+        in cli("calendar", "import-holidays", str(made_up)).stderr
+    )
+    day = cli.json("calendar", "--from", "2031-06-16", "--days", "1")[0]
+    assert (day["business"], day["reason"]) == (False, "試験用の休日")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("date,name\n2031-01-01,x\n", encoding="utf-8")
+    assert "not the Cabinet Office's holiday list" in cli.fails(
+        "calendar", "import-holidays", str(bad)
+    )
+    assert "cannot read" in cli.fails("calendar", "import-holidays", str(tmp_path / "none.csv"))
+
+
+def test_relative_business_days_on_the_command_line(cli, tuesday):
+    case_id = add(cli)
+    cli("case", "promise", case_id, "--due", "+1bd", "連絡")
+    shown = cli.json("case", "show", case_id)
+    assert shown["events"][-1]["due_at"] == "2026-11-25T18:00:00+09:00"
