@@ -279,6 +279,7 @@ def home(path: Path, cases: int, *, now: datetime, open_share: float = 0.1, seed
         is_open = rng.random() < open_share
         status = rng.choice(("new", "open", "waiting")) if is_open else "closed"
         closed_at = _utc(received + timedelta(days=3)) if status == "closed" else None
+        awaiting = _utc(received) if status == "new" or (status == "open" and n % 3 == 0) else None
         case_rows.append(
             (
                 n,
@@ -299,6 +300,10 @@ def home(path: Path, cases: int, *, now: datetime, open_share: float = 0.1, seed
                 _utc(received),
                 _utc(received),
                 closed_at,
+                awaiting,
+                _utc(received),
+                _utc(received) if status == "waiting" else None,
+                0,
             )
         )
         timeline = [(received, "created", SUMMARIES[n % len(SUMMARIES)], None)]
@@ -348,7 +353,13 @@ def home(path: Path, cases: int, *, now: datetime, open_share: float = 0.1, seed
         "INSERT INTO order_items (id, order_id, name, sku, quantity, price) VALUES (?, ?, ?, ?, ?, ?)",
         items,
     )
-    conn.executemany("INSERT INTO cases VALUES (" + ", ".join("?" * 18) + ")", case_rows)
+    conn.executemany(
+        "INSERT INTO cases (id, received_at, channel, mall, order_number, customer_id, category, priority,"
+        " status, assignee, summary, request, fault, cause, prevention, created_at, updated_at, closed_at,"
+        " awaiting_reply_since, last_customer_at, paused_since, paused_seconds)"
+        " VALUES (" + ", ".join("?" * 22) + ")",
+        case_rows,
+    )
     conn.executemany("INSERT INTO events VALUES (" + ", ".join("?" * 10) + ")", events)
     conn.commit()
     conn.close()
