@@ -119,6 +119,9 @@ def categories_for(home) -> Categories:
     folder = home / "policies"
     if not folder.is_dir() or not any(folder.glob("*.toml")):
         return CATEGORIES
-    from shopcare.policy import shop_categories
+    from datetime import date
 
-    return shop_categories(home)
+    from shopcare.policycache import policy_view
+
+    policy = policy_view(home, date.today())
+    return Categories(tuple(Category(c.code, c.ja, c.en, c.priority) for c in policy.category))

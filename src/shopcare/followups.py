@@ -21,12 +21,15 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from shopcare.clock import from_storage, to_storage
 from shopcare.durations import Duration, parse_duration
 from shopcare.errors import NotFound, ShopcareError
-from shopcare.policy import Policy
 from shopcare.shopcalendar import ShopCalendar
+
+if TYPE_CHECKING:
+    from shopcare.policy import Policy
 
 KINDS = ("reply", "promise", "resolve", "aftercare", "satisfaction")
 LAST_STEP_WINDOW = timedelta(days=7)
@@ -89,8 +92,8 @@ class Clocks:
         self.resolve = parse_duration(sla.resolve_within)
         self.satisfaction = parse_duration(sla.satisfaction_after)
         self.pause_when = tuple(sla.pause_when)
-        self.mall = {m: o for m, o in sla.mall.items()}
-        self.priority = {p: o for p, o in sla.priority.items()}
+        self.mall = _as_dict(sla.mall)
+        self.priority = _as_dict(sla.priority)
 
     def _durations(self, which: str, mall: str | None, priority: str | None) -> list[Duration]:
         default = getattr(self, which)
@@ -106,6 +109,11 @@ class Clocks:
     def due(self, which: str, start: datetime, mall: str | None, priority: str | None) -> datetime:
         """The stricter (earlier) of the mall's and the priority's clock."""
         return min(self.calendar.due(start, d) for d in self._durations(which, mall, priority))
+
+
+def _as_dict(value) -> dict:
+    """A mapping from the policy: a dict from pydantic, attributes from the cached view."""
+    return value if isinstance(value, dict) else vars(value)
 
 
 def _open_statuses(clocks: Clocks) -> list[str]:

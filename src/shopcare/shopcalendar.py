@@ -32,7 +32,12 @@ class Day:
 
 
 class ShopCalendar:
-    def __init__(self, config: Config, imported: dict[date, str] | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        imported: dict[date, str] | None = None,
+        known: dict[int, dict[date, str]] | None = None,
+    ) -> None:
         self.tz: tzinfo = config.tz()
         self.open: time = config.open
         self.close: time = config.close
@@ -41,22 +46,30 @@ class ShopCalendar:
         self.closed = frozenset(config.closed)
         self.imported = imported or {}
         self.imported_years = frozenset(d.year for d in self.imported)
+        self.known = known or {}  # jpholiday's answers for some years, worked out beforehand
         self.day = lru_cache(maxsize=8192)(self._day)
         self._nth_cache: dict[tuple[date, int], date] = {}
 
     @classmethod
-    def load(cls, conn: sqlite3.Connection, config: Config) -> ShopCalendar:
+    def load(
+        cls,
+        conn: sqlite3.Connection,
+        config: Config,
+        known: dict[int, dict[date, str]] | None = None,
+    ) -> ShopCalendar:
         imported = {
             date.fromisoformat(r["date"]): r["name"]
             for r in conn.execute("SELECT date, name FROM holidays")
         }
-        return cls(config, imported)
+        return cls(config, imported, known)
 
     def holiday_name(self, day: date) -> str | None:
         if not self.use_holidays:
             return None
         if day.year in self.imported_years:
             return self.imported.get(day)
+        if day.year in self.known:
+            return self.known[day.year].get(day)
         import jpholiday
 
         return jpholiday.is_holiday_name(day)

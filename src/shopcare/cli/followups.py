@@ -59,12 +59,12 @@ def followups(
         return
     from shopcare.errors import check_choice
     from shopcare.followups import KINDS, collect
-    from shopcare.policy import load_or_fail
+    from shopcare.policycache import policy_view
 
     output = pick_format(fmt, as_json)
     kinds = (check_choice("kind", kind, KINDS),) if kind else KINDS
     with session() as s:
-        policy = load_or_fail(s.home).policy
+        policy = policy_view(s.home, s.today)
         end = s.when(until, DayTime.end()) if until else s.when("today", DayTime.end())
         items = collect(s.conn, policy, s.calendar, s.actor.now, end, kinds, overdue)
         now = s.actor.now
@@ -87,10 +87,10 @@ def done(
     Example: shopcare followups done r12 --note "電話で回答済み"
     """
     from shopcare.followups import mark_done
-    from shopcare.policy import load_or_fail
+    from shopcare.policycache import policy_view
 
     with session() as s:
-        mark_done(s.conn, s.actor, fid, load_or_fail(s.home).policy, note)
+        mark_done(s.conn, s.actor, fid, policy_view(s.home, s.today), note)
     say(f"follow-up {fid.strip()} done")
 
 
@@ -106,9 +106,9 @@ def snooze(
     Example: shopcare followups snooze s12 --until +2bd
     """
     from shopcare.followups import snooze as core_snooze
-    from shopcare.policy import load_or_fail
+    from shopcare.policycache import policy_view
 
     with session() as s:
         moment = s.when(until, DayTime(s.config.open))
-        core_snooze(s.conn, s.actor, fid, moment, load_or_fail(s.home).policy)
+        core_snooze(s.conn, s.actor, fid, moment, policy_view(s.home, s.today))
     say(f"follow-up {fid.strip()} snoozed")

@@ -9,7 +9,6 @@ from typing import Annotated
 
 import typer
 
-from shopcare import orders as core
 from shopcare.cli.output import (
     Column,
     FormatOption,
@@ -120,6 +119,8 @@ def import_(
     Example: shopcare orders import ~/Downloads/orders_export.csv
     """
     with session() as s, _progress_bar(file) as progress:
+        from shopcare import orders as core
+
         result = core.import_orders(
             s.conn,
             file,
@@ -149,6 +150,8 @@ def show(
     """
     output = pick_format(fmt, as_json)
     with session() as s:
+        from shopcare import orders as core
+
         record = core.get_order(s.conn, number, mall)
         print_record(record, ORDER_FIELDS, output, s.tz, sections=(("items", ITEMS),))
 
@@ -165,6 +168,7 @@ def customer_show(
 
     Example: shopcare customer show misaki.sato@example.jp
     """
+    from shopcare import orders as core
     from shopcare.cases import CASE_SELECT, case_record
     from shopcare.customers import get_customer
 

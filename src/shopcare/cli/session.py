@@ -57,17 +57,28 @@ class Session:
         return self.config.language
 
     def when(self, text: str, bare_date: clock.DayTime) -> datetime:
+        business = "b" in text.lower()  # +2bd, +4bh: only these need the calendar
         return clock.parse_when(
-            text, tz=self.tz, current=self.actor.now, bare_date=bare_date, calendar=self.calendar
+            text,
+            tz=self.tz,
+            current=self.actor.now,
+            bare_date=bare_date,
+            calendar=self.calendar if business else None,
         )
+
+    @property
+    def today(self):
+        return self.actor.now.astimezone(self.tz).date()
 
     @property
     def calendar(self):
         """The shop's business calendar (config.toml plus imported holidays), built on first use."""
         if self._calendar is None:
+            from shopcare.policycache import holidays_known
             from shopcare.shopcalendar import ShopCalendar
 
-            self._calendar = ShopCalendar.load(self.conn, self.config)
+            known = holidays_known(self.home, self.today) if self.config.holidays == "jp" else None
+            self._calendar = ShopCalendar.load(self.conn, self.config, known)
         return self._calendar
 
     def closing_time(self) -> clock.DayTime:

@@ -1,0 +1,105 @@
+"""A cache of what is slow to work out and rarely changes: the validated, layered policy
+and the Japanese holidays of the years around now.
+
+`shopcare followups` runs from cron and shell loops: importing pydantic to validate the
+policy files and jpholiday to find holidays would cost more than the rest of the
+command. So the first run stores the validated policy (and a few years of holidays) in
+HOME/.cache/derived.json, keyed by the files' sizes and modification times, the
+template folders, and the versions of shopcare and jpholiday; later runs read it back
+as plain data. Any change to a key input rebuilds it; a broken policy is never cached.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
+
+CACHE = Path(".cache") / "derived.json"
+HOLIDAY_YEARS_BACK = 3
+HOLIDAY_YEARS_AHEAD = 2
+
+
+def _stat(path: Path) -> list:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return [str(path), None]
+    return [str(path), st.st_mtime_ns, st.st_size]
+
+
+def _fingerprint(home: Path, today: date) -> str:
+    from importlib.util import find_spec
+
+    from shopcare import __version__
+    from shopcare.resources import resource_dir
+
+    policies = home / "policies"
+    files = sorted(policies.glob("*.toml")) if policies.is_dir() else []
+    spec = find_spec("jpholiday")  # its files' times stand for its version: no import needed
+    parts = [
+        __version__,
+        _stat(Path(spec.origin)) if spec and spec.origin else None,
+        today.year,
+        _stat(resource_dir("policies") / "default.toml"),
+        _stat(policies),
+        *(_stat(p) for p in files),
+        *(_stat(home / "templates" / lang) for lang in ("ja", "en")),
+    ]
+    return json.dumps(parts)
+
+
+def _namespace(value):
+    if isinstance(value, dict):
+        return SimpleNamespace(**{k: _namespace(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return [_namespace(v) for v in value]
+    return value
+
+
+def derived(home: Path, today: date) -> dict:
+    """The cached data (a dict with 'policy' and 'holidays'), rebuilt when anything behind it changed."""
+    path = home / CACHE
+    key = _fingerprint(home, today)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("key") == key:
+            return data
+    except (OSError, ValueError):
+        pass
+    data = _build(home, today, key)
+    try:
+        path.parent.mkdir(mode=0o700, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        pass  # a home we cannot write to still works, only slower
+    return data
+
+
+def _build(home: Path, today: date, key: str) -> dict:
+    import jpholiday
+
+    from shopcare.policy import load_or_fail
+
+    policy = load_or_fail(home).policy.model_dump(mode="json")
+    holidays = {}
+    for year in range(today.year - HOLIDAY_YEARS_BACK, today.year + HOLIDAY_YEARS_AHEAD + 1):
+        holidays[str(year)] = {day.isoformat(): name for day, name in jpholiday.year_holidays(year)}
+    return {"key": key, "policy": policy, "holidays": holidays}
+
+
+def policy_view(home: Path, today: date):
+    """The policy in force as plain attribute data (no pydantic), for the hot paths."""
+    return _namespace(derived(home, today)["policy"])
+
+
+def holidays_known(home: Path, today: date) -> dict[int, dict[date, str]]:
+    data = derived(home, today)["holidays"]
+    return {
+        int(year): {date.fromisoformat(d): n for d, n in days.items()}
+        for year, days in data.items()
+    }
