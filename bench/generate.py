@@ -211,18 +211,30 @@ SUMMARIES = [
 
 
 def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).isoformat()[:19] + "Z"
 
 
-def home(path: Path, cases: int, *, now: datetime, open_share: float = 0.1, seed: int = 11) -> None:
-    """A shop's home with `cases` cases spread over the years before `now`: customers, orders
-    with items, and timelines (created, messages, notes, replies, status changes, promises).
-    About open_share of the cases are still open. Written with plain executemany in one go."""
+def home(
+    path: Path,
+    cases: int,
+    *,
+    now: datetime,
+    open_cases: int | None = None,
+    overdue_only: bool = False,
+    seed: int = 11,
+) -> None:
+    """A shop's home with `cases` cases spread over the three years before `now`: customers,
+    orders with items, and timelines (created, a reply, customer messages, promises, closing).
+    The newest `open_cases` cases (default: a tenth) are still open and owe a reply; with
+    overdue_only they all came in at least two days before now. Rows go in with executemany,
+    the indexes are built afterwards (the product's own schema, from its migrations)."""
     import sqlite3
 
     from shopcare.config import render_new_config
     from shopcare.db import open_db
 
+    if open_cases is None:
+        open_cases = cases // 10
     path.mkdir(parents=True, exist_ok=True)
     (path / "config.toml").write_text(
         render_new_config(
@@ -239,103 +251,143 @@ def home(path: Path, cases: int, *, now: datetime, open_share: float = 0.1, seed
     rng = random.Random(seed)
     conn = sqlite3.connect(path / "shopcare.db")
     conn.execute("PRAGMA synchronous = OFF")
+    indexes = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        " AND tbl_name IN ('customers', 'orders', 'order_items', 'cases', 'events')"
+    ).fetchall()
+    for name, _ in indexes:
+        conn.execute(f"DROP INDEX {name}")
     span = timedelta(days=3 * 365)
+    newest = now - timedelta(days=2) if overdue_only else now - timedelta(hours=1)
+    first_open = cases - open_cases + 1
     customers, orders, items, case_rows, events = [], [], [], [], []
     event_id = 0
+    n_family, n_given, n_products = len(FAMILY), len(GIVEN), len(PRODUCTS)
     for n in range(1, cases + 1):
-        received = now - span * (1 - n / cases) - timedelta(minutes=rng.randrange(600))
-        customer_id = n
-        name = f"{FAMILY[n % len(FAMILY)]} {GIVEN[(n // len(FAMILY)) % len(GIVEN)]}"
-        customers.append((customer_id, f"customer{n}@example.jp", name, _utc(received)))
+        received = newest - span * (1 - n / cases) - timedelta(minutes=rng.randrange(600))
+        stamp = _utc(received)
+        email = f"customer{n}@example.jp"
+        name = f"{FAMILY[n % n_family]} {GIVEN[(n // n_family) % n_given]}"
+        customers.append((n, email, name, stamp))
         mall = MALLS[n % len(MALLS)]
         number = f"{mall[:2].upper()}-{n:08d}"
-        ordered = received - timedelta(days=rng.randrange(2, 10))
-        shipped = ordered + timedelta(days=1)
-        product = PRODUCTS[n % len(PRODUCTS)]
+        ordered = _utc(received - timedelta(days=4))
+        shipped = _utc(received - timedelta(days=3))
+        product = PRODUCTS[n % n_products]
         orders.append(
             (
                 n,
                 mall,
                 number,
-                customer_id,
+                n,
                 name,
-                f"customer{n}@example.jp",
-                _utc(ordered),
-                _utc(ordered),
-                _utc(shipped),
+                email,
+                ordered,
+                ordered,
+                shipped,
                 None,
                 product[2],
                 "JPY",
                 "発送済",
                 f"4921{n:08d}",
                 "ヤマト運輸",
-                rng.random() < 0.5,
-                _utc(ordered),
-                _utc(ordered),
+                n % 2,
+                ordered,
+                ordered,
             )
         )
         items.append((n, n, product[0], product[1], 1, product[2]))
         category, priority = CATEGORIES[n % len(CATEGORIES)]
-        is_open = rng.random() < open_share
-        status = rng.choice(("new", "open", "waiting")) if is_open else "closed"
-        closed_at = _utc(received + timedelta(days=3)) if status == "closed" else None
-        awaiting = _utc(received) if status == "new" or (status == "open" and n % 3 == 0) else None
+        summary = SUMMARIES[n % len(SUMMARIES)]
+        is_open = n >= first_open
+        status = "new" if is_open else "closed"
+        closed_at = None if is_open else _utc(received + timedelta(days=3))
         case_rows.append(
             (
                 n,
-                _utc(received),
+                stamp,
                 "email",
                 mall,
                 number,
-                customer_id,
+                n,
                 category,
                 priority,
                 status,
                 None,
-                SUMMARIES[n % len(SUMMARIES)],
+                summary,
                 None,
                 "unknown",
                 None,
                 None,
-                _utc(received),
-                _utc(received),
+                stamp,
+                stamp,
                 closed_at,
-                awaiting,
-                _utc(received),
-                _utc(received) if status == "waiting" else None,
+                stamp if is_open else None,
+                stamp,
+                None,
                 0,
             )
         )
-        timeline = [(received, "created", SUMMARIES[n % len(SUMMARIES)], None)]
-        if status != "new":
-            timeline.append(
-                (received + timedelta(hours=3), "reply_sent", "【お問い合わせ受付】", None)
-            )
-        if rng.random() < 0.3:
-            timeline.append((received + timedelta(hours=20), "message", "まだですか?", None))
-        if status == "waiting":
-            timeline.append(
-                (
-                    received + timedelta(hours=4),
-                    "promise",
-                    "状況を連絡する",
-                    received + timedelta(days=2),
-                )
-            )
-        if status == "closed":
-            timeline.append((received + timedelta(days=3), "closed", "cause: 配送遅延", None))
-        for at, kind, text, due in timeline:
+        event_id += 1
+        events.append((event_id, n, stamp, "created", "bench", summary, None, None, None, None))
+        if not is_open:
             event_id += 1
             events.append(
                 (
                     event_id,
                     n,
-                    _utc(at),
-                    kind,
+                    _utc(received + timedelta(hours=3)),
+                    "reply_sent",
                     "bench",
-                    text,
+                    "【お問い合わせ受付】",
                     None,
-                    _utc(due) if due else None,
+                    None,
+                    None,
+                    None,
+                )
+            )
+            if n % 3 == 0:
+                event_id += 1
+                events.append(
+                    (
+                        event_id,
+                        n,
+                        _utc(received + timedelta(hours=20)),
+                        "message",
+                        "bench",
+                        "まだですか?",
+                        None,
+                        None,
+                        None,
+                        None,
+                    )
+                )
+                event_id += 1
+                events.append(
+                    (
+                        event_id,
+                        n,
+                        _utc(received + timedelta(hours=21)),
+                        "promise",
+                        "bench",
+                        "状況を連絡する",
+                        None,
+                        _utc(received + timedelta(days=2)),
+                        None,
+                        None,
+                    )
+                )
+            event_id += 1
+            events.append(
+                (
+                    event_id,
+                    n,
+                    closed_at,
+                    "closed",
+                    "bench",
+                    "cause: 配送遅延",
+                    None,
+                    None,
                     None,
                     None,
                 )
@@ -361,6 +413,8 @@ def home(path: Path, cases: int, *, now: datetime, open_share: float = 0.1, seed
         case_rows,
     )
     conn.executemany("INSERT INTO events VALUES (" + ", ".join("?" * 10) + ")", events)
+    for _, sql in indexes:
+        conn.execute(sql)
     conn.commit()
     conn.close()
 
@@ -371,12 +425,17 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--rows", type=int, default=100_000, help="shopify: rows in the export")
     parser.add_argument("--cases", type=int, default=100_000, help="home: cases in the home")
+    parser.add_argument(
+        "--open", type=int, default=None, help="home: how many are open (default: a tenth)"
+    )
     args = parser.parse_args()
     if args.kind == "shopify":
         count = shopify(args.out, args.rows)
         print(f"{count} rows written to {args.out}")
     else:
-        home(args.out, args.cases, now=datetime(2026, 11, 24, 8, 0, tzinfo=JST))
+        home(
+            args.out, args.cases, now=datetime(2026, 11, 24, 8, 0, tzinfo=JST), open_cases=args.open
+        )
         print(f"a home with {args.cases} cases written to {args.out}")
 
 

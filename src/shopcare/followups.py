@@ -47,13 +47,19 @@ class Item:
     order_number: str | None = field(compare=False, default=None)
     customer: str | None = field(compare=False, default=None)
 
-    def as_row(self, now: datetime) -> dict:
+    def as_row(self, now: datetime, lefts: dict | None = None) -> dict:
+        """The json and tsv fields; lefts memoises 'how late' per due time (many items share one)."""
+        left = lefts.get(self.due) if lefts is not None else None
+        if left is None:
+            left = left_text(self.due, now)
+            if lefts is not None:
+                lefts[self.due] = left
         return {
             "id": self.fid,
             "kind": self.kind,
-            "due_at": to_storage(self.due),
+            "due_at": self.due,
             "overdue": self.due < now,
-            "left": left_text(self.due, now),
+            "left": left,
             "case_id": self.case_id,
             "order_number": self.order_number,
             "ref": f"case {self.case_id}"
@@ -94,8 +100,18 @@ class Clocks:
         self.pause_when = tuple(sla.pause_when)
         self.mall = _as_dict(sla.mall)
         self.priority = _as_dict(sla.priority)
+        self._memo: dict[tuple, tuple[Duration, ...]] = {}
 
-    def _durations(self, which: str, mall: str | None, priority: str | None) -> list[Duration]:
+    def _durations(
+        self, which: str, mall: str | None, priority: str | None
+    ) -> tuple[Duration, ...]:
+        key = (which, mall, priority)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = tuple(self._work_out(which, mall, priority))
+        return found
+
+    def _work_out(self, which: str, mall: str | None, priority: str | None) -> list[Duration]:
         default = getattr(self, which)
         mall_rule = self.mall.get(mall) if mall else None
         mall_value = getattr(mall_rule, f"{which}_within", None) if mall_rule else None
@@ -108,7 +124,10 @@ class Clocks:
 
     def due(self, which: str, start: datetime, mall: str | None, priority: str | None) -> datetime:
         """The stricter (earlier) of the mall's and the priority's clock."""
-        return min(self.calendar.due(start, d) for d in self._durations(which, mall, priority))
+        durations = self._durations(which, mall, priority)
+        if len(durations) == 1:
+            return self.calendar.due(start, durations[0])
+        return min(self.calendar.due(start, d) for d in durations)
 
 
 def _as_dict(value) -> dict:
@@ -120,31 +139,33 @@ def _open_statuses(clocks: Clocks) -> list[str]:
     return [s for s in ("new", "open", "waiting") if s not in clocks.pause_when]
 
 
+def _rows(conn: sqlite3.Connection, sql: str, params: list):
+    """Plain tuples for the hot queries: no dict built per row."""
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    return cursor.execute(sql, params)
+
+
 def _marks(values: list) -> str:
     return ", ".join("?" for _ in values)
 
 
 def replies_owed(conn: sqlite3.Connection, clocks: Clocks, until: datetime) -> Iterable[Item]:
     statuses = _open_statuses(clocks)
-    for row in conn.execute(
+    due_of = clocks.due
+    for case_id, since, mall, priority, status, summary, name in _rows(
+        conn,
         "SELECT c.id, c.awaiting_reply_since, c.mall, c.priority, c.status, c.summary, cu.name"
         " FROM cases c LEFT JOIN customers cu ON cu.id = c.customer_id"
-        f" WHERE c.awaiting_reply_since IS NOT NULL AND c.awaiting_reply_since <= ? AND c.status IN ({_marks(statuses)})",
+        " WHERE c.awaiting_reply_since IS NOT NULL AND c.awaiting_reply_since <= ?"
+        f" AND c.status IN ({_marks(statuses)})",
         [to_storage(until), *statuses],
     ):
-        due = clocks.due(
-            "reply", from_storage(row["awaiting_reply_since"]), row["mall"], row["priority"]
-        )
+        due = due_of("reply", from_storage(since), mall, priority)
         if due <= until:
+            template = "first_response" if status == "new" else "status_update"
             yield Item(
-                due,
-                f"r{row['id']}",
-                "reply",
-                f"reply: {row['summary']}",
-                "first_response" if row["status"] == "new" else "status_update",
-                row["id"],
-                None,
-                row["name"],
+                due, f"r{case_id}", "reply", f"reply: {summary}", template, case_id, None, name
             )
 
 
@@ -169,24 +190,27 @@ def promises_due(conn: sqlite3.Connection, until: datetime) -> Iterable[Item]:
 
 def resolutions_due(conn: sqlite3.Connection, clocks: Clocks, until: datetime) -> Iterable[Item]:
     statuses = [s for s in ("new", "open") if s not in clocks.pause_when]
-    for row in conn.execute(
+    due_of = clocks.due
+    for case_id, received, paused, mall, priority, summary, name in _rows(
+        conn,
         "SELECT c.id, c.received_at, c.paused_seconds, c.mall, c.priority, c.summary, cu.name"
         " FROM cases c LEFT JOIN customers cu ON cu.id = c.customer_id"
         f" WHERE c.status IN ({_marks(statuses)}) AND c.received_at <= ?",
         [*statuses, to_storage(until)],
     ):
-        due = clocks.due("resolve", from_storage(row["received_at"]), row["mall"], row["priority"])
-        due += timedelta(seconds=row["paused_seconds"] or 0)
+        due = due_of("resolve", from_storage(received), mall, priority)
+        if paused:
+            due += timedelta(seconds=paused)
         if due <= until:
             yield Item(
                 due,
-                f"s{row['id']}",
+                f"s{case_id}",
                 "resolve",
-                f"resolve: {row['summary']}",
+                f"resolve: {summary}",
                 "resolution",
-                row["id"],
+                case_id,
                 None,
-                row["name"],
+                name,
             )
 
 
@@ -311,8 +335,12 @@ def collect(
     items = _apply_state(conn, items, now, limit)
     if overdue_only:
         items = [item for item in items if item.due < now]
-    items.sort()
+    items.sort(key=_due)
     return items
+
+
+def _due(item: Item) -> datetime:
+    return item.due
 
 
 def _apply_state(

@@ -49,6 +49,7 @@ class ShopCalendar:
         self.known = known or {}  # jpholiday's answers for some years, worked out beforehand
         self.day = lru_cache(maxsize=8192)(self._day)
         self._nth_cache: dict[tuple[date, int], date] = {}
+        self._closing_cache: dict[tuple[date, int], datetime] = {}
 
     @classmethod
     def load(
@@ -111,8 +112,13 @@ class ShopCalendar:
         return datetime.combine(day, clock, tzinfo=self.tz)
 
     def add_business_days(self, start: datetime, days: int) -> datetime:
-        local = start.astimezone(self.tz)
-        return self._at(self.nth_business_day_after(local.date(), days), self.close)
+        key = (start.astimezone(self.tz).date(), days)
+        found = self._closing_cache.get(key)
+        if found is None:
+            found = self._closing_cache[key] = self._at(
+                self.nth_business_day_after(*key), self.close
+            )
+        return found
 
     def add_business_hours(self, start: datetime, hours: int) -> datetime:
         local = start.astimezone(self.tz)

@@ -69,7 +69,8 @@ def followups(
         items = collect(s.conn, policy, s.calendar, s.actor.now, end, kinds, overdue)
         now = s.actor.now
         late = sum(1 for item in items if item.due < now)
-        print_rows((item.as_row(now) for item in items), FOLLOWUPS, output, s.tz)
+        lefts: dict = {}
+        print_rows((item.as_row(now, lefts) for item in items), FOLLOWUPS, output, s.tz)
     if check and late:
         say(f"{late} overdue")
         raise typer.Exit(CHECK_EXIT)

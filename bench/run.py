@@ -1,0 +1,269 @@
+"""shopcare's benchmarks: every figure as whole processes, side by side with its floor or rival,
+several runs each; prints medians, ratios and targets, and writes bench/results.json.
+
+    python bench/run.py [--runs 5] [--quick]
+
+--quick uses smaller homes (for trying the runner out; the figures to report come from a full run).
+Generated data is kept in bench/.work/ and reused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import run_once, side_by_side, work_dir  # noqa: E402
+
+JST = timezone(timedelta(hours=9))
+NOW = datetime(2026, 11, 24, 8, 0, tzinfo=JST)
+PY = sys.executable
+SHOPCARE = [PY, "-m", "shopcare"]
+TYPER_FLOOR = [PY, "-c", "import typer"]
+
+
+def _env(shop: Path, now: datetime = NOW) -> dict:
+    return dict(os.environ, SHOPCARE_HOME=str(shop), SHOPCARE_NOW=now.isoformat(), NO_COLOR="1")
+
+
+def _home(
+    name: str,
+    cases: int,
+    now: datetime = NOW,
+    open_cases: int | None = None,
+    overdue_only: bool = False,
+) -> Path:
+    """A generated home, made once and kept. Made in a child process, so that this runner stays
+    small: a child forked from a large parent would report the parent's memory as its own."""
+    import subprocess
+
+    shop = work_dir() / name
+    if not (shop / "shopcare.db").exists():
+        started = time.perf_counter()
+        command = [PY, str(Path(__file__).parent / "generate.py"), "home", str(shop)]
+        command += ["--cases", str(cases), "--now", now.isoformat()]
+        if open_cases is not None:
+            command += ["--open", str(open_cases)]
+        if overdue_only:
+            command.append("--overdue-only")
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        seconds = time.perf_counter() - started
+        print(f"  generated {name}: {cases:,} cases in {seconds:.1f} s", flush=True)
+    return shop
+
+
+def _ratio(a: float, b: float) -> float:
+    return round(a / b, 2)
+
+
+def figure_startup(runs: int, cases: int) -> list[dict]:
+    shop = _home(f"home_{cases}", cases)
+    env = _env(shop)
+    subprocess_warm = [*SHOPCARE, "followups", "--format", "tsv"]
+    run_once(subprocess_warm, env)  # first run builds the policy cache, as any first run would
+    results = side_by_side(
+        [
+            ("import typer", TYPER_FLOOR, None),
+            ("followups", [*SHOPCARE, "followups", "--format", "tsv"], None),
+            ("case list", [*SHOPCARE, "case", "list", "--format", "tsv"], None),
+            ("--help", [*SHOPCARE, "--help"], None),
+        ],
+        runs,
+        env,
+    )
+    floor = results["import typer"].median
+    out = []
+    for label, target, number in (("followups", 1.5, 1), ("case list", 1.5, 1), ("--help", 1.3, 2)):
+        out.append(
+            {
+                "figure": number,
+                "name": f"shopcare {label} ({cases:,}-case home) vs python -c 'import typer'",
+                "floor_s": round(floor, 3),
+                "shopcare_s": round(results[label].median, 3),
+                "ratio": _ratio(results[label].median, floor),
+                "target": f"<= {target}x",
+                "met": results[label].median / floor <= target,
+            }
+        )
+    return out
+
+
+def figure_taskwarrior(runs: int, open_cases: int) -> dict:
+    task = shutil.which("task")
+    name = f"shopcare followups --overdue ({open_cases * 2:,} open items) vs taskwarrior's task overdue"
+    if task is None:
+        return {
+            "figure": 3,
+            "name": name,
+            "skipped": "taskwarrior is not installed (apt-get install taskwarrior)",
+        }
+    # the real clock: taskwarrior has no way to pin it, so both use it
+    real_now = datetime.now(JST).replace(microsecond=0)
+    shop = _home(
+        f"overdue_{open_cases}",
+        open_cases,
+        now=real_now - timedelta(days=3),
+        open_cases=open_cases,
+        overdue_only=True,
+    )
+    env = _env(shop, real_now)
+    import subprocess
+
+    # the list goes through a file and a child process, never through this (small) runner
+    listing = work_dir() / "overdue.tsv"
+    with listing.open("w", encoding="utf-8") as out:
+        subprocess.run(
+            [*SHOPCARE, "followups", "--overdue", "--format", "tsv"],
+            env=env,
+            stdout=out,
+            check=True,
+        )
+    made = subprocess.run(
+        [
+            PY,
+            str(Path(__file__).parent / "taskwarrior_data.py"),
+            str(listing),
+            str(work_dir() / "taskwarrior"),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    rc, count = made[0], int(made[1])
+    results = side_by_side(
+        [
+            ("shopcare", [*SHOPCARE, "followups", "--overdue", "--format", "tsv"], None),
+            ("taskwarrior", [task, f"rc:{rc}", "overdue"], None),
+        ],
+        runs,
+        env,
+    )
+    ours, theirs = results["shopcare"], results["taskwarrior"]
+    return {
+        "figure": 3,
+        "name": name,
+        "items": count,
+        "taskwarrior_s": round(theirs.median, 3),
+        "shopcare_s": round(ours.median, 3),
+        "ratio": _ratio(ours.median, theirs.median),
+        "taskwarrior_peak_mb": round(theirs.peak_kb / 1024, 1),
+        "shopcare_peak_mb": round(ours.peak_kb / 1024, 1),
+        "memory_ratio": _ratio(ours.peak_kb, theirs.peak_kb),
+        "target": "<= 0.2x time, <= 0.25x peak memory",
+        "met": ours.median / theirs.median <= 0.2 and ours.peak_kb / theirs.peak_kb <= 0.25,
+    }
+
+
+def figure_scale(runs: int, small: int, large: int, open_cases: int) -> dict:
+    small_home = _home(f"scale_{small}", small, open_cases=open_cases)
+    large_home = _home(f"scale_{large}", large, open_cases=open_cases)
+    command = [*SHOPCARE, "followups", "--format", "tsv"]
+    for shop in (small_home, large_home):
+        run_once(command, _env(shop))
+    results = {}
+    for _ in range(runs):
+        for label, shop in (("small", small_home), ("large", large_home)):
+            seconds, peak = run_once(command, _env(shop))
+            results.setdefault(label, []).append((seconds, peak))
+    med = {k: sorted(s for s, _ in v)[len(v) // 2] for k, v in results.items()}
+    peak = {k: max(p for _, p in v) for k, v in results.items()}
+    return {
+        "figure": 4,
+        "name": f"shopcare followups at {large:,} cases vs {small:,} cases (the same {open_cases:,} open cases)",
+        "small_s": round(med["small"], 3),
+        "large_s": round(med["large"], 3),
+        "ratio": _ratio(med["large"], med["small"]),
+        "large_peak_mb": round(peak["large"] / 1024, 1),
+        "target": "<= 2x, peak memory < 100 MB",
+        "met": med["large"] / med["small"] <= 2 and peak["large"] / 1024 < 100,
+    }
+
+
+def figure_import(runs: int, rows: int) -> dict:
+    from import_orders import figures
+
+    result = figures(rows, runs)
+    return {
+        "figure": 5,
+        "name": f"orders import of a {rows:,}-row Shopify export vs csv + sqlite3 executemany (and sqlite-utils insert --csv)",
+        "floor_s": result["floor_s"],
+        "sqlite_utils_s": result["sqlite_utils_s"],
+        "shopcare_s": result["shopcare_s"],
+        "ratio": result["ratio_to_floor"],
+        "ratio_to_sqlite_utils": result["ratio_to_sqlite_utils"],
+        "target": "<= 2x the floor",
+        "met": result["ratio_to_floor"] <= 2,
+    }
+
+
+def figure_render(runs: int, cases: int) -> dict:
+    from render_batch import figures
+
+    result = figures(cases, runs)
+    return {
+        "figure": 5,
+        "name": f"reply drafts for {cases:,} cases in one process vs a bare Jinja loop",
+        "floor_s": result["floor_s"],
+        "shopcare_s": result["shopcare_s"],
+        "ratio": result["ratio_to_floor"],
+        "target": "<= 2x",
+        "met": result["ratio_to_floor"] <= 2,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument(
+        "--out", type=Path, default=Path(__file__).resolve().parent / "results.json"
+    )
+    args = parser.parse_args()
+    quick = args.quick
+    started = time.perf_counter()
+    figures = []
+    steps = [
+        ("start-up", lambda: figure_startup(args.runs, 10_000)),
+        (
+            "taskwarrior",
+            lambda: [figure_taskwarrior(max(3, args.runs // 2), 5_000 if quick else 50_000)],
+        ),
+        (
+            "scale",
+            lambda: [figure_scale(args.runs, 10_000, 100_000 if quick else 1_000_000, 1_000)],
+        ),
+        ("import", lambda: [figure_import(3, 10_000 if quick else 100_000)]),
+        ("render", lambda: [figure_render(3, 1_000 if quick else 10_000)]),
+    ]
+    for label, step in steps:
+        print(f"{label} ...", flush=True)
+        for result in step():
+            figures.append(result)
+            _print(result)
+    report = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "runs": args.runs,
+        "quick": quick,
+        "seconds": round(time.perf_counter() - started, 1),
+        "figures": figures,
+    }
+    args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwritten to {args.out} in {report['seconds']} s")
+
+
+def _print(result: dict) -> None:
+    print(f"\n[{result['figure']}] {result['name']}")
+    for key, value in result.items():
+        if key not in ("figure", "name"):
+            print(f"    {key}: {value}")
+
+
+if __name__ == "__main__":
+    main()
