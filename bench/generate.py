@@ -428,14 +428,19 @@ def main() -> None:
     parser.add_argument(
         "--open", type=int, default=None, help="home: how many are open (default: a tenth)"
     )
+    parser.add_argument(
+        "--overdue-only", action="store_true", help="home: open cases came in 2+ days before now"
+    )
+    parser.add_argument(
+        "--now", default="2026-11-24T08:00:00+09:00", help="home: the time it is made for"
+    )
     args = parser.parse_args()
     if args.kind == "shopify":
         count = shopify(args.out, args.rows)
         print(f"{count} rows written to {args.out}")
     else:
-        home(
-            args.out, args.cases, now=datetime(2026, 11, 24, 8, 0, tzinfo=JST), open_cases=args.open
-        )
+        now = datetime.fromisoformat(args.now)
+        home(args.out, args.cases, now=now, open_cases=args.open, overdue_only=args.overdue_only)
         print(f"a home with {args.cases} cases written to {args.out}")
 
 
