@@ -8,91 +8,15 @@ from __future__ import annotations
 import argparse
 import csv
 import random
+import sys
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 JST = timezone(timedelta(hours=9))
-SHOPIFY_HEADER = [
-    "Name",
-    "Email",
-    "Financial Status",
-    "Paid at",
-    "Fulfillment Status",
-    "Fulfilled at",
-    "Accepts Marketing",
-    "Currency",
-    "Subtotal",
-    "Shipping",
-    "Taxes",
-    "Total",
-    "Discount Code",
-    "Discount Amount",
-    "Shipping Method",
-    "Created at",
-    "Lineitem quantity",
-    "Lineitem name",
-    "Lineitem price",
-    "Lineitem compare at price",
-    "Lineitem sku",
-    "Lineitem requires shipping",
-    "Lineitem taxable",
-    "Lineitem fulfillment status",
-    "Billing Name",
-    "Billing Street",
-    "Billing Address1",
-    "Billing Address2",
-    "Billing Company",
-    "Billing City",
-    "Billing Zip",
-    "Billing Province",
-    "Billing Country",
-    "Billing Phone",
-    "Shipping Name",
-    "Shipping Street",
-    "Shipping Address1",
-    "Shipping Address2",
-    "Shipping Company",
-    "Shipping City",
-    "Shipping Zip",
-    "Shipping Province",
-    "Shipping Country",
-    "Shipping Phone",
-    "Notes",
-    "Note Attributes",
-    "Cancelled at",
-    "Payment Method",
-    "Payment Reference",
-    "Refunded Amount",
-    "Vendor",
-    "Outstanding Balance",
-    "Employee",
-    "Location",
-    "Device ID",
-    "Id",
-    "Tags",
-    "Risk Level",
-    "Source",
-    "Lineitem discount",
-    "Tax 1 Name",
-    "Tax 1 Value",
-    "Tax 2 Name",
-    "Tax 2 Value",
-    "Tax 3 Name",
-    "Tax 3 Value",
-    "Tax 4 Name",
-    "Tax 4 Value",
-    "Tax 5 Name",
-    "Tax 5 Value",
-    "Phone",
-    "Receipt Number",
-    "Duties",
-    "Billing Province Name",
-    "Shipping Province Name",
-    "Payment ID",
-    "Payment Terms Name",
-    "Next Payment Due At",
-    "Payment References",
-]
+RECENT = timedelta(days=45)  # longer than the aftercare rhythm (30 days and a week)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from exports import SHOPIFY_2026 as SHOPIFY_HEADER  # noqa: E402  (the header's facts live with the tests)
+
 FAMILY = [
     "佐藤",
     "鈴木",
@@ -223,10 +147,11 @@ def home(
     overdue_only: bool = False,
     seed: int = 11,
 ) -> None:
-    """A shop's home with `cases` cases spread over the three years before `now`: customers,
-    orders with items, and timelines (created, a reply, customer messages, promises, closing).
-    The newest `open_cases` cases (default: a tenth) are still open and owe a reply; with
-    overdue_only they all came in at least two days before now. Rows go in with executemany,
+    """A shop's home with `cases` cases: customers, orders with items, and timelines (created,
+    a reply, customer messages, promises, closing). The last 45 days hold the `open_cases` open
+    cases (default: a tenth), still owing a reply, and as many closed ones; the rest is history
+    spread over the three years before that. So homes of any size with the same open_cases
+    have the same follow-up list. With overdue_only, cases came in at least two days before now. Rows go in with executemany,
     the indexes are built afterwards (the product's own schema, from its migrations)."""
     import sqlite3
 
@@ -260,11 +185,19 @@ def home(
     span = timedelta(days=3 * 365)
     newest = now - timedelta(days=2) if overdue_only else now - timedelta(hours=1)
     first_open = cases - open_cases + 1
+    history = max(
+        0, cases - 2 * open_cases
+    )  # older than the recent band; the band holds the open cases
+    # and as many closed ones (their orders are what aftercare is about)
     customers, orders, items, case_rows, events = [], [], [], [], []
     event_id = 0
     n_family, n_given, n_products = len(FAMILY), len(GIVEN), len(PRODUCTS)
     for n in range(1, cases + 1):
-        received = newest - span * (1 - n / cases) - timedelta(minutes=rng.randrange(600))
+        if n > history:  # the recent band: the same in every home, whatever its size
+            received = newest - RECENT * (1 - (n - history) / (cases - history))
+        else:
+            received = newest - RECENT - span * (1 - n / history)
+        received -= timedelta(minutes=rng.randrange(600))
         stamp = _utc(received)
         email = f"customer{n}@example.jp"
         name = f"{FAMILY[n % n_family]} {GIVEN[(n // n_family) % n_given]}"

@@ -223,6 +223,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument(
+        "--only", nargs="*", help="some of: start-up taskwarrior scale import render"
+    )
+    parser.add_argument(
         "--out", type=Path, default=Path(__file__).resolve().parent / "results.json"
     )
     args = parser.parse_args()
@@ -243,6 +246,8 @@ def main() -> None:
         ("render", lambda: [figure_render(3, 1_000 if quick else 10_000)]),
     ]
     for label, step in steps:
+        if args.only and label not in args.only:
+            continue
         print(f"{label} ...", flush=True)
         for result in step():
             figures.append(result)

@@ -170,21 +170,25 @@ def replies_owed(conn: sqlite3.Connection, clocks: Clocks, until: datetime) -> I
 
 
 def promises_due(conn: sqlite3.Connection, until: datetime) -> Iterable[Item]:
-    for row in conn.execute(
-        "SELECT e.id, e.case_id, e.due_at, e.text, cu.name FROM events e"
-        " JOIN cases c ON c.id = e.case_id LEFT JOIN customers cu ON cu.id = c.customer_id"
-        " WHERE e.kind = 'promise' AND e.due_at <= ? AND c.status != 'closed'",
+    """Promises on cases still open: found from the open cases (the status index), so that the
+    years of promises on closed cases are never read."""
+    for event_id, case_id, due_at, text, name in _rows(
+        conn,
+        "SELECT e.id, e.case_id, e.due_at, e.text, cu.name FROM cases c"
+        " JOIN events e ON e.case_id = c.id AND e.kind = 'promise'"
+        " LEFT JOIN customers cu ON cu.id = c.customer_id"
+        " WHERE c.status IN ('new', 'open', 'waiting', 'resolved') AND e.due_at <= ?",
         [to_storage(until)],
     ):
         yield Item(
-            from_storage(row["due_at"]),
-            f"p{row['id']}",
+            from_storage(due_at),
+            f"p{event_id}",
             "promise",
-            f"promised: {row['text']}",
+            f"promised: {text}",
             "status_update",
-            row["case_id"],
+            case_id,
             None,
-            row["name"],
+            name,
         )
 
 

@@ -158,7 +158,6 @@ def m003_followups(db: Database) -> None:
             """CREATE INDEX cases_awaiting_reply ON cases (awaiting_reply_since)
                 WHERE awaiting_reply_since IS NOT NULL""",
             "CREATE INDEX cases_resolved ON cases (resolved_at) WHERE resolved_at IS NOT NULL",
-            "CREATE INDEX events_promise_due ON events (due_at) WHERE kind = 'promise'",
             "CREATE INDEX orders_delivered ON orders (delivered_at) WHERE delivered_at IS NOT NULL",
             "CREATE INDEX orders_shipped ON orders (shipped_at) WHERE shipped_at IS NOT NULL",
         ],

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from shopcare import cases as core
+from shopcare.cli.orders import ORDER_LIST
 from shopcare.cli.output import (
     Column,
     Format,
@@ -69,18 +70,6 @@ ORDER_SUMMARY = (
     Column("order_shipped_at", "Shipped"),
     Column("order_tracking", "Tracking"),
     Column("order_items", "Items"),
-)
-RECENT_ORDER_LIST = View(
-    title="The customer's recent orders",
-    columns=(
-        Column("number", "Order", no_wrap=True),
-        Column("mall", "Mall"),
-        Column("ordered_at", "Ordered"),
-        Column("status", "Status"),
-        Column("tracking_number", "Tracking number"),
-        Column("item_names", "Items", max_width=40),
-    ),
-    empty="no imported orders for this customer",
 )
 TIMELINE = View(
     title="Timeline",
@@ -279,7 +268,7 @@ def show(
             CASE_FIELDS + ORDER_SUMMARY,
             output,
             s.tz,
-            sections=(("events", TIMELINE), ("recent_orders", RECENT_ORDER_LIST)),
+            sections=(("events", TIMELINE), ("recent_orders", ORDER_LIST)),
         )
 
 

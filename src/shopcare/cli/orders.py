@@ -61,19 +61,7 @@ ORDER_LIST = View(
         Column("total", "Total"),
         Column("item_names", "Items", max_width=40),
     ),
-    empty="no orders",
-)
-CASE_LIST = View(
-    title="Cases",
-    columns=(
-        Column("id", "Case"),
-        Column("received_at", "Received"),
-        Column("status", "Status"),
-        Column("category", "Category"),
-        Column("order_number", "Order"),
-        Column("summary", "Summary", max_width=40),
-    ),
-    empty="no cases",
+    empty="no imported orders for this customer",
 )
 CUSTOMER_FIELDS = (
     Column("id", "Customer"),
@@ -170,6 +158,7 @@ def customer_show(
     """
     from shopcare import orders as core
     from shopcare.cases import CASE_SELECT, case_record
+    from shopcare.cli.case import CASE_LIST
     from shopcare.customers import get_customer
 
     output = pick_format(fmt, as_json)
