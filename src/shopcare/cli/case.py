@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from shopcare import cases as core
 from shopcare.cli.orders import ORDER_LIST
 from shopcare.cli.output import (
     Column,
@@ -22,6 +21,9 @@ from shopcare.cli.output import (
 )
 from shopcare.cli.session import Session, read_text, session
 from shopcare.clock import DayTime
+from shopcare.lazy import lazy_module
+
+core = lazy_module("shopcare.cases")
 
 app = typer.Typer(
     help="Log every complaint and inquiry as a case, with its whole history.",

@@ -6,7 +6,6 @@ import os
 import shlex
 import sys
 import tempfile
-import tomllib
 from pathlib import Path
 from typing import Annotated
 
@@ -59,6 +58,8 @@ def demo(
     The demo's clock is Tuesday 2026-11-24 08:00 in Tokyo (set SHOPCARE_NOW to move it).
     Example: shopcare demo --keep /tmp/demo-shop
     """
+    import tomllib
+
     script = tomllib.loads((resource_dir("examples") / "demo.toml").read_text(encoding="utf-8"))
     os.environ.setdefault("SHOPCARE_NOW", DEMO_NOW)
     os.environ.setdefault("SHOPCARE_USER", script["shop"]["operator"])

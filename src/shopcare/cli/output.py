@@ -6,7 +6,6 @@ time zone (ISO-8601 with the offset in tsv and json, a short form in tables).
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -159,6 +158,8 @@ def print_rows(rows: Iterable[dict], view: View, fmt: Format, tz: tzinfo) -> int
     out = sys.stdout
     count = 0
     if fmt is Format.json:
+        import json
+
         out.write("[")
         for row in rows:
             out.write(",\n" if count else "\n")
@@ -216,6 +217,8 @@ def print_record(
     """One object: json as an object (sections nested under their key), else fields then sections."""
     out = sys.stdout
     if fmt is Format.json:
+        import json
+
         out.write(json.dumps(json_record(record, tz), ensure_ascii=False, indent=2) + "\n")
         return
     if fmt is Format.tsv:

@@ -11,14 +11,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from shopcare import clock
-from shopcare.cases import Actor
-from shopcare.categories import Categories, categories_for
-from shopcare.config import Config, load_config
-from shopcare.db import open_db
 from shopcare.errors import ShopcareError
 from shopcare.home import CONFIG_NAME, ensure_home, resolve_home
+
+if TYPE_CHECKING:
+    from shopcare.cases import Actor
+    from shopcare.categories import Categories
+    from shopcare.config import Config
 
 _home_option: str | None = None
 
@@ -88,6 +90,11 @@ class Session:
 
 @contextmanager
 def session() -> Iterator[Session]:
+    from shopcare.cases import Actor
+    from shopcare.categories import categories_for
+    from shopcare.config import load_config
+    from shopcare.db import open_db
+
     home = ensure_home(home_path())
     config = load_config(home / CONFIG_NAME)
     tz = config.tz()
