@@ -163,23 +163,9 @@ def test_customer_text_is_data(cli, shop):
     assert out["body"].startswith("{{ shop.email }}様")
 
 
-def test_order_number_with_a_line_break_cannot_add_headers(cli, shop):
-    case_id = cli(
-        "case",
-        "add",
-        "--summary",
-        "x",
-        "--email",
-        "a@example.jp",
-        "--order",
-        "1\nBcc: evil@example.com",
-    ).stdout.strip()
-    raw = cli("reply", case_id, "apology", "--format", "eml", code=None)
-    if raw.exit_code == 0:
-        message = email.message_from_string(raw.stdout, policy=email.policy.default)
-        assert message["Bcc"] is None
-    else:
-        assert "line break" in raw.stderr
+def test_an_order_number_with_a_line_break_is_refused(cli, shop):
+    stderr = cli.fails("case", "add", "--summary", "x", "--order", "1\nBcc: evil@example.com")
+    assert "the order number holds a line break" in stderr
 
 
 def test_a_line_break_in_a_header_value_is_refused(cli, shop, home, bare_case):

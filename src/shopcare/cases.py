@@ -104,6 +104,13 @@ def _required_text(what: str, text: str | None) -> str:
     return text.strip()
 
 
+def _one_line(what: str, text: str | None) -> str | None:
+    """A value that goes into mail headers and subjects: a line break there is refused."""
+    if text is not None and any(ch in text for ch in "\r\n"):
+        raise ShopcareError(f"the {what} holds a line break", f"give the {what} on one line")
+    return text
+
+
 def _optional_text(text: str | None) -> str | None:
     if text is None:
         return None
@@ -201,7 +208,7 @@ def add_case(
     email = normalise_email(new.customer_email) if new.customer_email else None
     name = mask("customer", _optional_text(new.customer_name))
     request = mask("request", _optional_text(new.request))
-    order_number = _optional_text(new.order_number)
+    order_number = _one_line("order number", _optional_text(new.order_number))
     assignee = _optional_text(new.assignee)
     mall = new.mall
     notices: list[str] = []
@@ -497,6 +504,8 @@ def edit_case(
             check_choice("channel", value, CHANNELS)
         else:
             value = mask(name, _optional_text(value))
+            if name == "order_number":
+                _one_line("order number", value)
         if case[name] != value:
             clean[name] = value
     if not clean:

@@ -3,6 +3,7 @@ and recording what was offered (refused above the approval line without an appro
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections import Counter
@@ -179,8 +180,6 @@ def precedents(conn: sqlite3.Connection, case: dict, limit: int = 10) -> list[di
         " ORDER BY c.received_at DESC, e.id DESC LIMIT ?",
         [case["category"], case["fault"], case["id"], case["received_at"], limit],
     ).fetchall()
-    import json
-
     found = []
     for row in rows:
         data = json.loads(row["data"]) if row["data"] else {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from shopcare.config import Config
 
 _home_option: str | None = None
+_BUSINESS = re.compile(r"^[+-]\d+b[dh]$")
 
 
 def set_home_option(value: str | None) -> None:
@@ -59,7 +61,7 @@ class Session:
         return self.config.language
 
     def when(self, text: str, bare_date: clock.DayTime) -> datetime:
-        business = "b" in text.lower()  # +2bd, +4bh: only these need the calendar
+        business = bool(_BUSINESS.match(text.strip().lower()))  # +2bd, +4bh need the calendar
         return clock.parse_when(
             text,
             tz=self.tz,
