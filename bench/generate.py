@@ -9,13 +9,15 @@ import argparse
 import csv
 import random
 import sys
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 JST = timezone(timedelta(hours=9))
 RECENT = timedelta(days=45)  # longer than the aftercare rhythm (30 days and a week)
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from exports import SHOPIFY_2026 as SHOPIFY_HEADER  # noqa: E402  (the header's facts live with the tests)
+
+from shopcare.clock import to_storage  # noqa: E402
 
 FAMILY = [
     "佐藤",
@@ -134,10 +136,6 @@ SUMMARIES = [
 ]
 
 
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat()[:19] + "Z"
-
-
 def home(
     path: Path,
     cases: int,
@@ -198,14 +196,14 @@ def home(
         else:
             received = newest - RECENT - span * (1 - n / history)
         received -= timedelta(minutes=rng.randrange(600))
-        stamp = _utc(received)
+        stamp = to_storage(received)
         email = f"customer{n}@example.jp"
         name = f"{FAMILY[n % n_family]} {GIVEN[(n // n_family) % n_given]}"
         customers.append((n, email, name, stamp))
         mall = MALLS[n % len(MALLS)]
         number = f"{mall[:2].upper()}-{n:08d}"
-        ordered = _utc(received - timedelta(days=4))
-        shipped = _utc(received - timedelta(days=3))
+        ordered = to_storage(received - timedelta(days=4))
+        shipped = to_storage(received - timedelta(days=3))
         product = PRODUCTS[n % n_products]
         orders.append(
             (
@@ -234,7 +232,7 @@ def home(
         summary = SUMMARIES[n % len(SUMMARIES)]
         is_open = n >= first_open
         status = "new" if is_open else "closed"
-        closed_at = None if is_open else _utc(received + timedelta(days=3))
+        closed_at = None if is_open else to_storage(received + timedelta(days=3))
         case_rows.append(
             (
                 n,
@@ -269,7 +267,7 @@ def home(
                 (
                     event_id,
                     n,
-                    _utc(received + timedelta(hours=3)),
+                    to_storage(received + timedelta(hours=3)),
                     "reply_sent",
                     "bench",
                     "【お問い合わせ受付】",
@@ -285,7 +283,7 @@ def home(
                     (
                         event_id,
                         n,
-                        _utc(received + timedelta(hours=20)),
+                        to_storage(received + timedelta(hours=20)),
                         "message",
                         "bench",
                         "まだですか?",
@@ -300,12 +298,12 @@ def home(
                     (
                         event_id,
                         n,
-                        _utc(received + timedelta(hours=21)),
+                        to_storage(received + timedelta(hours=21)),
                         "promise",
                         "bench",
                         "状況を連絡する",
                         None,
-                        _utc(received + timedelta(days=2)),
+                        to_storage(received + timedelta(days=2)),
                         None,
                         None,
                     )

@@ -269,12 +269,13 @@ def get_case_row(conn: sqlite3.Connection, case_id: int) -> dict:
     return row
 
 
-def events_of(conn: sqlite3.Connection, case_id: int, kinds: tuple[str, ...] = ()) -> list[dict]:
-    """A case's timeline, oldest first; only events of these kinds where kinds are given."""
-    sql = "SELECT id, at, kind, author, text, note_kind, due_at, amount, data FROM events WHERE case_id = ?"
-    if kinds:
-        sql += f" AND kind IN ({', '.join('?' for _ in kinds)})"
-    rows = conn.execute(sql + " ORDER BY at, id", [case_id, *kinds]).fetchall()
+def events_of(conn: sqlite3.Connection, case_id: int) -> list[dict]:
+    """A case's timeline, oldest first."""
+    rows = conn.execute(
+        "SELECT id, at, kind, author, text, note_kind, due_at, amount, data FROM events"
+        " WHERE case_id = ? ORDER BY at, id",
+        [case_id],
+    ).fetchall()
     for row in rows:
         row["data"] = json.loads(row["data"]) if row["data"] else None
     return rows

@@ -11,16 +11,14 @@ DB_NAME = "shopcare.db"
 CONFIG_NAME = "config.toml"
 
 
-def resolve_home(option: str | Path | None) -> Path:
-    """--home, else $SHOPCARE_HOME, else the platform's app directory."""
+def resolve_home(option: str | Path | None, app_dir: str | Path) -> Path:
+    """--home, else $SHOPCARE_HOME, else the platform's app directory (given by the CLI)."""
     if option:
         return Path(option).expanduser()
     env = os.environ.get("SHOPCARE_HOME")
     if env:
         return Path(env).expanduser()
-    from typer import get_app_dir  # only here: the core does not otherwise touch typer
-
-    return Path(get_app_dir("shopcare"))
+    return Path(app_dir)
 
 
 def ensure_home(home: Path) -> Path:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 
+from shopcare.clock import to_storage
+
 JST = timezone(timedelta(hours=9), "JST")
 
 
@@ -58,12 +60,7 @@ def japan_time(text: str, column: str) -> str | None:
         moment = datetime(year, month, day, hour, minute, second, tzinfo=JST)
     except ValueError:
         raise RowError(f"cannot read {column} {text!r} as a date") from None
-    return _stored(moment)
-
-
-def _stored(moment: datetime) -> str:
-    """Stored UTC text (clock.STORAGE_FORMAT's shape); isoformat is much faster than strftime."""
-    return moment.astimezone(UTC).isoformat()[:19] + "Z"
+    return to_storage(moment)
 
 
 def offset_time(text: str, column: str, naive_zone=UTC) -> str | None:
@@ -80,7 +77,7 @@ def offset_time(text: str, column: str, naive_zone=UTC) -> str | None:
         raise RowError(f"cannot read {column} {text.strip()!r} as a date") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=naive_zone)
-    return _stored(moment)
+    return to_storage(moment)
 
 
 def money(text: str, column: str) -> int | float | None:

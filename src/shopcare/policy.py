@@ -471,13 +471,3 @@ def load_or_fail(home: Path) -> Loaded:
         )
     assert loaded is not None
     return loaded
-
-
-def shop_categories(home: Path):
-    """The categories in force: the built-ins, plus the shop's own where its policy files add any."""
-    from shopcare.categories import CATEGORIES, Categories, Category
-
-    if not shop_files(home):
-        return CATEGORIES
-    policy = load_or_fail(home).policy
-    return Categories(tuple(Category(c.code, c.ja, c.en, c.priority) for c in policy.category))

@@ -88,12 +88,17 @@ def jdate(value: Any) -> str:
     return f"{day.year}年{day.month}月{day.day}日({WEEKDAYS_JA[day.weekday()]})"
 
 
-def jdatetime(value: Any) -> str:
-    """2026年11月24日(火) 15:00 (the time is left out where it is midnight or a bare date)."""
+def _with_time(value: Any, day_text, separator: str) -> str:
+    """A date in words, then the time of day, left out where it is midnight or a bare date."""
     moment = _as_date(value)
     if isinstance(moment, datetime) and (moment.hour, moment.minute) != (0, 0):
-        return f"{jdate(moment)} {moment:%H:%M}"
-    return jdate(moment)
+        return f"{day_text(moment)}{separator}{moment:%H:%M}"
+    return day_text(moment)
+
+
+def jdatetime(value: Any) -> str:
+    """2026年11月24日(火) 15:00"""
+    return _with_time(value, jdate, " ")
 
 
 def en_date(value: Any) -> str:
@@ -103,10 +108,8 @@ def en_date(value: Any) -> str:
 
 
 def en_datetime(value: Any) -> str:
-    moment = _as_date(value)
-    if isinstance(moment, datetime) and (moment.hour, moment.minute) != (0, 0):
-        return f"{en_date(moment)}, {moment:%H:%M}"
-    return en_date(moment)
+    """Tuesday, 24 November 2026, 15:00"""
+    return _with_time(value, en_date, ", ")
 
 
 def yen(value: Any) -> str:
@@ -344,19 +347,6 @@ def _local(text: str | None, tz: tzinfo) -> datetime | None:
     from shopcare.clock import from_storage
 
     return from_storage(text).astimezone(tz) if text else None
-
-
-def case_context(
-    conn: sqlite3.Connection,
-    case_id: int,
-    config: Config,
-    tz: tzinfo,
-    now: datetime,
-    variables: dict[str, str],
-    lang: str,
-) -> dict:
-    """Everything a template may use about one case (see case_contexts)."""
-    return case_contexts(conn, [case_id], config, tz, now, variables, lang)[0]
 
 
 def case_contexts(

@@ -85,14 +85,23 @@ def json_record(record: dict, tz: tzinfo) -> dict:
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def _tsv_cell(key: str, value: Any, tz: tzinfo) -> str:
+def _tsv_plain(value: Any) -> str:
+    """A value that is not a time, as a tsv cell: tabs and line breaks escaped."""
     if value is None:
         return ""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return value.translate(_TSV_ESCAPES) if isinstance(value, str) else str(value)
+
+
+def _tsv_cell(key: str, value: Any, tz: tzinfo) -> str:
+    if isinstance(value, datetime):
+        return value.astimezone(tz).isoformat()
     if is_time_key(key) and isinstance(value, str):
-        value = to_local_iso(value, tz)
-    if isinstance(value, bool):
-        value = "true" if value else "false"
-    return str(value).translate(_TSV_ESCAPES)
+        return to_local_iso(value, tz)
+    return _tsv_plain(value)
 
 
 def _tsv_writer(view: View, tz: tzinfo):
@@ -110,15 +119,6 @@ def _tsv_writer(view: View, tz: tzinfo):
             times[value] = found
         return found
 
-    def cell(value: Any) -> str:
-        if value is None:
-            return ""
-        if value is True:
-            return "true"
-        if value is False:
-            return "false"
-        return value.translate(_TSV_ESCAPES) if isinstance(value, str) else str(value)
-
     keys = [c.key for c in view.columns]
     timed = [is_time_key(k) for k in keys]
 
@@ -129,7 +129,7 @@ def _tsv_writer(view: View, tz: tzinfo):
             if is_time and isinstance(value, (str, datetime)):
                 cells.append(local(value))
             else:
-                cells.append(cell(value))
+                cells.append(_tsv_plain(value))
         return "\t".join(cells) + "\n"
 
     return line

@@ -33,7 +33,9 @@ def set_home_option(value: str | None) -> None:
 
 
 def home_path() -> Path:
-    return resolve_home(_home_option)
+    from typer import get_app_dir
+
+    return resolve_home(_home_option, get_app_dir("shopcare"))
 
 
 def author() -> str:
