@@ -266,3 +266,23 @@ def test_database_that_is_not_sqlite(cli, home):
     home.mkdir(parents=True)
     (home / "shopcare.db").write_text("this is not a database" * 100)
     assert "cannot open the database" in cli.fails("case", "list")
+
+
+def test_a_reader_that_goes_away_is_no_error(home):
+    """`shopcare categories | head -1`: the pipe closes early; no Error line, exit 0."""
+    import os
+    import subprocess
+    import sys
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # every write now fails with EPIPE
+    result = subprocess.run(
+        [sys.executable, "-m", "shopcare", "categories", "--format", "tsv"],
+        stdout=write_end,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, SHOPCARE_HOME=str(home)),
+    )
+    os.close(write_end)
+    assert result.returncode == 0
+    assert result.stderr == ""

@@ -6,7 +6,12 @@ register()
 
 
 def main() -> None:
-    app()
+    from shopcare.cli.app import reader_gone
+
+    try:
+        app()
+    except BrokenPipeError:  # raised while flushing stdout after the command
+        reader_gone()
 
 
 __all__ = ["app", "main"]

@@ -20,12 +20,22 @@ def report(message: str, hint: str | None = None) -> None:
         sys.stderr.write(f"hint: {hint}\n")
 
 
+def reader_gone() -> None:
+    """The reader of stdout went away (`shopcare followups | head`): stop quietly, and keep
+    Python from complaining when it flushes stdout on the way out."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
 class ShopcareGroup(TyperGroup):
     """Turns shopcare's errors into one line on stderr and exit 1 (SHOPCARE_DEBUG=1 re-raises)."""
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            reader_gone()
+            raise typer.Exit(0) from None
         except (ShopcareError, sqlite3.OperationalError, OSError) as exc:
             if os.environ.get("SHOPCARE_DEBUG") == "1":
                 raise
