@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
+from typer.core import TyperGroup
 from typer.main import get_command
 
 from shopcare.cli import app
+from shopcare.cli.app import COMMANDS, build
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
 def all_commands():
     def walk(command, path):
-        subcommands = getattr(command, "commands", None)
-        if subcommands:
-            for name, sub in subcommands.items():
-                yield from walk(sub, [*path, name])
+        if isinstance(command, TyperGroup):
+            for name in command.list_commands(None):
+                yield from walk(command.get_command(None, name), [*path, name])
         else:
             yield " ".join(path), command
 
@@ -40,3 +42,24 @@ def test_every_command_appears_in_the_readme():
 def test_help_runs(cli):
     assert "case" in cli("--help").stdout
     assert "--summary" in cli("case", "add", "--help").stdout
+
+
+def test_the_root_help_lists_each_command_by_the_first_line_of_its_own_help():
+    """`shopcare --help` lists the commands from COMMANDS without building them; each summary
+    there must be the command's own first line, word for word."""
+    for name, lazy in COMMANDS.items():
+        assert build(name).help.splitlines()[0] == lazy.summary, name
+
+
+def test_the_root_help_builds_no_command(cli, monkeypatch):
+    built = []
+    monkeypatch.setattr(sys.modules["shopcare.cli.app"], "build", built.append)
+    out = cli("--help").stdout
+    assert built == []
+    for name in COMMANDS:
+        assert f"  {name} " in out
+
+
+def test_a_mistyped_command_gets_a_suggestion(cli):
+    result = cli("folowups", code=2)
+    assert "followups" in result.stderr

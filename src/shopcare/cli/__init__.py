@@ -1,8 +1,6 @@
 """The command line: thin modules over the core, one per command group."""
 
-from shopcare.cli.app import app, register
-
-register()
+from shopcare.cli.app import app
 
 
 def main() -> None:

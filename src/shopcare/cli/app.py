@@ -5,13 +5,19 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
-from typing import Annotated
+from collections.abc import MutableMapping
+from typing import TYPE_CHECKING, Annotated, NamedTuple
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from shopcare import __version__
 from shopcare.errors import ShopcareError
+
+if TYPE_CHECKING:
+    from typer.core import _click
+
+    Command = _click.Command
 
 
 def report(message: str, hint: str | None = None) -> None:
@@ -27,8 +33,134 @@ def reader_gone() -> None:
     os.dup2(devnull, sys.stdout.fileno())
 
 
+class Lazy(NamedTuple):
+    """A top-level command, built only when it is run or its help is asked for."""
+
+    module: str  # under shopcare.cli
+    attr: str  # a Typer (a group of subcommands) or a function (one command)
+    summary: str  # the first line of its help, for `shopcare --help`
+
+
+# `shopcare --help` lists these from their summaries without importing a module; tests/test_help.py
+# holds each summary to its command's own help.
+COMMANDS: dict[str, Lazy] = {
+    "init": Lazy(
+        "setup", "init", "Set up the shop's home: config.toml and the database. Safe to run twice."
+    ),
+    "case": Lazy(
+        "case", "app", "Log every complaint and inquiry as a case, with its whole history."
+    ),
+    "orders": Lazy("orders", "app", "Import the malls' order exports and look orders up."),
+    "customer": Lazy("orders", "customer_app", "The customer behind the cases and orders."),
+    "reply": Lazy(
+        "reply",
+        "reply",
+        "Draft a reply to a case from a template, with the case's real facts filled in.",
+    ),
+    "templates": Lazy(
+        "reply", "templates_app", "The reply templates: built-in and the shop's own."
+    ),
+    "policy": Lazy(
+        "policy", "app", "The shop's remedy and SLA policy, layered over the built-in one."
+    ),
+    "remedy": Lazy(
+        "policy",
+        "remedy",
+        "Record the remedy offered; above the approval line it needs --approved-by, or nothing "
+        "is recorded.",
+    ),
+    "followups": Lazy(
+        "followups",
+        "app",
+        "Everything the shop owes: replies, promises, resolutions, aftercare, satisfaction checks.",
+    ),
+    "calendar": Lazy("calendar", "app", "The shop's business calendar."),
+    "categories": Lazy(
+        "setup",
+        "categories",
+        "List the case categories in force, with labels and the priority each implies.",
+    ),
+    "demo": Lazy(
+        "demo",
+        "demo",
+        "Show what shopcare does, on a throwaway home: a morning's cases, the open list, a timeline.",
+    ),
+}
+
+
+def subcommands(name: str, **settings) -> typer.Typer:
+    """The group of subcommands under top-level command `name`, with shopcare's settings."""
+    return typer.Typer(
+        help=COMMANDS[name].summary, rich_markup_mode=None, add_completion=False, **settings
+    )
+
+
+def build(name: str) -> Command:
+    """The click command for one top-level command, made from its module."""
+    import importlib
+
+    from typer.main import get_group
+
+    lazy = COMMANDS[name]
+    target = getattr(importlib.import_module(f"shopcare.cli.{lazy.module}"), lazy.attr)
+    if isinstance(target, typer.Typer):
+        command = get_group(target)
+    else:
+        from typer.main import get_command
+
+        single = typer.Typer(rich_markup_mode=None, add_completion=False)
+        single.command(name)(target)
+        command = get_command(single)
+    command.name = name
+    return command
+
+
+class LazyCommands(MutableMapping):
+    """The root's commands by name: every name in COMMANDS, each built the first time it is
+    looked up, so that a run imports the modules of its own command and no others."""
+
+    def __init__(self) -> None:
+        self.built: dict[str, Command] = {}
+
+    def __getitem__(self, name: str) -> Command:
+        if name not in self.built:
+            if name not in COMMANDS:
+                raise KeyError(name)
+            self.built[name] = build(name)
+        return self.built[name]
+
+    def __setitem__(self, name: str, command: Command) -> None:
+        self.built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self.built[name]
+
+    def __iter__(self):
+        return iter(COMMANDS)
+
+    def __len__(self) -> int:
+        return len(COMMANDS)
+
+
 class ShopcareGroup(TyperGroup):
-    """Turns shopcare's errors into one line on stderr and exit 1 (SHOPCARE_DEBUG=1 re-raises)."""
+    """The root command. Builds a top-level command only when it is used, and turns shopcare's
+    errors into one line on stderr and exit 1 (SHOPCARE_DEBUG=1 re-raises)."""
+
+    def __init__(self, **attrs) -> None:
+        super().__init__(**attrs)
+        self.commands = LazyCommands()
+
+    def list_commands(self, ctx) -> list[str]:
+        return list(COMMANDS)
+
+    def format_commands(self, ctx, formatter) -> None:
+        limit = formatter.width - 6 - max(map(len, COMMANDS))
+        rows = [
+            (name, TyperCommand(name=name, help=lazy.summary).get_short_help_str(limit))
+            for name, lazy in COMMANDS.items()
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx):
         try:
@@ -84,18 +216,3 @@ def root(
     from shopcare.cli.session import set_home_option
 
     set_home_option(home)
-
-
-def register() -> typer.Typer:
-    from shopcare.cli import calendar, case, demo, followups, orders, policy, reply, setup
-
-    app.add_typer(case.app, name="case")
-    app.add_typer(orders.app, name="orders")
-    app.add_typer(orders.customer_app, name="customer")
-    app.add_typer(followups.app, name="followups")
-    app.add_typer(calendar.app, name="calendar")
-    reply.register(app)
-    policy.register(app)
-    setup.register(app)
-    demo.register(app)
-    return app

@@ -7,11 +7,12 @@ from typing import Annotated
 
 import typer
 
+from shopcare.cli.app import subcommands
 from shopcare.cli.output import Column, FormatOption, JsonOption, View, pick_format, print_rows, say
 from shopcare.cli.session import session
 from shopcare.errors import ShopcareError
 
-app = typer.Typer(help="The shop's business calendar.", invoke_without_command=True)
+app = subcommands("calendar", invoke_without_command=True)
 
 DAYS = View(
     title="Calendar",

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from shopcare.cli.app import subcommands
 from shopcare.cli.orders import ORDER_LIST
 from shopcare.cli.output import (
     Column,
@@ -25,10 +26,9 @@ from shopcare.lazy import lazy_module
 
 core = lazy_module("shopcare.cases")
 
-app = typer.Typer(
-    help="Log every complaint and inquiry as a case, with its whole history.",
+app = subcommands(
+    "case",
     no_args_is_help=True,
-    rich_markup_mode=None,
 )
 
 CASE_LIST = View(

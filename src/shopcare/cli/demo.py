@@ -84,7 +84,3 @@ def demo(
             sys.stdout.write(
                 f"\nThe demo shop is kept in {home}: try shopcare --home {home} case list\n"
             )
-
-
-def register(app: typer.Typer) -> None:
-    app.command("demo")(demo)

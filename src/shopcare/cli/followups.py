@@ -6,12 +6,13 @@ from typing import Annotated
 
 import typer
 
+from shopcare.cli.app import subcommands
 from shopcare.cli.output import Column, FormatOption, JsonOption, View, pick_format, print_rows, say
 from shopcare.cli.session import session
 from shopcare.clock import DayTime
 
-app = typer.Typer(
-    help="Everything the shop owes: replies, promises, resolutions, aftercare, satisfaction checks.",
+app = subcommands(
+    "followups",
     invoke_without_command=True,
 )
 

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from shopcare.cli.app import subcommands
 from shopcare.cli.output import (
     Column,
     FormatOption,
@@ -20,8 +21,8 @@ from shopcare.cli.output import (
 )
 from shopcare.cli.session import session
 
-app = typer.Typer(help="Import the malls' order exports and look orders up.", no_args_is_help=True)
-customer_app = typer.Typer(help="The customer behind the cases and orders.", no_args_is_help=True)
+app = subcommands("orders", no_args_is_help=True)
+customer_app = subcommands("customer", no_args_is_help=True)
 
 ORDER_FIELDS = (
     Column("number", "Order"),

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from shopcare.cli.app import subcommands
 from shopcare.cli.output import (
     Column,
     Format,
@@ -21,9 +22,7 @@ from shopcare.cli.output import (
 from shopcare.cli.session import session
 from shopcare.errors import ShopcareError
 
-app = typer.Typer(
-    help="The shop's remedy and SLA policy, layered over the built-in one.", no_args_is_help=True
-)
+app = subcommands("policy", no_args_is_help=True)
 
 SUGGESTION_FIELDS = (
     Column("case_id", "Case"),
@@ -183,8 +182,3 @@ def remedy(
         policy = load_or_fail(s.home).policy
         record_remedy(s.conn, s.actor, case_id, kind, policy, amount, note, approved_by)
     say(f"remedy recorded on case {case_id}")
-
-
-def register(root: typer.Typer) -> None:
-    root.add_typer(app, name="policy")
-    root.command("remedy")(remedy)

@@ -10,13 +10,12 @@ from typing import Annotated
 
 import typer
 
+from shopcare.cli.app import subcommands
 from shopcare.cli.output import Column, FormatOption, JsonOption, View, pick_format, print_rows, say
 from shopcare.cli.session import session
 from shopcare.errors import ShopcareError
 
-templates_app = typer.Typer(
-    help="The reply templates: built-in and the shop's own.", no_args_is_help=True
-)
+templates_app = subcommands("templates", no_args_is_help=True)
 
 
 class ReplyFormat(StrEnum):
@@ -258,8 +257,3 @@ def templates_check() -> None:
             "fix them at the lines named above",
         )
     say(f"all {len(results)} templates render")
-
-
-def register(app: typer.Typer) -> None:
-    app.command("reply")(reply)
-    app.add_typer(templates_app, name="templates")

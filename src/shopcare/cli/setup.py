@@ -112,8 +112,3 @@ def categories(fmt: FormatOption = None, as_json: JsonOption = False) -> None:
             for c in s.categories
         )
         print_rows(rows, CATEGORIES, output, s.tz)
-
-
-def register(app: typer.Typer) -> None:
-    app.command("init")(init)
-    app.command("categories")(categories)
