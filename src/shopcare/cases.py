@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
+from typing import NamedTuple
 
 from shopcare.cardmask import mask_cards
 from shopcare.categories import Categories
-from shopcare.clock import from_storage, to_local_short, to_storage
+from shopcare.clock import Actor, from_storage, to_local_short, to_storage
 from shopcare.customers import find_or_add_customer, normalise_email
 from shopcare.errors import NotFound, ShopcareError, check_choice
 
@@ -48,25 +48,15 @@ CLOCK_KEYS = (
 )
 
 
-@dataclass
-class Actor:
-    """Who makes a change, and when: every write is stamped with both."""
-
-    author: str
-    now: datetime
-
-
-@dataclass
-class Written:
+class Written(NamedTuple):
     """What a write produced: the id, and the fields in which card numbers were masked."""
 
     id: int
-    masked: list[str] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
+    masked: list[str] | tuple = ()
+    notices: list[str] | tuple = ()
 
 
-@dataclass
-class NewCase:
+class NewCase(NamedTuple):
     summary: str
     received_at: datetime | None = None
     channel: str = "email"
@@ -281,8 +271,7 @@ def events_of(conn: sqlite3.Connection, case_id: int) -> list[dict]:
     return rows
 
 
-@dataclass
-class CaseFilter:
+class CaseFilter(NamedTuple):
     status: str | None = None  # None: open work (all but closed); "all": everything
     category: str | None = None
     mall: str | None = None

@@ -6,13 +6,12 @@ its own in a policy file. Priority, when not given, follows the category.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from shopcare.errors import ShopcareError
 
 
-@dataclass(frozen=True)
-class Category:
+class Category(NamedTuple):
     code: str
     ja: str
     en: str

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from shopcare.errors import ShopcareError
 
@@ -84,8 +83,14 @@ def to_local_short(text: str | None, tz: tzinfo) -> str:
     return from_storage(text).astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
-@dataclass(frozen=True)
-class DayTime:
+class Actor(NamedTuple):
+    """Who makes a change, and when: every write is stamped with both."""
+
+    author: str
+    now: datetime
+
+
+class DayTime(NamedTuple):
     """Which clock time a bare date stands for: the start of the day, closing time, or its end."""
 
     at: time

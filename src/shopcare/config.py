@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from shopcare.errors import ShopcareError
 
@@ -21,8 +20,7 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     shop_name: str = ""
     shop_email: str = ""
     signature: str = ""
@@ -34,7 +32,7 @@ class Config:
     holidays: str = "jp"
     closed: tuple[date, ...] = ()
     estimate_margin_days: int = 2
-    source: Path | None = field(default=None, compare=False)
+    source: Path | None = None
 
     def tz(self):
         from shopcare.clock import zone

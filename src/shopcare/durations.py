@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _DURATION = re.compile(r"^(\d{1,4})(h|bh|bd|d)$")
 UNITS = {"h": "calendar hours", "bh": "business hours", "bd": "business days", "d": "calendar days"}
 
 
-@dataclass(frozen=True)
-class Duration:
+class Duration(NamedTuple):
     count: int
     unit: str  # h, bh, bd or d
 

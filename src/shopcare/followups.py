@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from shopcare.clock import from_storage, to_storage
 from shopcare.durations import Duration, parse_duration
@@ -36,16 +35,15 @@ LAST_STEP_WINDOW = timedelta(days=7)
 _SLACK = timedelta(days=15)  # business-time durations are bounded loosely in SQL, exactly in Python
 
 
-@dataclass(order=True)
-class Item:
+class Item(NamedTuple):
     due: datetime
-    fid: str = field(compare=False)
-    kind: str = field(compare=False)
-    what: str = field(compare=False)
-    template: str | None = field(compare=False, default=None)
-    case_id: int | None = field(compare=False, default=None)
-    order_number: str | None = field(compare=False, default=None)
-    customer: str | None = field(compare=False, default=None)
+    fid: str
+    kind: str
+    what: str
+    template: str | None = None
+    case_id: int | None = None
+    order_number: str | None = None
+    customer: str | None = None
 
     def as_row(self, now: datetime, lefts: dict | None = None) -> dict:
         """The json and tsv fields; lefts memoises 'how late' per due time (many items share one)."""
@@ -374,8 +372,7 @@ def _apply_state(
         elif row["snoozed_until"]:
             until_then = from_storage(row["snoozed_until"])
             if until_then <= until:
-                item.due = max(item.due, until_then)
-                kept.append(item)
+                kept.append(item._replace(due=max(item.due, until_then)))
         else:
             kept.append(item)
     return kept

@@ -14,9 +14,9 @@ times of the shop's zone all the same.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
+from typing import NamedTuple
 
 from shopcare.config import WEEKDAYS, Config
 from shopcare.durations import Duration
@@ -24,8 +24,7 @@ from shopcare.durations import Duration
 _MAX_SCAN_DAYS = 3660  # a calendar with no business day in ten years is a broken calendar
 
 
-@dataclass(frozen=True)
-class Day:
+class Day(NamedTuple):
     day: date
     business: bool
     reason: str | None  # None, a holiday's name, "weekend" or "closed"

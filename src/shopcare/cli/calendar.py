@@ -1,7 +1,5 @@
 """shopcare calendar: the shop's business days, and the Cabinet Office's holiday list."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """shopcare case ...: log complaints and inquiries and follow each through its timeline."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """shopcare demo: the main job, run on a throwaway home made from examples/."""
 
-from __future__ import annotations
-
 import os
 import shlex
 import sys

@@ -1,7 +1,5 @@
 """shopcare followups: what the shop owes, to whom, by when; and what is already late."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

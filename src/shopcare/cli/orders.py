@@ -1,7 +1,5 @@
 """shopcare orders ... and shopcare customer ...: from an e-mail address or an order number to the order."""
 
-from __future__ import annotations
-
 import sys
 from contextlib import contextmanager
 from pathlib import Path

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 import typer
 
@@ -43,8 +42,7 @@ def pick_format(fmt: Format | None, as_json: bool) -> Format:
     return Format.table if sys.stdout.isatty() else Format.tsv
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     key: str
     header: str
     style: str | None = None
@@ -52,8 +50,7 @@ class Column:
     no_wrap: bool = False
 
 
-@dataclass(frozen=True)
-class View:
+class View(NamedTuple):
     """One listing, defined once: which columns a table and tsv show. json shows every field."""
 
     title: str
@@ -120,17 +117,24 @@ def _tsv_writer(view: View, tz: tzinfo):
         return found
 
     keys = [c.key for c in view.columns]
-    timed = [is_time_key(k) for k in keys]
+    timed = [i for i, key in enumerate(keys) if is_time_key(key)]
+    tabs = len(keys) - 1
 
     def line(row: dict) -> str:
-        cells = []
-        for key, is_time in zip(keys, timed, strict=True):
-            value = row.get(key)
-            if is_time and isinstance(value, (str, datetime)):
-                cells.append(local(value))
-            else:
-                cells.append(_tsv_plain(value))
-        return "\t".join(cells) + "\n"
+        cells = [row.get(key) for key in keys]
+        for i in timed:
+            value = cells[i]
+            if isinstance(value, (str, datetime)):
+                cells[i] = local(value)
+        try:
+            text = "\t".join(cells)
+        except TypeError:  # a None, number or bool among them
+            cells = [cell if type(cell) is str else _tsv_plain(cell) for cell in cells]
+            text = "\t".join(cells)
+        # most lines need no escaping: one look at the whole line instead of one per cell
+        if text.count("\t") != tabs or "\n" in text or "\r" in text or "\\" in text:
+            text = "\t".join(map(_tsv_plain, cells))
+        return text + "\n"
 
     return line
 

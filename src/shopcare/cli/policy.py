@@ -1,7 +1,5 @@
 """shopcare policy ... and shopcare remedy: fair, explained, approved remedies."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated

@@ -1,7 +1,5 @@
 """shopcare reply and shopcare templates ...: drafts from templates, in Japanese or English."""
 
-from __future__ import annotations
-
 import sys
 from contextlib import contextmanager
 from enum import StrEnum

@@ -9,7 +9,6 @@ import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,7 +18,6 @@ from shopcare.errors import ShopcareError
 from shopcare.home import CONFIG_NAME, ensure_home, resolve_home
 
 if TYPE_CHECKING:
-    from shopcare.cases import Actor
     from shopcare.categories import Categories
     from shopcare.config import Config
 
@@ -48,15 +46,25 @@ def author() -> str:
         return f"uid{os.getuid()}"
 
 
-@dataclass
 class Session:
-    home: Path
-    conn: sqlite3.Connection
-    config: Config
-    tz: tzinfo
-    actor: Actor
-    categories: Categories
-    _calendar: object = None
+    """One command's home, config, database, zone, author and clock."""
+
+    def __init__(
+        self,
+        home: Path,
+        conn: sqlite3.Connection,
+        config: Config,
+        tz: tzinfo,
+        actor: clock.Actor,
+        categories: Categories,
+    ) -> None:
+        self.home = home
+        self.conn = conn
+        self.config = config
+        self.tz = tz
+        self.actor = actor
+        self.categories = categories
+        self._calendar = None
 
     @property
     def lang(self) -> str:
@@ -94,7 +102,6 @@ class Session:
 
 @contextmanager
 def session() -> Iterator[Session]:
-    from shopcare.cases import Actor
     from shopcare.categories import categories_for
     from shopcare.config import load_config
     from shopcare.db import open_db
@@ -102,7 +109,7 @@ def session() -> Iterator[Session]:
     home = ensure_home(home_path())
     config = load_config(home / CONFIG_NAME)
     tz = config.tz()
-    actor = Actor(author=author(), now=clock.now())
+    actor = clock.Actor(author=author(), now=clock.now())
     categories = categories_for(home)
     with open_db(home) as conn:
         yield Session(home, conn, config, tz, actor, categories)

@@ -1,7 +1,5 @@
 """shopcare init and shopcare categories: setting a shop up and what it can file cases under."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
