@@ -22,12 +22,15 @@ HOLIDAY_YEARS_BACK = 3
 HOLIDAY_YEARS_AHEAD = 2
 
 
-def _stat(path: Path) -> list:
+def _stat(path: Path, home: Path | None = None) -> list:
+    """A file's identity for the key; files in the home are named relative to it, so that
+    `--home ./shop` and `--home /srv/shop` share one cache."""
+    name = str(path.relative_to(home)) if home is not None else str(path)
     try:
         st = path.stat()
     except FileNotFoundError:
-        return [str(path), None]
-    return [str(path), st.st_mtime_ns, st.st_size]
+        return [name, None]
+    return [name, st.st_mtime_ns, st.st_size]
 
 
 def _fingerprint(home: Path, today: date) -> str:
@@ -44,9 +47,9 @@ def _fingerprint(home: Path, today: date) -> str:
         _stat(Path(spec.origin)) if spec and spec.origin else None,
         today.year,
         _stat(resource_dir("policies") / "default.toml"),
-        _stat(policies),
-        *(_stat(p) for p in files),
-        *(_stat(home / "templates" / lang) for lang in ("ja", "en")),
+        _stat(policies, home),
+        *(_stat(p, home) for p in files),
+        *(_stat(home / "templates" / lang, home) for lang in ("ja", "en")),
     ]
     return json.dumps(parts)
 

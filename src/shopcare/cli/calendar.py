@@ -81,7 +81,7 @@ def import_holidays(
     holidays = read_holiday_file(raw)
     years = sorted({day.year for day in holidays})
     with session() as s:
-        stamp = to_storage(s.actor.now)
+        stamp = to_storage(s.now)
         with s.conn:
             for year in years:
                 s.conn.execute("DELETE FROM holidays WHERE date LIKE ?", [f"{year}-%"])

@@ -65,8 +65,8 @@ def followups(
     with session() as s:
         policy = policy_view(s.home, s.today)
         end = s.when(until, DayTime.end()) if until else s.when("today", DayTime.end())
-        items = collect(s.conn, policy, s.calendar, s.actor.now, end, kinds, overdue)
-        now = s.actor.now
+        items = collect(s.conn, policy, s.calendar, s.now, end, kinds, overdue)
+        now = s.now
         late = sum(1 for item in items if item.due < now)
         lefts: dict = {}
         print_rows((item.as_row(now, lefts) for item in items), FOLLOWUPS, output, s.tz)

@@ -111,7 +111,7 @@ def import_(
         result = core.import_orders(
             s.conn,
             file,
-            now=s.actor.now,
+            now=s.now,
             source=source,
             encoding=encoding,
             strict=strict,

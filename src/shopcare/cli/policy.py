@@ -129,7 +129,7 @@ def suggest(
     with session() as s:
         loaded = load_or_fail(s.home)
         case = get_case_row(s.conn, case_id)
-        result = core_suggest(s.conn, case, loaded, s.actor.now).as_json()
+        result = core_suggest(s.conn, case, loaded, s.now).as_json()
     result["case_id"] = case_id
     line = loaded.policy.approval.over
     if output is Format.json:

@@ -87,9 +87,7 @@ def reply(
         templates = replies.Templates(s.home, s.config)
         use_lang, warnings = templates.resolve(template, lang or s.config.language)
         drafts = []
-        contexts = replies.case_contexts(
-            s.conn, ids, s.config, s.tz, s.actor.now, variables, use_lang
-        )
+        contexts = replies.case_contexts(s.conn, ids, s.config, s.tz, s.now, variables, use_lang)
         with _progress(len(ids) if batch else 0) as advance:
             for number, context in zip(ids, contexts, strict=True):
                 rendered = templates.render(template, use_lang, context)
@@ -155,7 +153,7 @@ def _formatted(s, fmt: ReplyFormat, rendered, context: dict, case_id: int) -> st
             to=to,
             shop_name=s.config.shop_name,
             shop_email=s.config.shop_email,
-            now=s.actor.now.astimezone(s.tz),
+            now=s.now.astimezone(s.tz),
         )
     if fmt is ReplyFormat.json:
         return replies.as_json(rendered, to, case_id) + "\n"
@@ -242,7 +240,7 @@ def templates_check() -> None:
     from shopcare.templatecheck import check_all
 
     with session() as s:
-        results = check_all(s.home, s.config, s.tz, s.actor.now)
+        results = check_all(s.home, s.config, s.tz, s.now)
     failures = [r for r in results if r.error]
     for result in results:
         mark = "ok  " if not result.error else "FAIL"

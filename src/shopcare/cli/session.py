@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 import re
 import sqlite3
@@ -40,6 +39,8 @@ def author() -> str:
     name = os.environ.get("SHOPCARE_USER")
     if name:
         return name
+    import getpass
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):
@@ -55,16 +56,32 @@ class Session:
         conn: sqlite3.Connection,
         config: Config,
         tz: tzinfo,
-        actor: clock.Actor,
-        categories: Categories,
+        now: datetime,
     ) -> None:
         self.home = home
         self.conn = conn
         self.config = config
         self.tz = tz
-        self.actor = actor
-        self.categories = categories
+        self.now = now
+        self._actor: clock.Actor | None = None
+        self._categories: Categories | None = None
         self._calendar = None
+
+    @property
+    def actor(self) -> clock.Actor:
+        """Who is writing, and when: the author is looked up only by commands that write."""
+        if self._actor is None:
+            self._actor = clock.Actor(author(), self.now)
+        return self._actor
+
+    @property
+    def categories(self) -> Categories:
+        """The categories in force: the built-in ones and any the shop's policy adds."""
+        if self._categories is None:
+            from shopcare.categories import categories_for
+
+            self._categories = categories_for(self.home)
+        return self._categories
 
     @property
     def lang(self) -> str:
@@ -75,14 +92,14 @@ class Session:
         return clock.parse_when(
             text,
             tz=self.tz,
-            current=self.actor.now,
+            current=self.now,
             bare_date=bare_date,
             calendar=self.calendar if business else None,
         )
 
     @property
     def today(self):
-        return self.actor.now.astimezone(self.tz).date()
+        return self.now.astimezone(self.tz).date()
 
     @property
     def calendar(self):
@@ -102,17 +119,15 @@ class Session:
 
 @contextmanager
 def session() -> Iterator[Session]:
-    from shopcare.categories import categories_for
     from shopcare.config import load_config
     from shopcare.db import open_db
 
     home = ensure_home(home_path())
     config = load_config(home / CONFIG_NAME)
     tz = config.tz()
-    actor = clock.Actor(author=author(), now=clock.now())
-    categories = categories_for(home)
+    now = clock.now()
     with open_db(home) as conn:
-        yield Session(home, conn, config, tz, actor, categories)
+        yield Session(home, conn, config, tz, now)
 
 
 def read_text(value: str | None) -> str | None:

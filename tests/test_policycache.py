@@ -1,0 +1,85 @@
+"""The derived cache: the validated policy and the holidays, kept in HOME/.cache and rebuilt
+whenever what lies behind them changes; a broken policy is never cached."""
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from shopcare import policycache
+from shopcare.errors import ShopcareError
+
+TODAY = date(2026, 11, 24)
+
+
+@pytest.fixture
+def builds(monkeypatch):
+    made = []
+    real = policycache._build
+
+    def counting(home, today, key):
+        made.append(key)
+        return real(home, today, key)
+
+    monkeypatch.setattr(policycache, "_build", counting)
+    return made
+
+
+def write_policy(home: Path, text: str) -> Path:
+    (home / "policies").mkdir(parents=True, exist_ok=True)
+    path = home / "policies" / "shop.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_second_read_comes_from_the_cache(home, builds):
+    home.mkdir()
+    first = policycache.policy_view(home, TODAY)
+    second = policycache.policy_view(home, TODAY)
+    assert len(builds) == 1
+    assert first.sla.reply_within == second.sla.reply_within == "1bd"
+    assert (home / ".cache" / "derived.json").exists()
+    assert policycache.holidays_known(home, TODAY)[2026][date(2026, 11, 23)] == "勤労感謝の日"
+
+
+def test_a_changed_policy_file_rebuilds_it(home, builds):
+    home.mkdir()
+    path = write_policy(home, '[sla]\nreply_within = "2bd"\n')
+    assert policycache.policy_view(home, TODAY).sla.reply_within == "2bd"
+    path.write_text('[sla]\nreply_within = "3bd"\n', encoding="utf-8")
+    os.utime(path, ns=(1, 1))  # a new time, even on a file system with coarse times
+    assert policycache.policy_view(home, TODAY).sla.reply_within == "3bd"
+    assert len(builds) == 2
+
+
+def test_a_new_year_rebuilds_it(home, builds):
+    home.mkdir()
+    policycache.holidays_known(home, TODAY)
+    assert 2029 in policycache.holidays_known(home, date(2027, 1, 4))
+    assert len(builds) == 2
+
+
+def test_a_broken_policy_is_never_cached(home, builds):
+    home.mkdir()
+    write_policy(home, '[sla]\nreply_within = "soon"\n')
+    for _ in range(2):
+        with pytest.raises(ShopcareError):
+            policycache.policy_view(home, TODAY)
+    assert not (home / ".cache" / "derived.json").exists()
+
+
+def test_two_spellings_of_one_home_share_the_cache(home, builds, monkeypatch):
+    home.mkdir()
+    policycache.policy_view(home, TODAY)
+    monkeypatch.chdir(home.parent)
+    policycache.policy_view(Path(home.name), TODAY)
+    assert len(builds) == 1
+
+
+def test_a_damaged_cache_is_rebuilt(home, builds):
+    home.mkdir()
+    policycache.policy_view(home, TODAY)
+    (home / ".cache" / "derived.json").write_text("{not json", encoding="utf-8")
+    assert policycache.policy_view(home, TODAY).sla.reply_within == "1bd"
+    assert len(builds) == 2
