@@ -63,3 +63,11 @@ def test_the_root_help_builds_no_command(cli, monkeypatch):
 def test_a_mistyped_command_gets_a_suggestion(cli):
     result = cli("folowups", code=2)
     assert "followups" in result.stderr
+
+
+def test_a_group_builds_only_the_subcommand_used():
+    group = build("case")
+    assert group.commands.built == {}
+    assert group.commands["list"].name == "list"
+    assert list(group.commands.built) == ["list"]
+    assert "add" in group.list_commands(None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from typing import TYPE_CHECKING, Annotated, NamedTuple
 
 import typer
@@ -99,12 +99,10 @@ def build(name: str) -> Command:
     """The click command for one top-level command, made from its module."""
     import importlib
 
-    from typer.main import get_group
-
     lazy = COMMANDS[name]
     target = getattr(importlib.import_module(f"shopcare.cli.{lazy.module}"), lazy.attr)
     if isinstance(target, typer.Typer):
-        command = get_group(target)
+        command = _lazy_group(target)
     else:
         from typer.main import get_command
 
@@ -115,18 +113,38 @@ def build(name: str) -> Command:
     return command
 
 
-class LazyCommands(MutableMapping):
-    """The root's commands by name: every name in COMMANDS, each built the first time it is
-    looked up, so that a run imports the modules of its own command and no others."""
+def _lazy_group(target: typer.Typer) -> TyperGroup:
+    """A group whose subcommands are built when used: `case list` does not pay for `case add`."""
+    from typer.main import get_command_from_info, get_group
 
-    def __init__(self) -> None:
+    infos = target.registered_commands
+    target.registered_commands = []
+    try:
+        group = get_group(target)
+    finally:
+        target.registered_commands = infos
+
+    def maker(info):
+        return lambda: get_command_from_info(
+            info, pretty_exceptions_short=target.pretty_exceptions_short, rich_markup_mode=None
+        )
+
+    group.commands = LazyCommands({info.name: maker(info) for info in infos})
+    return group
+
+
+class LazyCommands(MutableMapping):
+    """Commands by name, each built the first time it is looked up."""
+
+    def __init__(self, makers: dict[str, Callable[[], Command]]) -> None:
+        self.makers = makers
         self.built: dict[str, Command] = {}
 
     def __getitem__(self, name: str) -> Command:
         if name not in self.built:
-            if name not in COMMANDS:
+            if name not in self.makers:
                 raise KeyError(name)
-            self.built[name] = build(name)
+            self.built[name] = self.makers[name]()
         return self.built[name]
 
     def __setitem__(self, name: str, command: Command) -> None:
@@ -136,10 +154,14 @@ class LazyCommands(MutableMapping):
         del self.built[name]
 
     def __iter__(self):
-        return iter(COMMANDS)
+        return iter(self.makers)
 
     def __len__(self) -> int:
-        return len(COMMANDS)
+        return len(self.makers)
+
+
+def _root_maker(name: str) -> Callable[[], Command]:
+    return lambda: build(name)
 
 
 class ShopcareGroup(TyperGroup):
@@ -148,7 +170,7 @@ class ShopcareGroup(TyperGroup):
 
     def __init__(self, **attrs) -> None:
         super().__init__(**attrs)
-        self.commands = LazyCommands()
+        self.commands = LazyCommands({name: _root_maker(name) for name in COMMANDS})
 
     def list_commands(self, ctx) -> list[str]:
         return list(COMMANDS)
