@@ -261,3 +261,36 @@ def test_relative_business_days_on_the_command_line(cli, tuesday):
     cli("case", "promise", case_id, "--due", "+1bd", "連絡")
     shown = cli.json("case", "show", case_id)
     assert shown["events"][-1]["due_at"] == "2026-11-25T18:00:00+09:00"
+
+
+def test_tsv_rows_match_the_json_items(cli, tmp_path, monkeypatch):
+    """The tsv path writes cells straight from the items; it must say what json says."""
+    cli("orders", "import", str(write_export(tmp_path / "s.csv", SHOPIFY_2026, shopify_rows())))
+    monkeypatch.setenv("SHOPCARE_NOW", "2026-11-23T09:00:00+09:00")
+    case_id = add(cli, "--received-at", "2026-11-20T19:05", "--mall", "rakuten")
+    cli("case", "promise", case_id, "--due", "2026-11-23T12:00", "連絡する\tタブ入り")
+    listed = items(cli, "--until", "2026-12-31")
+    assert {i["kind"] for i in listed} >= {"reply", "promise", "resolve", "aftercare"}
+    lines = cli("followups", "--until", "2026-12-31", "--format", "tsv").stdout.splitlines()
+    header = lines[0].split("\t")
+    assert len(lines) == len(listed) + 1
+    for line, item in zip(lines[1:], listed, strict=True):
+        cells = dict(zip(header, line.split("\t"), strict=True))
+        expected = {
+            k: "" if item[k] is None else str(item[k]).replace("\t", "\\t") for k in header
+        }
+        assert cells == expected
+
+
+def test_done_and_snoozed_items_when_the_state_outnumbers_the_list(cli, tuesday):
+    """Many handled follow-ups and a short list: the state is looked up item by item."""
+    ids = [add(cli, "--received-at", FRIDAY_EVENING) for _ in range(4)]
+    for case_id in ids[:3]:
+        cli("followups", "done", f"s{case_id}")
+    cli("followups", "snooze", f"r{ids[0]}", "--until", "2026-11-25T11:00")
+    replies = by_id(cli, "--kind", "reply")
+    assert set(replies) == {f"r{i}" for i in ids[1:]}
+    later = by_id(cli, "--kind", "reply", "--until", "2026-11-26")
+    assert later[f"r{ids[0]}"]["due_at"] == "2026-11-25T11:00:00+09:00"
+    cli("followups", "done", f"r{ids[3]}")  # five handled, and four resolve items listed
+    assert set(by_id(cli, "--kind", "resolve", "--until", "2026-12-31")) == {f"s{ids[3]}"}

@@ -20,6 +20,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 from shopcare.clock import from_storage, to_storage
@@ -35,38 +36,67 @@ LAST_STEP_WINDOW = timedelta(days=7)
 _SLACK = timedelta(days=15)  # business-time durations are bounded loosely in SQL, exactly in Python
 
 
+_ID_PREFIX = {"reply": "r", "promise": "p", "resolve": "s", "satisfaction": "c", "aftercare": "a"}
+_WHAT = {
+    "reply": "reply: ",
+    "promise": "promised: ",
+    "resolve": "resolve: ",
+    "satisfaction": "check satisfaction: ",
+}
+
+
 class Item(NamedTuple):
+    """One follow-up. Its id and wording are made when it is shown, not when it is found: a
+    long overdue list keeps only what the database gave, and sorts lightly."""
+
     due: datetime
-    fid: str
     kind: str
-    what: str
+    key: int | str  # the case, the promise's event, or "order.step": the id without its letter
+    text: str  # the case's summary, the promise, or (aftercare) the step's template
     template: str | None = None
     case_id: int | None = None
     order_number: str | None = None
     customer: str | None = None
 
+    @property
+    def fid(self) -> str:
+        return f"{_ID_PREFIX[self.kind]}{self.key}"
+
+    @property
+    def what(self) -> str:
+        if self.kind == "aftercare":
+            return f"{self.text} for order {self.order_number}"
+        return _WHAT[self.kind] + self.text
+
+    @property
+    def ref(self) -> str:
+        return f"case {self.case_id}" if self.case_id is not None else f"order {self.order_number}"
+
     def as_row(self, now: datetime, lefts: dict | None = None) -> dict:
         """The json and tsv fields; lefts memoises 'how late' per due time (many items share one)."""
-        left = lefts.get(self.due) if lefts is not None else None
-        if left is None:
-            left = left_text(self.due, now)
-            if lefts is not None:
-                lefts[self.due] = left
         return {
             "id": self.fid,
             "kind": self.kind,
             "due_at": self.due,
             "overdue": self.due < now,
-            "left": left,
+            "left": left_of(self.due, now, lefts),
             "case_id": self.case_id,
             "order_number": self.order_number,
-            "ref": f"case {self.case_id}"
-            if self.case_id is not None
-            else f"order {self.order_number}",
+            "ref": self.ref,
             "customer": self.customer,
             "what": self.what,
             "template": self.template,
         }
+
+
+def left_of(due: datetime, now: datetime, lefts: dict | None) -> str:
+    """left_text, memoised in lefts when given."""
+    if lefts is None:
+        return left_text(due, now)
+    left = lefts.get(due)
+    if left is None:
+        left = lefts[due] = left_text(due, now)
+    return left
 
 
 def left_text(due: datetime, now: datetime) -> str:
@@ -99,6 +129,12 @@ class Clocks:
         self.mall = _as_dict(sla.mall)
         self.priority = _as_dict(sla.priority)
         self._memo: dict[tuple, tuple[Duration, ...]] = {}
+        # Nbd clocks end at a closing time that depends only on the local day they started.
+        # Where the zone is a whole number of hours off UTC, the stored time's first 13
+        # characters (2026-11-24T06) fix that day: such clocks are worked out once per hour.
+        offset = calendar.tz.utcoffset(None)
+        self._hourly = offset is not None and offset % timedelta(hours=1) == timedelta(0)
+        self._by_hour: dict[tuple, datetime] = {}
 
     def _durations(
         self, which: str, mall: str | None, priority: str | None
@@ -127,6 +163,19 @@ class Clocks:
             return self.calendar.due(start, durations[0])
         return min(self.calendar.due(start, d) for d in durations)
 
+    def due_stored(
+        self, which: str, since: str, mall: str | None, priority: str | None
+    ) -> datetime:
+        """due() for a start time as stored (UTC text)."""
+        durations = self._durations(which, mall, priority)
+        if self._hourly and all(d.unit == "bd" for d in durations):
+            key = (since[:13], durations)
+            found = self._by_hour.get(key)
+            if found is None:
+                found = self._by_hour[key] = self.due(which, from_storage(since), mall, priority)
+            return found
+        return self.due(which, from_storage(since), mall, priority)
+
 
 def _as_dict(value) -> dict:
     """A mapping from the policy: a dict from pydantic, attributes from the cached view."""
@@ -150,7 +199,7 @@ def _marks(values: list) -> str:
 
 def replies_owed(conn: sqlite3.Connection, clocks: Clocks, until: datetime) -> Iterable[Item]:
     statuses = _open_statuses(clocks)
-    due_of = clocks.due
+    due_of = clocks.due_stored
     for case_id, since, mall, priority, status, summary, name in _rows(
         conn,
         "SELECT c.id, c.awaiting_reply_since, c.mall, c.priority, c.status, c.summary, cu.name"
@@ -159,12 +208,10 @@ def replies_owed(conn: sqlite3.Connection, clocks: Clocks, until: datetime) -> I
         f" AND c.status IN ({_marks(statuses)})",
         [to_storage(until), *statuses],
     ):
-        due = due_of("reply", from_storage(since), mall, priority)
+        due = due_of("reply", since, mall, priority)
         if due <= until:
             template = "first_response" if status == "new" else "status_update"
-            yield Item(
-                due, f"r{case_id}", "reply", f"reply: {summary}", template, case_id, None, name
-            )
+            yield Item(due, "reply", case_id, summary, template, case_id, None, name)
 
 
 def promises_due(conn: sqlite3.Connection, until: datetime) -> Iterable[Item]:
@@ -179,20 +226,13 @@ def promises_due(conn: sqlite3.Connection, until: datetime) -> Iterable[Item]:
         [to_storage(until)],
     ):
         yield Item(
-            from_storage(due_at),
-            f"p{event_id}",
-            "promise",
-            f"promised: {text}",
-            "status_update",
-            case_id,
-            None,
-            name,
+            from_storage(due_at), "promise", event_id, text, "status_update", case_id, None, name
         )
 
 
 def resolutions_due(conn: sqlite3.Connection, clocks: Clocks, until: datetime) -> Iterable[Item]:
     statuses = [s for s in ("new", "open") if s not in clocks.pause_when]
-    due_of = clocks.due
+    due_of = clocks.due_stored
     for case_id, received, paused, mall, priority, summary, name in _rows(
         conn,
         "SELECT c.id, c.received_at, c.paused_seconds, c.mall, c.priority, c.summary, cu.name"
@@ -200,20 +240,11 @@ def resolutions_due(conn: sqlite3.Connection, clocks: Clocks, until: datetime) -
         f" WHERE c.status IN ({_marks(statuses)}) AND c.received_at <= ?",
         [*statuses, to_storage(until)],
     ):
-        due = due_of("resolve", from_storage(received), mall, priority)
+        due = due_of("resolve", received, mall, priority)
         if paused:
             due += timedelta(seconds=paused)
         if due <= until:
-            yield Item(
-                due,
-                f"s{case_id}",
-                "resolve",
-                f"resolve: {summary}",
-                "resolution",
-                case_id,
-                None,
-                name,
-            )
+            yield Item(due, "resolve", case_id, summary, "resolution", case_id, None, name)
 
 
 def satisfaction_checks(
@@ -229,9 +260,9 @@ def satisfaction_checks(
         if due <= until:
             yield Item(
                 due,
-                f"c{row['id']}",
                 "satisfaction",
-                f"check satisfaction: {row['summary']}",
+                row["id"],
+                row["summary"],
                 "satisfaction_check",
                 row["id"],
                 None,
@@ -295,9 +326,9 @@ def aftercare_due(
                     continue
                 yield Item(
                     due,
-                    f"a{row['id']}.{index + 1}",
                     "aftercare",
-                    f"{step.template} for order {row['number']}",
+                    f"{row['id']}.{index + 1}",
+                    step.template,
                     step.template,
                     None,
                     row["number"],
@@ -337,12 +368,22 @@ def collect(
     items = _apply_state(conn, items, now, limit)
     if overdue_only:
         items = [item for item in items if item.due < now]
-    items.sort(key=_due)
+    items.sort(key=itemgetter(0))  # by due time
     return items
 
 
-def _due(item: Item) -> datetime:
-    return item.due
+_KIND_OF_PREFIX = {letter: kind for kind, letter in _ID_PREFIX.items()}
+
+
+def _state_key(fid: str) -> tuple[str, int | str] | None:
+    """(kind, key) of a stored follow-up id, as Item holds them."""
+    kind = _KIND_OF_PREFIX.get(fid[:1])
+    rest = fid[1:]
+    if kind is None:
+        return None
+    if kind == "aftercare":
+        return kind, rest
+    return (kind, int(rest)) if rest.isdigit() else None
 
 
 def _apply_state(
@@ -351,26 +392,38 @@ def _apply_state(
     """Leave out what was marked done; a snoozed item is due when its snooze ends."""
     if not items:
         return items
-    state: dict[str, dict] = {}
-    fids = [item.fid for item in items]
-    for start in range(0, len(fids), 500):
-        chunk = fids[start : start + 500]
-        for row in conn.execute(
-            f"SELECT fid, done_at, snoozed_until FROM followup_state WHERE fid IN ({_marks(chunk)})",
-            chunk,
-        ):
-            state[row["fid"]] = row
-    if not state:
+    (count,) = _rows(conn, "SELECT count(*) FROM followup_state", []).fetchone()
+    if not count:
         return items
+    if count <= len(items):  # a long list: one pass over the table beats looking each item up
+        found = _rows(conn, "SELECT fid, done_at, snoozed_until FROM followup_state", [])
+    else:
+        found = []
+        fids = [item.fid for item in items]
+        for start in range(0, len(fids), 500):
+            chunk = fids[start : start + 500]
+            found += _rows(
+                conn,
+                "SELECT fid, done_at, snoozed_until FROM followup_state"
+                f" WHERE fid IN ({_marks(chunk)})",
+                chunk,
+            )
+    state: dict[str, dict] = {kind: {} for kind in _ID_PREFIX}
+    for fid, done_at, snoozed_until in found:
+        key = _state_key(fid)
+        if key:
+            state[key[0]][key[1]] = (done_at, snoozed_until)
     kept = []
     for item in items:
-        row = state.get(item.fid)
+        row = state[item.kind].get(item.key)
         if row is None:
             kept.append(item)
-        elif row["done_at"]:
             continue
-        elif row["snoozed_until"]:
-            until_then = from_storage(row["snoozed_until"])
+        done_at, snoozed_until = row
+        if done_at:
+            continue
+        if snoozed_until:
+            until_then = from_storage(snoozed_until)
             if until_then <= until:
                 kept.append(item._replace(due=max(item.due, until_then)))
         else:

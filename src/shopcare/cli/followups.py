@@ -57,7 +57,7 @@ def followups(
     if ctx.invoked_subcommand:
         return
     from shopcare.errors import check_choice
-    from shopcare.followups import KINDS, collect
+    from shopcare.followups import KINDS, collect, left_of
     from shopcare.policycache import policy_view
 
     output = pick_format(fmt, as_json)
@@ -69,7 +69,24 @@ def followups(
         now = s.now
         late = sum(1 for item in items if item.due < now)
         lefts: dict = {}
-        print_rows((item.as_row(now, lefts) for item in items), FOLLOWUPS, output, s.tz)
+
+        def record(item):
+            return item.as_row(now, lefts)
+
+        def cells(item):  # FOLLOWUPS' columns, in order
+            due = item.due
+            return [
+                due,
+                left_of(due, now, lefts),
+                item.kind,
+                item.fid,
+                item.ref,
+                item.customer,
+                item.what,
+                item.template,
+            ]
+
+        print_rows(items, FOLLOWUPS, output, s.tz, record=record, cells=cells)
     if check and late:
         say(f"{late} overdue")
         raise typer.Exit(CHECK_EXIT)

@@ -7,7 +7,7 @@ time zone (ISO-8601 with the offset in tsv and json, a short form in tables).
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, tzinfo
 from enum import StrEnum
 from typing import Annotated, Any, NamedTuple
@@ -121,7 +121,9 @@ def _tsv_writer(view: View, tz: tzinfo):
     tabs = len(keys) - 1
 
     def line(row: dict) -> str:
-        cells = [row.get(key) for key in keys]
+        return cells_line([row.get(key) for key in keys])
+
+    def cells_line(cells: list) -> str:
         for i in timed:
             value = cells[i]
             if isinstance(value, (str, datetime)):
@@ -136,6 +138,7 @@ def _tsv_writer(view: View, tz: tzinfo):
             text = "\t".join(map(_tsv_plain, cells))
         return text + "\n"
 
+    line.cells = cells_line  # for callers that give the cells in the view's order
     return line
 
 
@@ -157,8 +160,20 @@ def _console():
     return Console(highlight=False, soft_wrap=False)
 
 
-def print_rows(rows: Iterable[dict], view: View, fmt: Format, tz: tzinfo) -> int:
-    """Render rows (streamed for tsv and json); returns how many there were."""
+def print_rows(
+    rows: Iterable[Any],
+    view: View,
+    fmt: Format,
+    tz: tzinfo,
+    record: Callable[[Any], dict] | None = None,
+    cells: Callable[[Any], list] | None = None,
+) -> int:
+    """Render rows (streamed for tsv and json); returns how many there were.
+
+    Rows are dicts, or anything that `record` turns into one. For tsv, `cells` may give a
+    row's values in the view's column order instead: a long list then builds no dicts."""
+    if record is not None and not (cells is not None and fmt is Format.tsv):
+        rows = map(record, rows)
     out = sys.stdout
     count = 0
     if fmt is Format.json:
@@ -174,6 +189,8 @@ def print_rows(rows: Iterable[dict], view: View, fmt: Format, tz: tzinfo) -> int
     if fmt is Format.tsv:
         out.write("\t".join(c.key for c in view.columns) + "\n")
         line = _tsv_writer(view, tz)
+        if cells is not None:
+            line, rows = line.cells, map(cells, rows)
         for row in rows:
             out.write(line(row))
             count += 1
