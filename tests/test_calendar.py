@@ -127,3 +127,36 @@ def test_imported_holidays_rule_their_years():
 def test_add_business_days_closing_time_is_configurable():
     cal = ShopCalendar(Config(open=time(9, 0), close=time(17, 30)))
     assert cal.add_business_days(at("2026-11-24T09:00"), 1) == at("2026-11-25T17:30")
+
+
+def hour_by_hour(cal: ShopCalendar, start: datetime, hours: int) -> datetime:
+    """Business hours counted the slow, obvious way: minute by minute of opening time."""
+    from datetime import timedelta
+
+    moment = start.astimezone(cal.tz).replace(second=0, microsecond=0)
+    if moment < start:
+        moment += timedelta(minutes=1)
+    left = hours * 60
+    while True:
+        open_now = cal.is_business_day(moment.date()) and cal.open <= moment.time() < cal.close
+        if open_now:
+            left -= 1
+            if left == 0:
+                return moment + timedelta(minutes=1)
+        moment += timedelta(minutes=1)
+
+
+@pytest.mark.parametrize("hours", [1, 3, 8, 9, 16, 24])
+def test_business_hours_agree_with_counting_minute_by_minute(cal, hours):
+    import random
+
+    rng = random.Random(hours)
+    for _ in range(25):
+        start = (
+            at("2026-12-20T00:00")
+            + (at("2026-12-31T00:00") - at("2026-12-20T00:00")) * rng.random()
+        )
+        start = start.replace(second=0, microsecond=0)
+        assert cal.add_business_hours(start, hours) == hour_by_hour(cal, start, hours), start
+    for start in ("2026-12-28T10:00", "2026-12-28T18:00", "2026-12-25T17:59", "2026-12-26T03:00"):
+        assert cal.add_business_hours(at(start), hours) == hour_by_hour(cal, at(start), hours)

@@ -276,9 +276,7 @@ def test_tsv_rows_match_the_json_items(cli, tmp_path, monkeypatch):
     assert len(lines) == len(listed) + 1
     for line, item in zip(lines[1:], listed, strict=True):
         cells = dict(zip(header, line.split("\t"), strict=True))
-        expected = {
-            k: "" if item[k] is None else str(item[k]).replace("\t", "\\t") for k in header
-        }
+        expected = {k: "" if item[k] is None else str(item[k]).replace("\t", "\\t") for k in header}
         assert cells == expected
 
 

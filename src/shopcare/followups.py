@@ -134,7 +134,7 @@ class Clocks:
         # characters (2026-11-24T06) fix that day: such clocks are worked out once per hour.
         offset = calendar.tz.utcoffset(None)
         self._hourly = offset is not None and offset % timedelta(hours=1) == timedelta(0)
-        self._by_hour: dict[tuple, datetime] = {}
+        self._by_hour: dict[tuple[str, int], datetime] = {}
 
     def _durations(
         self, which: str, mall: str | None, priority: str | None
@@ -163,18 +163,23 @@ class Clocks:
             return self.calendar.due(start, durations[0])
         return min(self.calendar.due(start, d) for d in durations)
 
-    def due_stored(
-        self, which: str, since: str, mall: str | None, priority: str | None
-    ) -> datetime:
+    def due_stored(self, which: str, since: str, mall: str | None, priority: str | None) -> datetime:
         """due() for a start time as stored (UTC text)."""
-        durations = self._durations(which, mall, priority)
-        if self._hourly and all(d.unit == "bd" for d in durations):
-            key = (since[:13], durations)
-            found = self._by_hour.get(key)
-            if found is None:
-                found = self._by_hour[key] = self.due(which, from_storage(since), mall, priority)
-            return found
-        return self.due(which, from_storage(since), mall, priority)
+        start = None
+        best = None
+        for duration in self._durations(which, mall, priority):
+            if self._hourly and duration.unit == "bd":
+                key = (since[:13], duration.count)
+                found = self._by_hour.get(key)
+                if found is None:
+                    start = start or from_storage(since)
+                    found = self._by_hour[key] = self.calendar.due(start, duration)
+            else:
+                start = start or from_storage(since)
+                found = self.calendar.due(start, duration)
+            if best is None or found < best:
+                best = found
+        return best
 
 
 def _as_dict(value) -> dict:

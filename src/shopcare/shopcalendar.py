@@ -120,21 +120,25 @@ class ShopCalendar:
         return found
 
     def add_business_hours(self, start: datetime, hours: int) -> datetime:
+        """Counts only opening hours of business days. A clock that runs out exactly at closing
+        time is due then, not at the next opening."""
         local = start.astimezone(self.tz)
-        left = timedelta(hours=hours)
         day = local.date()
+        opening = self._at(day, self.open)
         if self.day(day).business and local.time() < self.close:
-            begin = max(local, self._at(day, self.open))
+            used = max(local - opening, timedelta(0))  # already spent of this day's hours
         else:
             day = self.next_business_day(day)
-            begin = self._at(day, self.open)
-        while True:
-            end = self._at(day, self.close)
-            if begin + left <= end:
-                return begin + left
-            left -= end - begin
-            day = self.next_business_day(day)
-            begin = self._at(day, self.open)
+            opening = self._at(day, self.open)
+            used = timedelta(0)
+        per_day = self._at(day, self.close) - opening
+        total = used + timedelta(hours=hours)
+        if total <= per_day:
+            return opening + total
+        days, rest = divmod(total, per_day)
+        if not rest:  # runs out at a closing time
+            days, rest = days - 1, per_day
+        return self._at(self.nth_business_day_after(day, days), self.open) + rest
 
     def due(self, start: datetime, duration: Duration) -> datetime:
         if duration.unit == "h":

@@ -1,5 +1,7 @@
 """shopcare followups: what the shop owes, to whom, by when; and what is already late."""
 
+from bisect import bisect_left
+from operator import itemgetter
 from typing import Annotated
 
 import typer
@@ -67,7 +69,7 @@ def followups(
         end = s.when(until, DayTime.end()) if until else s.when("today", DayTime.end())
         items = collect(s.conn, policy, s.calendar, s.now, end, kinds, overdue)
         now = s.now
-        late = sum(1 for item in items if item.due < now)
+        late = bisect_left(items, now, key=itemgetter(0))  # items are sorted by due time
         lefts: dict = {}
 
         def record(item):
