@@ -18,9 +18,9 @@ def builds(monkeypatch):
     made = []
     real = policycache._build
 
-    def counting(home, today, key):
-        made.append(key)
-        return real(home, today, key)
+    def counting(home, today):
+        made.append(today)
+        return real(home, today)
 
     monkeypatch.setattr(policycache, "_build", counting)
     return made
@@ -39,7 +39,7 @@ def test_the_second_read_comes_from_the_cache(home, builds):
     second = policycache.policy_view(home, TODAY)
     assert len(builds) == 1
     assert first.sla.reply_within == second.sla.reply_within == "1bd"
-    assert (home / ".cache" / "derived.json").exists()
+    assert (home / ".cache" / "derived.marshal").exists()
     assert policycache.holidays_known(home, TODAY)[2026][date(2026, 11, 23)] == "勤労感謝の日"
 
 
@@ -66,7 +66,7 @@ def test_a_broken_policy_is_never_cached(home, builds):
     for _ in range(2):
         with pytest.raises(ShopcareError):
             policycache.policy_view(home, TODAY)
-    assert not (home / ".cache" / "derived.json").exists()
+    assert not (home / ".cache" / "derived.marshal").exists()
 
 
 def test_two_spellings_of_one_home_share_the_cache(home, builds, monkeypatch):
@@ -80,6 +80,42 @@ def test_two_spellings_of_one_home_share_the_cache(home, builds, monkeypatch):
 def test_a_damaged_cache_is_rebuilt(home, builds):
     home.mkdir()
     policycache.policy_view(home, TODAY)
-    (home / ".cache" / "derived.json").write_text("{not json", encoding="utf-8")
+    (home / ".cache" / "derived.marshal").write_bytes(b"\x00damaged")
     assert policycache.policy_view(home, TODAY).sla.reply_within == "1bd"
     assert len(builds) == 2
+
+
+def test_the_config_is_read_back_from_the_cache_and_follows_edits(home, cli):
+    from shopcare.config import load_config
+
+    cli("init", "--name", "テスト商店")
+    path = home / "config.toml"
+    assert load_config(path).shop_name == "テスト商店"
+    assert (home / ".cache" / "config.marshal").exists()
+    text = path.read_text(encoding="utf-8").replace('close = "18:00"', 'close = "17:30"')
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(1, 1))
+    assert str(load_config(path).close) == "17:30:00"
+
+
+def test_a_broken_config_is_reported_every_time_and_never_cached(home, cli):
+    cli("init")
+    path = home / "config.toml"
+    path.write_text('[calendar]\nopen = "25:00"\n', encoding="utf-8")
+    for _ in range(2):
+        assert "calendar.open" in cli.fails("case", "list")
+    cached = home / ".cache" / "config.marshal"
+    assert not cached.exists() or b"25:00" not in cached.read_bytes()
+
+
+def test_toml_dates_in_the_config_survive_the_cache(home, cli):
+    from datetime import date
+
+    from shopcare.config import load_config
+
+    cli("init")
+    path = home / "config.toml"
+    text = path.read_text(encoding="utf-8").replace("closed = []", "closed = [2026-12-31]")
+    path.write_text(text, encoding="utf-8")
+    for _ in range(2):
+        assert load_config(path).closed == (date(2026, 12, 31),)

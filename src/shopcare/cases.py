@@ -6,7 +6,6 @@ that writes runs in one transaction: all of it is stored, or none of it.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator
 from datetime import datetime, timedelta, tzinfo
@@ -132,7 +131,7 @@ def _event(
             note_kind,
             to_storage(due_at) if due_at else None,
             amount,
-            json.dumps(data, ensure_ascii=False) if data else None,
+            _json_text(data) if data else None,
         ],
     )
     return cursor.lastrowid
@@ -267,7 +266,7 @@ def events_of(conn: sqlite3.Connection, case_id: int) -> list[dict]:
         [case_id],
     ).fetchall()
     for row in rows:
-        row["data"] = json.loads(row["data"]) if row["data"] else None
+        row["data"] = _json_value(row["data"]) if row["data"] else None
     return rows
 
 
@@ -512,6 +511,18 @@ def edit_case(
             )
         _touch(conn, case_id, actor, **clean)
     return Written(case_id, mask.fields)
+
+
+def _json_text(data) -> str:
+    import json  # imported where needed: listing cases needs no json
+
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _json_value(text: str):
+    import json
+
+    return json.loads(text)
 
 
 def case_record(row: dict, categories: Categories, lang: str) -> dict:

@@ -8,8 +8,7 @@ config, and pydantic's import alone would cost more than the rest of a
 from __future__ import annotations
 
 import re
-import tomllib
-from datetime import date, time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -122,11 +121,25 @@ SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
 
 
 def load_config(path: Path) -> Config:
-    """The shop's config, or the defaults where the file does not exist yet."""
+    """The shop's config, or the defaults where the file does not exist yet.
+
+    The parsed file is kept in the home's cache under the file's size and time, so that
+    most commands need not import the TOML parser; it is checked again on every load."""
+    from shopcare.cache import cached, stat_key
+
+    key = stat_key(path, path.parent)
+    if key[1] is None:
+        return Config()
+    data = cached(path.parent, "config.marshal", key, lambda: _parse(path))
+    return config_from_dict(data, path)
+
+
+def _parse(path: Path) -> dict[str, Any]:
+    """config.toml as checked, plain data (TOML dates as ISO text: the checks take both)."""
+    import tomllib
+
     try:
         raw = path.read_bytes()
-    except FileNotFoundError:
-        return Config()
     except OSError as exc:
         raise ShopcareError(f"cannot read {path}: {exc.strerror}") from None
     try:
@@ -135,7 +148,18 @@ def load_config(path: Path) -> Config:
         raise ShopcareError(f"{path}: not UTF-8 text", "save config.toml as UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise ShopcareError(f"{path}: {exc}", "fix the TOML syntax at that line") from None
-    return config_from_dict(data, path)
+    config_from_dict(data, path)  # a broken config is reported, and never cached
+    return _plain(data)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value.isoformat()
+    return value
 
 
 def config_from_dict(data: dict[str, Any], path: Path | None = None) -> Config:
@@ -217,12 +241,16 @@ def render_new_config(
         signature=line("signature", signature or default_signature(name, email)),
         timezone=line("timezone", timezone),
     )
+    import tomllib
+
     config_from_dict(tomllib.loads(text))  # what we write must read back
     return text
 
 
 def updated_config(path: Path, changes: dict[tuple[str, str], Any]) -> str:
     """The existing config.toml with some keys changed (comments are not kept)."""
+    import tomllib
+
     import tomli_w
 
     data = tomllib.loads(path.read_text(encoding="utf-8"))

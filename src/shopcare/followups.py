@@ -163,7 +163,9 @@ class Clocks:
             return self.calendar.due(start, durations[0])
         return min(self.calendar.due(start, d) for d in durations)
 
-    def due_stored(self, which: str, since: str, mall: str | None, priority: str | None) -> datetime:
+    def due_stored(
+        self, which: str, since: str, mall: str | None, priority: str | None
+    ) -> datetime:
         """due() for a start time as stored (UTC text)."""
         start = None
         best = None

@@ -4,36 +4,25 @@ and the Japanese holidays of the years around now.
 `shopcare followups` runs from cron and shell loops: importing pydantic to validate the
 policy files and jpholiday to find holidays would cost more than the rest of the
 command. So the first run stores the validated policy (and a few years of holidays) in
-HOME/.cache/derived.json, keyed by the files' sizes and modification times, the
+HOME/.cache/derived.marshal (see shopcare.cache), keyed by the files' sizes and modification times, the
 template folders, and the versions of shopcare and jpholiday; later runs read it back
 as plain data. Any change to a key input rebuilds it; a broken policy is never cached.
 """
 
 from __future__ import annotations
 
-import json
-import os
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
-CACHE = Path(".cache") / "derived.json"
+from shopcare.cache import cached, stat_key
+
+CACHE = "derived.marshal"
 HOLIDAY_YEARS_BACK = 3
 HOLIDAY_YEARS_AHEAD = 2
 
 
-def _stat(path: Path, home: Path | None = None) -> list:
-    """A file's identity for the key; files in the home are named relative to it, so that
-    `--home ./shop` and `--home /srv/shop` share one cache."""
-    name = str(path.relative_to(home)) if home is not None else str(path)
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return [name, None]
-    return [name, st.st_mtime_ns, st.st_size]
-
-
-def _fingerprint(home: Path, today: date) -> str:
+def _fingerprint(home: Path, today: date) -> list:
     from importlib.util import find_spec
 
     from shopcare import __version__
@@ -42,16 +31,15 @@ def _fingerprint(home: Path, today: date) -> str:
     policies = home / "policies"
     files = sorted(policies.glob("*.toml")) if policies.is_dir() else []
     spec = find_spec("jpholiday")  # its files' times stand for its version: no import needed
-    parts = [
+    return [
         __version__,
-        _stat(Path(spec.origin)) if spec and spec.origin else None,
+        stat_key(Path(spec.origin)) if spec and spec.origin else None,
         today.year,
-        _stat(resource_dir("policies") / "default.toml"),
-        _stat(policies, home),
-        *(_stat(p, home) for p in files),
-        *(_stat(home / "templates" / lang, home) for lang in ("ja", "en")),
+        stat_key(resource_dir("policies") / "default.toml"),
+        stat_key(policies, home),
+        *(stat_key(p, home) for p in files),
+        *(stat_key(home / "templates" / lang, home) for lang in ("ja", "en")),
     ]
-    return json.dumps(parts)
 
 
 def _namespace(value):
@@ -64,26 +52,10 @@ def _namespace(value):
 
 def derived(home: Path, today: date) -> dict:
     """The cached data (a dict with 'policy' and 'holidays'), rebuilt when anything behind it changed."""
-    path = home / CACHE
-    key = _fingerprint(home, today)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("key") == key:
-            return data
-    except (OSError, ValueError):
-        pass
-    data = _build(home, today, key)
-    try:
-        path.parent.mkdir(mode=0o700, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError:
-        pass  # a home we cannot write to still works, only slower
-    return data
+    return cached(home, CACHE, _fingerprint(home, today), lambda: _build(home, today))
 
 
-def _build(home: Path, today: date, key: str) -> dict:
+def _build(home: Path, today: date) -> dict:
     import jpholiday
 
     from shopcare.policy import load_or_fail
@@ -92,7 +64,7 @@ def _build(home: Path, today: date, key: str) -> dict:
     holidays = {}
     for year in range(today.year - HOLIDAY_YEARS_BACK, today.year + HOLIDAY_YEARS_AHEAD + 1):
         holidays[str(year)] = {day.isoformat(): name for day, name in jpholiday.year_holidays(year)}
-    return {"key": key, "policy": policy, "holidays": holidays}
+    return {"policy": policy, "holidays": holidays}
 
 
 def policy_view(home: Path, today: date):
