@@ -292,3 +292,28 @@ def test_done_and_snoozed_items_when_the_state_outnumbers_the_list(cli, tuesday)
     assert later[f"r{ids[0]}"]["due_at"] == "2026-11-25T11:00:00+09:00"
     cli("followups", "done", f"r{ids[3]}")  # five handled, and four resolve items listed
     assert set(by_id(cli, "--kind", "resolve", "--until", "2026-12-31")) == {f"s{ids[3]}"}
+
+
+@pytest.mark.parametrize("hours", [9, 0, -5, 5.5])
+def test_business_day_clocks_from_stored_text_agree_with_the_calendar(home, hours):
+    """Clocks.due_stored works Nbd clocks out once per local day from the stored text; every
+    start hour of a week, either side of the local midnight, must give what due() gives."""
+    from datetime import UTC, date, datetime, timedelta, timezone
+
+    from shopcare.clock import to_storage
+    from shopcare.config import Config
+    from shopcare.followups import Clocks
+    from shopcare.policycache import policy_view
+    from shopcare.shopcalendar import ShopCalendar
+
+    home.mkdir()
+    calendar = ShopCalendar(Config())
+    calendar.tz = timezone(timedelta(hours=hours))
+    clocks = Clocks(policy_view(home, date(2026, 11, 24)), calendar)
+    start = datetime(2026, 11, 18, 0, 0, tzinfo=UTC)
+    for step in range(7 * 24 * 2):
+        moment = start + timedelta(minutes=30 * step)
+        for mall, priority in (("rakuten", "normal"), ("rakuten", "high"), ("amazon", "normal")):
+            for which in ("reply", "resolve"):
+                stored = clocks.due_stored(which, to_storage(moment), mall, priority)
+                assert stored == clocks.due(which, moment, mall, priority), (moment, which, mall)

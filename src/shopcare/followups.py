@@ -130,11 +130,13 @@ class Clocks:
         self.priority = _as_dict(sla.priority)
         self._memo: dict[tuple, tuple[Duration, ...]] = {}
         # Nbd clocks end at a closing time that depends only on the local day they started.
-        # Where the zone is a whole number of hours off UTC, the stored time's first 13
-        # characters (2026-11-24T06) fix that day: such clocks are worked out once per hour.
+        # In a zone a fixed whole number of hours off UTC (Japan: +9), that day is the stored
+        # UTC date, or the one after from a fixed hour on (15:00 UTC for Japan): so such
+        # clocks are worked out once per day, from the stored text, without parsing it.
         offset = calendar.tz.utcoffset(None)
-        self._hourly = offset is not None and offset % timedelta(hours=1) == timedelta(0)
-        self._by_hour: dict[tuple[str, int], datetime] = {}
+        self._by_day_ok = offset is not None and offset % timedelta(hours=1) == timedelta(0)
+        self._day_turns = f"{(24 - offset // timedelta(hours=1)) % 24:02d}" if offset else "00"
+        self._by_day: dict[tuple[str, bool, int], datetime] = {}
 
     def _durations(
         self, which: str, mall: str | None, priority: str | None
@@ -170,12 +172,12 @@ class Clocks:
         start = None
         best = None
         for duration in self._durations(which, mall, priority):
-            if self._hourly and duration.unit == "bd":
-                key = (since[:13], duration.count)
-                found = self._by_hour.get(key)
+            if self._by_day_ok and duration.unit == "bd":
+                key = (since[:10], since[11:13] >= self._day_turns, duration.count)
+                found = self._by_day.get(key)
                 if found is None:
                     start = start or from_storage(since)
-                    found = self._by_hour[key] = self.calendar.due(start, duration)
+                    found = self._by_day[key] = self.calendar.due(start, duration)
             else:
                 start = start or from_storage(since)
                 found = self.calendar.due(start, duration)
