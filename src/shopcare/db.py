@@ -15,8 +15,15 @@ from shopcare.migrations import MIGRATION_SET, MIGRATIONS, apply_migrations
 BUSY_TIMEOUT_MS = 5000
 
 
+_names: list = [None, ()]  # the last cursor description seen, and its column names
+
+
 def _dict_row(cursor: sqlite3.Cursor, row: tuple) -> dict:
-    return {col[0]: value for col, value in zip(cursor.description, row, strict=True)}
+    """Rows as dicts. A query's rows share one description: its names are worked out once."""
+    description = cursor.description
+    if description is not _names[0]:
+        _names[:] = [description, tuple(col[0] for col in description)]
+    return dict(zip(_names[1], row, strict=True))
 
 
 def connect(path: Path) -> sqlite3.Connection:
