@@ -49,6 +49,10 @@ class ShopCalendar:
         self.day = lru_cache(maxsize=8192)(self._day)
         self._nth_cache: dict[tuple[date, int], date] = {}
         self._closing_cache: dict[tuple[date, int], datetime] = {}
+        self._openings: dict[date, tuple] = {}
+        self._per_day = datetime.combine(date.min, self.close) - datetime.combine(
+            date.min, self.open
+        )
 
     @classmethod
     def load(
@@ -119,26 +123,38 @@ class ShopCalendar:
             )
         return found
 
+    def _opening(self, day: date) -> tuple[bool, datetime, datetime, date, datetime]:
+        """A day's hours, worked out once: open that day?, its opening and closing times,
+        and the next business day with its opening time."""
+        found = self._openings.get(day)
+        if found is None:
+            following = self.next_business_day(day)
+            found = self._openings[day] = (
+                self.day(day).business,
+                self._at(day, self.open),
+                self._at(day, self.close),
+                following,
+                self._at(following, self.open),
+            )
+        return found
+
     def add_business_hours(self, start: datetime, hours: int) -> datetime:
         """Counts only opening hours of business days. A clock that runs out exactly at closing
         time is due then, not at the next opening."""
         local = start.astimezone(self.tz)
         day = local.date()
-        opening = self._at(day, self.open)
-        if self.day(day).business and local.time() < self.close:
-            used = max(local - opening, timedelta(0))  # already spent of this day's hours
+        business, opening, closing, following, following_opening = self._opening(day)
+        if business and local < closing:
+            used = local - opening if local > opening else timedelta(0)  # spent of today's hours
         else:
-            day = self.next_business_day(day)
-            opening = self._at(day, self.open)
-            used = timedelta(0)
-        per_day = self._at(day, self.close) - opening
+            day, opening, used = following, following_opening, timedelta(0)
         total = used + timedelta(hours=hours)
-        if total <= per_day:
+        if total <= self._per_day:
             return opening + total
-        days, rest = divmod(total, per_day)
+        days, rest = divmod(total, self._per_day)
         if not rest:  # runs out at a closing time
-            days, rest = days - 1, per_day
-        return self._at(self.nth_business_day_after(day, days), self.open) + rest
+            days, rest = days - 1, self._per_day
+        return self._opening(self.nth_business_day_after(day, days))[1] + rest
 
     def due(self, start: datetime, duration: Duration) -> datetime:
         if duration.unit == "h":
