@@ -119,6 +119,8 @@ def _event(
     amount: int | None = None,
     data: dict | None = None,
 ) -> int:
+    import json  # here, not at the top: listing cases needs no json
+
     cursor = conn.execute(
         "INSERT INTO events (case_id, at, kind, author, text, note_kind, due_at, amount, data)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -131,7 +133,7 @@ def _event(
             note_kind,
             to_storage(due_at) if due_at else None,
             amount,
-            _json_text(data) if data else None,
+            json.dumps(data, ensure_ascii=False) if data else None,
         ],
     )
     return cursor.lastrowid
@@ -260,13 +262,15 @@ def get_case_row(conn: sqlite3.Connection, case_id: int) -> dict:
 
 def events_of(conn: sqlite3.Connection, case_id: int) -> list[dict]:
     """A case's timeline, oldest first."""
+    import json
+
     rows = conn.execute(
         "SELECT id, at, kind, author, text, note_kind, due_at, amount, data FROM events"
         " WHERE case_id = ? ORDER BY at, id",
         [case_id],
     ).fetchall()
     for row in rows:
-        row["data"] = _json_value(row["data"]) if row["data"] else None
+        row["data"] = json.loads(row["data"]) if row["data"] else None
     return rows
 
 
@@ -511,18 +515,6 @@ def edit_case(
             )
         _touch(conn, case_id, actor, **clean)
     return Written(case_id, mask.fields)
-
-
-def _json_text(data) -> str:
-    import json  # imported where needed: listing cases needs no json
-
-    return json.dumps(data, ensure_ascii=False)
-
-
-def _json_value(text: str):
-    import json
-
-    return json.loads(text)
 
 
 def case_record(row: dict, categories: Categories, lang: str) -> dict:

@@ -168,11 +168,13 @@ class Clocks:
     def due_stored(
         self, which: str, since: str, mall: str | None, priority: str | None
     ) -> datetime:
-        """due() for a start time as stored (UTC text)."""
+        """due() for a start time as stored (UTC text), with Nbd clocks looked up per day."""
+        if not self._by_day_ok:
+            return self.due(which, from_storage(since), mall, priority)
         start = None
         best = None
         for duration in self._durations(which, mall, priority):
-            if self._by_day_ok and duration.unit == "bd":
+            if duration.unit == "bd":
                 key = (since[:10], since[11:13] >= self._day_turns, duration.count)
                 found = self._by_day.get(key)
                 if found is None:
@@ -374,7 +376,7 @@ def collect(
         "satisfaction": lambda: satisfaction_checks(conn, clocks, limit),
     }
     items = [item for kind in kinds for item in sources[kind]()]
-    items = _apply_state(conn, items, now, limit)
+    items = _apply_state(conn, items, limit)
     if overdue_only:
         items = [item for item in items if item.due < now]
     items.sort(key=itemgetter(0))  # by due time
@@ -385,19 +387,18 @@ _KIND_OF_PREFIX = {letter: kind for kind, letter in _ID_PREFIX.items()}
 
 
 def _state_key(fid: str) -> tuple[str, int | str] | None:
-    """(kind, key) of a stored follow-up id, as Item holds them."""
+    """(kind, key) of a follow-up id as Item holds them, or None if it is not shaped like one:
+    a letter, then a number (r12, p45), or for aftercare order.step (a7.2)."""
     kind = _KIND_OF_PREFIX.get(fid[:1])
     rest = fid[1:]
     if kind is None:
         return None
     if kind == "aftercare":
-        return kind, rest
+        return (kind, rest) if "." in rest else None
     return (kind, int(rest)) if rest.isdigit() else None
 
 
-def _apply_state(
-    conn: sqlite3.Connection, items: list[Item], now: datetime, until: datetime
-) -> list[Item]:
+def _apply_state(conn: sqlite3.Connection, items: list[Item], until: datetime) -> list[Item]:
     """Leave out what was marked done; a snoozed item is due when its snooze ends."""
     if not items:
         return items
@@ -445,25 +446,26 @@ def _apply_state(
 
 def _target(conn: sqlite3.Connection, fid: str, policy: Policy) -> int | None:
     """The case a follow-up id belongs to (None for aftercare), or an error if there is no such item."""
-    kind, rest = fid[:1], fid[1:]
     hint = "shopcare followups lists the ids (r12, p45, s12, c12, a7.2)"
-    if kind in ("r", "s", "c") and rest.isdigit():
-        row = conn.execute("SELECT id FROM cases WHERE id = ?", [int(rest)]).fetchone()
-        if row:
-            return row["id"]
-    elif kind == "p" and rest.isdigit():
+    parsed = _state_key(fid)
+    if parsed is None:
+        raise ShopcareError(f"{fid!r} is not a follow-up id", hint)
+    kind, key = parsed
+    if kind == "promise":
         row = conn.execute(
-            "SELECT case_id FROM events WHERE id = ? AND kind = 'promise'", [int(rest)]
+            "SELECT case_id FROM events WHERE id = ? AND kind = 'promise'", [key]
         ).fetchone()
         if row:
             return row["case_id"]
-    elif kind == "a" and "." in rest:
-        order_id, _, step = rest.partition(".")
+    elif kind == "aftercare":
+        order_id, _, step = key.partition(".")
         valid = order_id.isdigit() and step.isdigit() and 1 <= int(step) <= len(policy.aftercare)
         if valid and conn.execute("SELECT 1 FROM orders WHERE id = ?", [int(order_id)]).fetchone():
             return None
     else:
-        raise ShopcareError(f"{fid!r} is not a follow-up id", hint)
+        row = conn.execute("SELECT id FROM cases WHERE id = ?", [key]).fetchone()
+        if row:
+            return row["id"]
     raise NotFound(f"no follow-up {fid}", hint)
 
 

@@ -6,6 +6,7 @@ import os
 import sqlite3
 import sys
 from collections.abc import Callable, MutableMapping
+from functools import partial
 from typing import TYPE_CHECKING, Annotated, NamedTuple
 
 import typer
@@ -99,23 +100,28 @@ def build(name: str) -> Command:
     """The click command for one top-level command, made from its module."""
     import importlib
 
+    from typer.models import CommandInfo
+
     lazy = COMMANDS[name]
     target = getattr(importlib.import_module(f"shopcare.cli.{lazy.module}"), lazy.attr)
     if isinstance(target, typer.Typer):
         command = _lazy_group(target)
     else:
-        from typer.main import get_command
-
-        single = typer.Typer(rich_markup_mode=None, add_completion=False)
-        single.command(name)(target)
-        command = get_command(single)
+        command = _command(CommandInfo(name=name, callback=target))
     command.name = name
     return command
 
 
+def _command(info) -> Command:
+    """One command from its function, as typer makes it, with shopcare's plain help."""
+    from typer.main import get_command_from_info
+
+    return get_command_from_info(info, pretty_exceptions_short=True, rich_markup_mode=None)
+
+
 def _lazy_group(target: typer.Typer) -> TyperGroup:
     """A group whose subcommands are built when used: `case list` does not pay for `case add`."""
-    from typer.main import get_command_from_info, get_group
+    from typer.main import get_group
 
     infos = target.registered_commands
     target.registered_commands = []
@@ -123,13 +129,7 @@ def _lazy_group(target: typer.Typer) -> TyperGroup:
         group = get_group(target)
     finally:
         target.registered_commands = infos
-
-    def maker(info):
-        return lambda: get_command_from_info(
-            info, pretty_exceptions_short=target.pretty_exceptions_short, rich_markup_mode=None
-        )
-
-    group.commands = LazyCommands({info.name: maker(info) for info in infos})
+    group.commands = LazyCommands({info.name: partial(_command, info) for info in infos})
     return group
 
 
@@ -160,17 +160,13 @@ class LazyCommands(MutableMapping):
         return len(self.makers)
 
 
-def _root_maker(name: str) -> Callable[[], Command]:
-    return lambda: build(name)
-
-
 class ShopcareGroup(TyperGroup):
     """The root command. Builds a top-level command only when it is used, and turns shopcare's
     errors into one line on stderr and exit 1 (SHOPCARE_DEBUG=1 re-raises)."""
 
     def __init__(self, **attrs) -> None:
         super().__init__(**attrs)
-        self.commands = LazyCommands({name: _root_maker(name) for name in COMMANDS})
+        self.commands = LazyCommands({name: partial(build, name) for name in COMMANDS})
 
     def list_commands(self, ctx) -> list[str]:
         return list(COMMANDS)

@@ -101,9 +101,9 @@ def _tsv_cell(key: str, value: Any, tz: tzinfo) -> str:
     return _tsv_plain(value)
 
 
-def _tsv_writer(view: View, tz: tzinfo):
-    """A function from a row to its tsv line: per-column work decided once, times memoised
-    (a follow-up list repeats the same closing times thousands of times)."""
+def _tsv_cells_writer(view: View, tz: tzinfo) -> Callable[[list], str]:
+    """A function from a row's values, in the view's column order, to its tsv line: times
+    memoised (a follow-up list repeats the same closing times thousands of times)."""
     times: dict = {}
 
     def local(value) -> str:
@@ -116,14 +116,10 @@ def _tsv_writer(view: View, tz: tzinfo):
             times[value] = found
         return found
 
-    keys = [c.key for c in view.columns]
-    timed = [i for i, key in enumerate(keys) if is_time_key(key)]
-    tabs = len(keys) - 1
+    timed = [i for i, column in enumerate(view.columns) if is_time_key(column.key)]
+    tabs = len(view.columns) - 1
 
-    def line(row: dict) -> str:
-        return cells_line([row.get(key) for key in keys])
-
-    def cells_line(cells: list) -> str:
+    def line(cells: list) -> str:
         for i in timed:
             value = cells[i]
             if isinstance(value, (str, datetime)):
@@ -138,8 +134,14 @@ def _tsv_writer(view: View, tz: tzinfo):
             text = "\t".join(map(_tsv_plain, cells))
         return text + "\n"
 
-    line.cells = cells_line  # for callers that give the cells in the view's order
     return line
+
+
+def _tsv_writer(view: View, tz: tzinfo) -> Callable[[dict], str]:
+    """A function from a row (a dict) to its tsv line."""
+    keys = [c.key for c in view.columns]
+    line = _tsv_cells_writer(view, tz)
+    return lambda row: line([row.get(key) for key in keys])
 
 
 def _table_cell(key: str, value: Any, tz: tzinfo) -> str:
@@ -188,9 +190,10 @@ def print_rows(
         return count
     if fmt is Format.tsv:
         out.write("\t".join(c.key for c in view.columns) + "\n")
-        line = _tsv_writer(view, tz)
-        if cells is not None:
-            line, rows = line.cells, map(cells, rows)
+        if cells is None:
+            line = _tsv_writer(view, tz)
+        else:
+            line, rows = _tsv_cells_writer(view, tz), map(cells, rows)
         for row in rows:
             out.write(line(row))
             count += 1
