@@ -52,6 +52,10 @@ def japan_time(text: str, column: str) -> str | None:
     text = text.strip()
     if not text:
         return None
+    if len(text) == 19 and text[4] == "-" and text[7] == "-":  # the usual 2026-11-20 10:15:30
+        stored = _by_hour(text[:13], text[13:], "+09:00")
+        if stored:
+            return stored
     match = _LOCAL.match(text)
     if not match:
         raise RowError(f"cannot read {column} {text!r} as a date")
@@ -65,10 +69,15 @@ def japan_time(text: str, column: str) -> str | None:
 
 def offset_time(text: str, column: str, naive_zone=UTC) -> str | None:
     """A stamp with its own offset (Shopify's ``2021-05-13 11:01:13 +0200``, Amazon's ISO)."""
-    if not text:
-        return None
-    if len(text) == 25 and text[19] == " ":  # Shopify's shape: drop the space before the offset
-        text = text[:19] + text[20:]
+    if len(text) == 25:
+        if text[19] == " ":  # Shopify's shape: a space before the offset
+            stored = _by_hour(text[:13], text[13:19], text[20:])
+        else:  # Amazon's 2026-11-20T10:15:30+00:00
+            stored = _by_hour(text[:13], text[13:19], text[19:])
+        if stored:
+            return stored
+        if text[19] == " ":
+            text = text[:19] + text[20:]
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
@@ -80,8 +89,39 @@ def offset_time(text: str, column: str, naive_zone=UTC) -> str | None:
     return to_storage(moment)
 
 
+# A whole-hour offset moves only the date and the hour, so an export's stamps are converted an
+# hour at a time: "2021-05-13 11" at +0200 is "2021-05-13T09" in UTC, whatever the minutes.
+_utc_hours: dict[str, str | None] = {}
+_minutes_seconds: frozenset[str] = frozenset()
+
+
+def _by_hour(date_hour: str, minute_second: str, offset: str) -> str | None:
+    """Stored UTC text for date_hour ("YYYY-MM-DD HH") + minute_second (":MM:SS") at offset, or
+    None where this shortcut does not apply (the caller then reads the stamp the slow way)."""
+    global _minutes_seconds
+    if not _minutes_seconds:
+        _minutes_seconds = frozenset(f":{m:02}:{s:02}" for m in range(60) for s in range(60))
+    if minute_second not in _minutes_seconds or offset[-2:] != "00":
+        return None
+    key = date_hour + offset
+    hour = _utc_hours.get(key, "")
+    if hour == "":
+        try:
+            moment = datetime.fromisoformat(date_hour + ":00:00" + offset)
+        except ValueError:
+            moment = None
+        if moment is None or moment.tzinfo is None or moment.utcoffset().seconds % 3600:
+            hour = None  # not a stamp this shortcut reads: left to the caller
+        else:
+            hour = to_storage(moment)[:13]
+        _utc_hours[key] = hour
+    return hour and hour + minute_second + "Z"
+
+
 def money(text: str, column: str) -> int | float | None:
     """An amount: ``3,980``, ``¥3,980``, ``3980.00``, ``12.50`` (whole amounts as int)."""
+    if text.isascii() and text.isdigit():
+        return int(text)
     text = text.strip().replace(",", "").replace("¥", "").replace("￥", "").replace("円", "")
     if not text:
         return None
