@@ -385,3 +385,45 @@ def test_import_core_without_the_cli(home, tmp_path):
         )
         assert seen and seen[-1][0] == seen[-1][1] == path.stat().st_size
         assert get_order(conn, "#1001")["items"][0]["name"] == "マグカップ 藍"
+
+
+def _schema(conn) -> list:
+    return conn.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall()
+
+
+def test_a_first_import_makes_the_indexes_again_and_a_failed_one_keeps_them(home, tmp_path):
+    """A first import drops the order tables' indexes and makes them after its rows are in; a
+    later, smaller one keeps them. Either way they end as they began, failure or not."""
+    import gc
+    import sqlite3
+    from datetime import UTC, datetime
+
+    from shopcare.db import open_db
+    from shopcare.orders import import_orders
+
+    now = datetime(2026, 11, 24, tzinfo=UTC)
+    first = write_export(tmp_path / "s.csv", SHOPIFY_2026, shopify_rows())
+    later = write_export(tmp_path / "r.csv", RAKUTEN, rakuten_rows(), encoding="cp932")
+    with open_db(home) as conn:
+        before = _schema(conn)
+        conn.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON order_items"
+            " BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        )
+        with pytest.raises(sqlite3.IntegrityError, match="refused"):
+            import_orders(conn, first, now=now)
+        assert gc.isenabled()
+        conn.execute("DROP TRIGGER refuse")
+        assert _schema(conn) == before
+        assert conn.execute("SELECT count(*) AS n FROM orders").fetchone()["n"] == 0
+
+        assert import_orders(conn, first, now=now).added == 2  # more rows than held: rebuilt
+        assert _schema(conn) == before
+        assert import_orders(conn, later, now=now).added == 1  # fewer: inserted into them
+        assert _schema(conn) == before
+        assert gc.isenabled()
+        plan = conn.execute(
+            "EXPLAIN QUERY PLAN SELECT * FROM orders WHERE customer_id = ? ORDER BY ordered_at",
+            [1],
+        ).fetchall()
+        assert "orders_customer" in " ".join(row["detail"] for row in plan)
