@@ -38,12 +38,14 @@ CASE_SELECT = """
     FROM cases c LEFT JOIN customers cu ON cu.id = c.customer_id
 """
 # The follow-up clocks' own columns: kept off the json a user sees.
-CLOCK_KEYS = (
-    "awaiting_reply_since",
-    "last_customer_at",
-    "paused_since",
-    "paused_seconds",
-    "resolved_at",
+CLOCK_KEYS = frozenset(
+    (
+        "awaiting_reply_since",
+        "last_customer_at",
+        "paused_since",
+        "paused_seconds",
+        "resolved_at",
+    )
 )
 
 
@@ -517,9 +519,15 @@ def edit_case(
     return Written(case_id, mask.fields)
 
 
-def case_record(row: dict, categories: Categories, lang: str) -> dict:
-    """A case as the json interface names it: the stored fields plus the category's label."""
-    record = {key: value for key, value in row.items() if key not in CLOCK_KEYS}
+def case_record(row: dict, categories: Categories, lang: str, *, blanks: bool = True) -> dict:
+    """A case as the json interface names it: the stored fields plus the category's label
+    (without blanks: the fields that hold a value, as a template sees them)."""
+    if blanks:
+        record = {key: value for key, value in row.items() if key not in CLOCK_KEYS}
+    else:
+        record = {
+            key: value for key, value in row.items() if value is not None and key not in CLOCK_KEYS
+        }
     record["category_label"] = categories.label(row["category"], lang)
     return record
 

@@ -11,16 +11,15 @@ their half of the same orders).
 from __future__ import annotations
 
 import csv
-import gc
 import io
 import operator
 import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from shopcare.bulk import collector_paused
 from shopcare.clock import to_storage
 from shopcare.customers import email_or_none
 from shopcare.errors import NotFound, ShopcareError
@@ -245,22 +244,8 @@ def import_orders(
     progress: Progress | None = None,
 ) -> ImportResult:
     """Read a mall's order export and store its orders; see the module's docstring for the rules."""
-    with _collector_paused():
+    with collector_paused():
         return _import(conn, path, now, source, encoding, strict, progress)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector, paused for an import. An import builds hundreds of thousands of
-    small lists, dicts and tuples with no cycles among them, and the collector would walk them
-    all again each time they grow by a quarter: a third of a large import's time, for nothing."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _import(
@@ -455,17 +440,16 @@ def _items_of(conn: sqlite3.Connection, order_id: int) -> list[tuple]:
 # --- look-ups -----------------------------------------------------------------
 
 ORDER_SELECT = "SELECT * FROM orders"
+RECORD_FIELDS = ("number", "mall", *ORDER_FIELDS, "customer_id")
 
 
-def order_record(conn: sqlite3.Connection, row: dict, items: list[tuple] | None = None) -> dict:
-    """An order as the json interface names it, with its items (looked up unless given)."""
-    record = {
-        "number": row["number"],
-        "mall": row["mall"],
-        **{key: row[key] for key in ORDER_FIELDS},
-        "customer_id": row["customer_id"],
-    }
-    if record["accepts_marketing"] is not None:
+def order_record(
+    conn: sqlite3.Connection, row: dict, items: list[tuple] | None = None, *, blanks: bool = True
+) -> dict:
+    """An order as the json interface names it, with its items (looked up unless given);
+    without blanks: the fields that hold a value, as a template sees them."""
+    record = {key: row[key] for key in RECORD_FIELDS if blanks or row[key] is not None}
+    if record.get("accepts_marketing") is not None:
         record["accepts_marketing"] = bool(record["accepts_marketing"])
     record["items"] = [
         {"name": name, "sku": sku, "quantity": qty, "price": price}

@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
+from shopcare.clock import from_storage
 from shopcare.config import Config
 from shopcare.errors import ShopcareError
 from shopcare.resources import resource_dir
@@ -344,9 +345,10 @@ def _split(name: str, lang: str, text: str, source: Path | None) -> Rendered:
 
 
 def _local(text: str | None, tz: tzinfo) -> datetime | None:
-    from shopcare.clock import from_storage
-
     return from_storage(text).astimezone(tz) if text else None
+
+
+ORDER_TIMES = ("ordered_at", "paid_at", "shipped_at", "delivered_at")
 
 
 def case_contexts(
@@ -403,15 +405,17 @@ def case_contexts(
         items = items_of_orders(conn, [o["id"] for o in picked.values() if o])
         for case_id in chunk:
             row = rows[case_id]
-            record = case_record(row, CATEGORIES, lang)  # labels in the reply's language
-            case = {key: value for key, value in record.items() if value is not None}
+            case = case_record(
+                row, CATEGORIES, lang, blanks=False
+            )  # labels in the reply's language
             case["received_at"] = _local(row["received_at"], tz)
             order = None
-            if picked.get(case_id):
-                full = order_record(conn, picked[case_id], items[picked[case_id]["id"]])
-                for key in ("ordered_at", "paid_at", "shipped_at", "delivered_at"):
-                    full[key] = _local(full[key], tz)
-                order = {key: value for key, value in full.items() if value is not None}
+            found = picked.get(case_id)
+            if found:
+                order = order_record(conn, found, items[found["id"]], blanks=False)
+                for key in ORDER_TIMES:
+                    if key in order:
+                        order[key] = from_storage(order[key]).astimezone(tz)
             promise = promises.get(case_id)
             if promise and promise["due_at"] < local_now:
                 promise = None  # a promise already past is no longer open
@@ -484,8 +488,11 @@ RESERVED = (
 # --- output ---------------------------------------------------------------------------
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False)  # one encoder for a batch, not one per draft
+
+
 def as_json(rendered: Rendered, to: str | None, case_id: int) -> str:
-    return json.dumps(
+    return _JSON.encode(
         {
             "to": to,
             "subject": rendered.subject,
@@ -493,8 +500,7 @@ def as_json(rendered: Rendered, to: str | None, case_id: int) -> str:
             "case_id": case_id,
             "template": rendered.template,
             "lang": rendered.lang,
-        },
-        ensure_ascii=False,
+        }
     )
 
 

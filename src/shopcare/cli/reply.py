@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from shopcare.bulk import collector_paused
 from shopcare.cli.app import subcommands
 from shopcare.cli.output import Column, FormatOption, JsonOption, View, pick_format, print_rows, say
 from shopcare.cli.session import session
@@ -87,8 +88,10 @@ def reply(
         templates = replies.Templates(s.home, s.config)
         use_lang, warnings = templates.resolve(template, lang or s.config.language)
         drafts = []
-        contexts = replies.case_contexts(s.conn, ids, s.config, s.tz, s.now, variables, use_lang)
-        with _progress(len(ids) if batch else 0) as advance:
+        with collector_paused(), _progress(len(ids) if batch else 0) as advance:
+            contexts = replies.case_contexts(
+                s.conn, ids, s.config, s.tz, s.now, variables, use_lang
+            )
             for number, context in zip(ids, contexts, strict=True):
                 rendered = templates.render(template, use_lang, context)
                 drafts.append((number, rendered, _formatted(s, fmt, rendered, context, number)))
