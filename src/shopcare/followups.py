@@ -20,7 +20,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 from shopcare.clock import from_storage, to_storage
@@ -379,8 +378,14 @@ def collect(
     items = _apply_state(conn, items, limit)
     if overdue_only:
         items = [item for item in items if item.due < now]
-    items.sort(key=itemgetter(0))  # by due time
+    # by due time, compared as numbers: due times come in two zones (the shop's, and UTC from
+    # the database), and comparing datetimes of two zones costs several times as much
+    items.sort(key=_due_stamp)
     return items
+
+
+def _due_stamp(item: Item) -> float:
+    return item.due.timestamp()
 
 
 _KIND_OF_PREFIX = {letter: kind for kind, letter in _ID_PREFIX.items()}

@@ -7,7 +7,7 @@ time zone (ISO-8601 with the offset in tsv and json, a short form in tables).
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, tzinfo
 from enum import StrEnum
 from typing import Annotated, Any, NamedTuple
@@ -101,9 +101,14 @@ def _tsv_cell(key: str, value: Any, tz: tzinfo) -> str:
     return _tsv_plain(value)
 
 
-def _tsv_cells_writer(view: View, tz: tzinfo) -> Callable[[list], str]:
-    """A function from a row's values, in the view's column order, to its tsv line: times
-    memoised (a follow-up list repeats the same closing times thousands of times)."""
+_CHUNK = 512  # lines written at a time
+
+
+def _tsv_chunks(rows: Iterable[list], view: View, tz: tzinfo) -> Iterator[tuple[str, int]]:
+    """tsv for rows given as their values in the view's column order: text a few hundred lines
+    at a time (one write each), with how many lines it holds. Times are memoised (a follow-up
+    list repeats the same closing times thousands of times), and escaping is looked for once
+    per chunk: only a chunk with a tab, line break or backslash inside a cell is redone."""
     times: dict = {}
 
     def local(value) -> str:
@@ -118,30 +123,38 @@ def _tsv_cells_writer(view: View, tz: tzinfo) -> Callable[[list], str]:
 
     timed = [i for i, column in enumerate(view.columns) if is_time_key(column.key)]
     tabs = len(view.columns) - 1
-
-    def line(cells: list) -> str:
+    lines: list[str] = []
+    kept: list[list] = []
+    for cells in rows:
         for i in timed:
             value = cells[i]
             if isinstance(value, (str, datetime)):
                 cells[i] = local(value)
         try:
-            text = "\t".join(cells)
+            lines.append("\t".join(cells))
         except TypeError:  # a None, number or bool among them
             cells = [cell if type(cell) is str else _tsv_plain(cell) for cell in cells]
-            text = "\t".join(cells)
-        # most lines need no escaping: one look at the whole line instead of one per cell
-        if text.count("\t") != tabs or "\n" in text or "\r" in text or "\\" in text:
-            text = "\t".join(map(_tsv_plain, cells))
-        return text + "\n"
+            lines.append("\t".join(cells))
+        kept.append(cells)
+        if len(lines) == _CHUNK:
+            yield _escaped(lines, kept, tabs), _CHUNK
+            lines, kept = [], []
+    if lines:
+        yield _escaped(lines, kept, tabs), len(lines)
 
-    return line
 
-
-def _tsv_writer(view: View, tz: tzinfo) -> Callable[[dict], str]:
-    """A function from a row (a dict) to its tsv line."""
-    keys = [c.key for c in view.columns]
-    line = _tsv_cells_writer(view, tz)
-    return lambda row: line([row.get(key) for key in keys])
+def _escaped(lines: list[str], kept: list[list], tabs: int) -> str:
+    """The lines as one text; where a cell holds a tab, line break or backslash (the chunk
+    then has more of them than its lines account for), the cells are escaped one by one."""
+    text = "\n".join(lines) + "\n"
+    if (
+        text.count("\t") == tabs * len(lines)
+        and text.count("\n") == len(lines)
+        and "\r" not in text
+        and "\\" not in text
+    ):
+        return text
+    return "".join("\t".join(map(_tsv_plain, cells)) + "\n" for cells in kept)
 
 
 def _table_cell(key: str, value: Any, tz: tzinfo) -> str:
@@ -191,12 +204,13 @@ def print_rows(
     if fmt is Format.tsv:
         out.write("\t".join(c.key for c in view.columns) + "\n")
         if cells is None:
-            line = _tsv_writer(view, tz)
+            keys = [c.key for c in view.columns]
+            values = ([row.get(key) for key in keys] for row in rows)
         else:
-            line, rows = _tsv_cells_writer(view, tz), map(cells, rows)
-        for row in rows:
-            out.write(line(row))
-            count += 1
+            values = map(cells, rows)
+        for text, lines in _tsv_chunks(values, view, tz):
+            out.write(text)
+            count += lines
         return count
     from rich.table import Table
 
