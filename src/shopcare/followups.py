@@ -172,7 +172,10 @@ class Clocks:
             return self.due(which, from_storage(since), mall, priority)
         start = None
         best = None
-        for duration in self._durations(which, mall, priority):
+        durations = self._memo.get((which, mall, priority)) or self._durations(
+            which, mall, priority
+        )
+        for duration in durations:
             if duration.unit == "bd":
                 key = (since[:10], since[11:13] >= self._day_turns, duration.count)
                 found = self._by_day.get(key)
@@ -308,7 +311,7 @@ def aftercare_due(
         )
         marketing = " AND o.accepts_marketing = 1" if step.marketing else ""
         query = (
-            "SELECT o.id, o.number, o.mall, o.delivered_at, o.shipped_at, o.customer_name, o.status"
+            "SELECT o.id, o.number, o.delivered_at, o.shipped_at, o.customer_name, o.status"
             " FROM orders o WHERE {range}" + marketing + " AND NOT EXISTS (SELECT 1 FROM cases c"
             " WHERE c.order_number = o.number AND c.status != 'closed')"
         )
@@ -321,15 +324,15 @@ def aftercare_due(
             ),
         ]
         for where, low, high in ranges:
-            for row in conn.execute(query.format(range=where), [to_storage(low), to_storage(high)]):
-                if row["status"] and (
-                    "cancel" in row["status"].lower() or "キャンセル" in row["status"]
-                ):
+            for order_id, number, delivered_at, shipped_at, name, status in _rows(
+                conn, query.format(range=where), [to_storage(low), to_storage(high)]
+            ):
+                if status and ("cancel" in status.lower() or "キャンセル" in status):
                     continue
                 delivered = (
-                    from_storage(row["delivered_at"])
-                    if row["delivered_at"]
-                    else from_storage(row["shipped_at"]) + transit
+                    from_storage(delivered_at)
+                    if delivered_at
+                    else from_storage(shipped_at) + transit
                 )
                 due = calendar.due(delivered, after)
                 if due > until or due + gap <= now:
@@ -337,12 +340,12 @@ def aftercare_due(
                 yield Item(
                     due,
                     "aftercare",
-                    f"{row['id']}.{index + 1}",
+                    f"{order_id}.{index + 1}",
                     step.template,
                     step.template,
                     None,
-                    row["number"],
-                    row["customer_name"],
+                    number,
+                    name,
                 )
 
 
