@@ -4,8 +4,6 @@ Every change is an event on the case's append-only timeline. Each function
 that writes runs in one transaction: all of it is stored, or none of it.
 """
 
-from __future__ import annotations
-
 import sqlite3
 from collections.abc import Iterator
 from datetime import datetime, timedelta, tzinfo

@@ -4,8 +4,6 @@ The built-ins below are what small shops see (DOMAIN.md section 1); a shop adds
 its own in a policy file. Priority, when not given, follows the category.
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 from shopcare.errors import ShopcareError

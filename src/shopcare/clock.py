@@ -4,8 +4,6 @@ Times are stored as UTC text of one fixed shape (``2026-11-24T06:00:00Z``), so
 that they sort and compare as strings in SQL and in indexes.
 """
 
-from __future__ import annotations
-
 import os
 import re
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
@@ -105,11 +103,11 @@ class DayTime(NamedTuple):
     at: time
 
     @staticmethod
-    def start() -> DayTime:
+    def start() -> "DayTime":
         return DayTime(time(0, 0))
 
     @staticmethod
-    def end() -> DayTime:
+    def end() -> "DayTime":
         return DayTime(time(23, 59, 59))
 
 

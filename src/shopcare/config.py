@@ -5,8 +5,6 @@ config, and pydantic's import alone would cost more than the rest of a
 `shopcare followups` run.
 """
 
-from __future__ import annotations
-
 import re
 from datetime import date, datetime, time
 from pathlib import Path

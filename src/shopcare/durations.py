@@ -1,7 +1,5 @@
 """Durations in policy files: Nh (calendar hours), Nbh (business hours), Nbd (business days), Nd (calendar days)."""
 
-from __future__ import annotations
-
 import re
 from typing import NamedTuple
 

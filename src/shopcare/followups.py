@@ -15,8 +15,6 @@ the items due by `until` are built. Done and snoozed items are looked up for the
 candidates alone.
 """
 
-from __future__ import annotations
-
 import sqlite3
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -117,7 +115,7 @@ def left_text(due: datetime, now: datetime) -> str:
 class Clocks:
     """The SLA of the policy as durations, and due times on the shop's calendar."""
 
-    def __init__(self, policy: Policy, calendar: ShopCalendar) -> None:
+    def __init__(self, policy: "Policy", calendar: ShopCalendar) -> None:
         sla = policy.sla
         self.calendar = calendar
         self.policy = policy
@@ -360,7 +358,7 @@ def _forward_gap(this: Duration, following: Duration) -> timedelta:
 
 def collect(
     conn: sqlite3.Connection,
-    policy: Policy,
+    policy: "Policy",
     calendar: ShopCalendar,
     now: datetime,
     until: datetime,
@@ -452,7 +450,7 @@ def _apply_state(conn: sqlite3.Connection, items: list[Item], until: datetime) -
 # --- done and snooze ----------------------------------------------------------------
 
 
-def _target(conn: sqlite3.Connection, fid: str, policy: Policy) -> int | None:
+def _target(conn: sqlite3.Connection, fid: str, policy: "Policy") -> int | None:
     """The case a follow-up id belongs to (None for aftercare), or an error if there is no such item."""
     hint = "shopcare followups lists the ids (r12, p45, s12, c12, a7.2)"
     parsed = _state_key(fid)
@@ -478,7 +476,7 @@ def _target(conn: sqlite3.Connection, fid: str, policy: Policy) -> int | None:
 
 
 def mark_done(
-    conn: sqlite3.Connection, actor, fid: str, policy: Policy, note: str | None = None
+    conn: sqlite3.Connection, actor, fid: str, policy: "Policy", note: str | None = None
 ) -> None:
     """A follow-up handled: gone from the list (a reply handled elsewhere stops its clock)."""
     from shopcare.cases import _event, _touch
@@ -508,7 +506,7 @@ def mark_done(
             )
 
 
-def snooze(conn: sqlite3.Connection, actor, fid: str, until: datetime, policy: Policy) -> None:
+def snooze(conn: sqlite3.Connection, actor, fid: str, until: datetime, policy: "Policy") -> None:
     """Hide a follow-up until a time; it ends early if the customer writes."""
     fid = fid.strip()
     case_id = _target(conn, fid, policy)

@@ -11,8 +11,6 @@ Japan keeps no daylight saving time, but the arithmetic is done on local dates a
 times of the shop's zone all the same.
 """
 
-from __future__ import annotations
-
 import sqlite3
 from datetime import date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
@@ -60,7 +58,7 @@ class ShopCalendar:
         conn: sqlite3.Connection,
         config: Config,
         known: dict[int, dict[date, str]] | None = None,
-    ) -> ShopCalendar:
+    ) -> "ShopCalendar":
         imported = {
             date.fromisoformat(r["date"]): r["name"]
             for r in conn.execute("SELECT date, name FROM holidays")

@@ -4,8 +4,6 @@ Fields ending in ``_at`` hold stored UTC times; they are shown in the shop's
 time zone (ISO-8601 with the offset in tsv and json, a short form in tables).
 """
 
-from __future__ import annotations
-
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, tzinfo
