@@ -115,25 +115,17 @@ def shopify(path: Path, rows: int, seed: int = 7) -> int:
     return written
 
 
-CATEGORIES = [
-    ("delivery.not_arrived", "high"),
-    ("delivery.late", "high"),
-    ("quality.damaged", "high"),
-    ("delivery.wrong_item", "high"),
-    ("inquiry.product", "normal"),
-    ("inquiry.return", "normal"),
-    ("payment.wrong_amount", "high"),
-    ("other", "normal"),
+CATEGORIES = [  # category, priority, and what a customer of that kind writes
+    ("delivery.not_arrived", "high", "商品がまだ届かない"),
+    ("delivery.late", "high", "お届け予定日を過ぎても届かない"),
+    ("quality.damaged", "high", "届いた商品が割れていた"),
+    ("delivery.wrong_item", "high", "サイズ違いが届いた"),
+    ("inquiry.product", "normal", "ギフト包装について"),
+    ("inquiry.return", "normal", "返品したい"),
+    ("payment.wrong_amount", "high", "請求額が違う"),
+    ("other", "normal", "領収書を発行してほしい"),
 ]
 MALLS = ["rakuten", "amazon", "shopify", "base", "yahoo"]
-SUMMARIES = [
-    "商品がまだ届かない",
-    "届いた商品が割れていた",
-    "サイズ違いが届いた",
-    "ギフト包装について",
-    "返品したい",
-    "請求額が違う",
-]
 
 
 def home(
@@ -228,8 +220,7 @@ def home(
             )
         )
         items.append((n, n, product[0], product[1], 1, product[2]))
-        category, priority = CATEGORIES[n % len(CATEGORIES)]
-        summary = SUMMARIES[n % len(SUMMARIES)]
+        category, priority, summary = CATEGORIES[n % len(CATEGORIES)]
         is_open = n >= first_open
         status = "new" if is_open else "closed"
         closed_at = None if is_open else to_storage(received + timedelta(days=3))
