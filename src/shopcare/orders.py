@@ -46,11 +46,10 @@ Progress = Callable[[int, int], None]
 class Draft:
     """One order as read from the file, possibly over several rows."""
 
-    __slots__ = ("number", "line", "fields", "items", "broken")
+    __slots__ = ("number", "fields", "items", "broken")
 
-    def __init__(self, number: str, line: int, fields: dict | None = None) -> None:
+    def __init__(self, number: str, fields: dict | None = None) -> None:
         self.number = number
-        self.line = line
         self.fields = {} if fields is None else fields
         self.items: list = []
         self.broken = False
@@ -180,7 +179,7 @@ def _read_rows(reader, header: list[str], fmt: OrderFormat) -> tuple[dict, list,
         if not number:
             problems.append((line, f"no order number ({fmt.number} is empty)"))
             continue
-        cells = dict(zip(present, pick(row), strict=True))
+        cells = dict(zip(present, pick(row), strict=False))  # as many as present, always
         if absent:
             cells.update(absent)
         get = cells.__getitem__
@@ -192,7 +191,7 @@ def _read_rows(reader, header: list[str], fmt: OrderFormat) -> tuple[dict, list,
             _broken(drafts, problems, number, line, str(exc))
             continue
         if draft is None:
-            draft = drafts[number] = Draft(number, line, _first(fields))
+            draft = drafts[number] = Draft(number, _first(fields))
         elif fields:
             _merge(draft, fields)
         if item is not None:
@@ -202,7 +201,7 @@ def _read_rows(reader, header: list[str], fmt: OrderFormat) -> tuple[dict, list,
 
 def _broken(drafts: dict, problems: list, number: str, line: int, message: str) -> None:
     if number:
-        draft = drafts.setdefault(number, Draft(number, line))
+        draft = drafts.setdefault(number, Draft(number))
         draft.broken = True
         message += f" (order {number} skipped)"
     problems.append((line, message))
