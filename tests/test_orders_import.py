@@ -427,3 +427,12 @@ def test_a_first_import_makes_the_indexes_again_and_a_failed_one_keeps_them(home
             [1],
         ).fetchall()
         assert "orders_customer" in " ".join(row["detail"] for row in plan)
+
+
+def test_shopify_reimport_with_marketing_flags_changes_nothing(cli, tmp_path, home):
+    """Marketing consent is stored as 1 or 0: a second import compares it equal, not updated."""
+    path = write_export(tmp_path / "orders_export.csv", SHOPIFY_2026, shopify_rows())
+    imported(cli, path)
+    before = dump(home)
+    assert "2 unchanged" in imported(cli, path)
+    assert dump(home) == before
