@@ -317,3 +317,30 @@ def test_business_day_clocks_from_stored_text_agree_with_the_calendar(home, hour
             for which in ("reply", "resolve"):
                 stored = clocks.due_stored(which, to_storage(moment), mall, priority)
                 assert stored == clocks.due(which, moment, mall, priority), (moment, which, mall)
+
+
+def test_every_due_time_is_utc(cli, home, tuesday):
+    """Due times from the calendar and from the database share one zone, so that a long list
+    sorts without converting zones; the shop's zone is applied only when they are printed."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from shopcare.config import load_config
+    from shopcare.db import open_db
+    from shopcare.followups import collect
+    from shopcare.policycache import policy_view
+    from shopcare.shopcalendar import ShopCalendar
+
+    add(cli, "--mall", "rakuten", "--received-at", FRIDAY_EVENING)  # business days
+    add(cli, "--mall", "amazon", "--received-at", FRIDAY_EVENING)  # calendar hours
+    add(cli, "--category", "delivery.late", "--received-at", FRIDAY_EVENING)  # business hours
+    promised = add(cli, "--received-at", FRIDAY_EVENING)
+    cli("case", "promise", promised, "--due", "2026-11-25", "再送のご連絡")
+    now = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
+    with open_db(home) as conn:
+        calendar = ShopCalendar.load(conn, load_config(home / "config.toml"))
+        found = collect(
+            conn, policy_view(home, date(2026, 11, 24)), calendar, now, now + timedelta(days=30)
+        )
+    assert {item.kind for item in found} >= {"reply", "resolve", "promise"}
+    assert {item.due.tzinfo for item in found} == {UTC}
+    assert [item.due for item in found] == sorted(item.due for item in found)

@@ -12,7 +12,7 @@ times of the shop's zone all the same.
 """
 
 import sqlite3
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -110,7 +110,9 @@ class ShopCalendar:
         return found
 
     def _at(self, day: date, clock: time) -> datetime:
-        return datetime.combine(day, clock, tzinfo=self.tz)
+        """That time of day in the shop's zone, as UTC: due times then share one zone with the
+        times read from the database, and compare and sort without a zone conversion."""
+        return datetime.combine(day, clock, tzinfo=self.tz).astimezone(UTC)
 
     def add_business_days(self, start: datetime, days: int) -> datetime:
         key = (start.astimezone(self.tz).date(), days)
@@ -139,11 +141,10 @@ class ShopCalendar:
     def add_business_hours(self, start: datetime, hours: int) -> datetime:
         """Counts only opening hours of business days. A clock that runs out exactly at closing
         time is due then, not at the next opening."""
-        local = start.astimezone(self.tz)
-        day = local.date()
+        day = start.astimezone(self.tz).date()
         business, opening, closing, following, following_opening = self._opening(day)
-        if business and local < closing:
-            used = local - opening if local > opening else timedelta(0)  # spent of today's hours
+        if business and start < closing:
+            used = start - opening if start > opening else timedelta(0)  # spent of today's hours
         else:
             day, opening, used = following, following_opening, timedelta(0)
         total = used + timedelta(hours=hours)
