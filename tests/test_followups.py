@@ -344,3 +344,17 @@ def test_every_due_time_is_utc(cli, home, tuesday):
     assert {item.kind for item in found} >= {"reply", "resolve", "promise"}
     assert {item.due.tzinfo for item in found} == {UTC}
     assert [item.due for item in found] == sorted(item.due for item in found)
+
+
+def test_how_late_is_remembered_within_a_bound():
+    """A long list of distinct due times keeps the memo of 'how late' small, and right."""
+    from datetime import UTC, datetime, timedelta
+
+    from shopcare.followups import MEMO_LIMIT, left_of, left_text
+
+    now = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
+    lefts: dict = {}
+    for minutes in range(MEMO_LIMIT + 500):
+        due = now - timedelta(minutes=minutes)
+        assert left_of(due, now, lefts) == left_text(due, now)
+        assert len(lefts) <= MEMO_LIMIT

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 KINDS = ("reply", "promise", "resolve", "aftercare", "satisfaction")
 LAST_STEP_WINDOW = timedelta(days=7)
+MEMO_LIMIT = 4096  # due times remembered while printing: a sorted list repeats them side by side
 _SLACK = timedelta(days=15)  # business-time durations are bounded loosely in SQL, exactly in Python
 
 
@@ -93,6 +94,8 @@ def left_of(due: datetime, now: datetime, lefts: dict | None) -> str:
         return left_text(due, now)
     left = lefts.get(due)
     if left is None:
+        if len(lefts) >= MEMO_LIMIT:  # a long list of distinct times: memory stays flat
+            lefts.clear()
         left = lefts[due] = left_text(due, now)
     return left
 

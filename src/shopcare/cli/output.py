@@ -100,6 +100,7 @@ def _tsv_cell(key: str, value: Any, tz: tzinfo) -> str:
 
 
 _CHUNK = 512  # lines written at a time
+_MEMO_LIMIT = 4096  # times remembered while writing: repeats are mostly near one another
 
 
 def _tsv_chunks(rows: Iterable[list], view: View, tz: tzinfo) -> Iterator[tuple[str, int]]:
@@ -112,6 +113,8 @@ def _tsv_chunks(rows: Iterable[list], view: View, tz: tzinfo) -> Iterator[tuple[
     def local(value) -> str:
         found = times.get(value)
         if found is None:
+            if len(times) >= _MEMO_LIMIT:  # a long list of distinct times: memory stays flat
+                times.clear()
             if isinstance(value, datetime):
                 found = value.astimezone(tz).isoformat()
             else:
