@@ -296,8 +296,10 @@ def test_done_and_snoozed_items_when_the_state_outnumbers_the_list(cli, tuesday)
 
 @pytest.mark.parametrize("hours", [9, 0, -5, 5.5])
 def test_business_day_clocks_from_stored_text_agree_with_the_calendar(home, hours):
-    """Clocks.due_stored works Nbd clocks out once per local day from the stored text; every
-    start hour of a week, either side of the local midnight, must give what due() gives."""
+    """Clocks.due_stored works Nbd clocks out once per local day from the stored text, and Nbh
+    clocks once per UTC hour where the hour is outside opening hours; a start every ten
+    minutes of a week, either side of midnight, opening and closing, must give what due()
+    gives."""
     from datetime import UTC, date, datetime, timedelta, timezone
 
     from shopcare.clock import to_storage
@@ -311,9 +313,14 @@ def test_business_day_clocks_from_stored_text_agree_with_the_calendar(home, hour
     calendar.tz = timezone(timedelta(hours=hours))
     clocks = Clocks(policy_view(home, date(2026, 11, 24)), calendar)
     start = datetime(2026, 11, 18, 0, 0, tzinfo=UTC)
-    for step in range(7 * 24 * 2):
-        moment = start + timedelta(minutes=30 * step)
-        for mall, priority in (("rakuten", "normal"), ("rakuten", "high"), ("amazon", "normal")):
+    for step in range(7 * 24 * 6):
+        moment = start + timedelta(minutes=10 * step, seconds=step % 60)
+        for mall, priority in (
+            ("rakuten", "normal"),
+            ("rakuten", "high"),
+            ("amazon", "normal"),
+            ("amazon", "high"),
+        ):
             for which in ("reply", "resolve"):
                 stored = clocks.due_stored(which, to_storage(moment), mall, priority)
                 assert stored == clocks.due(which, moment, mall, priority), (moment, which, mall)

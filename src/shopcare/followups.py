@@ -138,6 +138,10 @@ class Clocks:
         self._by_day_ok = offset is not None and offset % timedelta(hours=1) == timedelta(0)
         self._day_turns = f"{(24 - offset // timedelta(hours=1)) % 24:02d}" if offset else "00"
         self._by_day: dict[tuple[str, bool, int], datetime] = {}
+        # Nbh clocks: a clock that starts later never runs out sooner, so where the clocks
+        # started at both ends of a UTC hour run out at the same time (the hour is outside
+        # opening hours: a night, a closed day), every start within it does too.
+        self._by_hour: dict[tuple[str, int], datetime | None] = {}
 
     def _durations(
         self, which: str, mall: str | None, priority: str | None
@@ -184,12 +188,31 @@ class Clocks:
                 if found is None:
                     start = start or from_storage(since)
                     found = self._by_day[key] = self.calendar.due(start, duration)
+            elif duration.unit == "bh":
+                hour = (since[:13], duration.count)
+                found = self._by_hour.get(hour, _UNKNOWN)
+                if found is _UNKNOWN:
+                    found = self._by_hour[hour] = self._whole_hour(since[:13], duration)
+                if found is None:  # the hour is (partly) inside opening hours
+                    start = start or from_storage(since)
+                    found = self.calendar.due(start, duration)
             else:
                 start = start or from_storage(since)
                 found = self.calendar.due(start, duration)
             if best is None or found < best:
                 best = found
         return best
+
+    def _whole_hour(self, hour: str, duration: Duration) -> datetime | None:
+        """When a clock started anywhere in this UTC hour ("2026-11-20T10") runs out, if that
+        is one time for the whole hour; else None."""
+        first = from_storage(hour + ":00:00Z")
+        due = self.calendar.due(first, duration)
+        return due if self.calendar.due(first + _HOUR, duration) == due else None
+
+
+_UNKNOWN = object()
+_HOUR = timedelta(hours=1)
 
 
 def _as_dict(value) -> dict:
