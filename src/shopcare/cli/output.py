@@ -110,16 +110,14 @@ def _tsv_chunks(rows: Iterable[list], view: View, tz: tzinfo) -> Iterator[tuple[
     per chunk: only a chunk with a tab, line break or backslash inside a cell is redone."""
     times: dict = {}
 
-    def local(value) -> str:
-        found = times.get(value)
-        if found is None:
-            if len(times) >= _MEMO_LIMIT:  # a long list of distinct times: memory stays flat
-                times.clear()
-            if isinstance(value, datetime):
-                found = value.astimezone(tz).isoformat()
-            else:
-                found = to_local_iso(value, tz)
-            times[value] = found
+    def local(value) -> str:  # a time not yet in times
+        if len(times) >= _MEMO_LIMIT:  # a long list of distinct times: memory stays flat
+            times.clear()
+        if isinstance(value, datetime):
+            found = value.astimezone(tz).isoformat()
+        else:
+            found = to_local_iso(value, tz)
+        times[value] = found
         return found
 
     timed = [i for i, column in enumerate(view.columns) if is_time_key(column.key)]
@@ -130,7 +128,7 @@ def _tsv_chunks(rows: Iterable[list], view: View, tz: tzinfo) -> Iterator[tuple[
         for i in timed:
             value = cells[i]
             if isinstance(value, (str, datetime)):
-                cells[i] = local(value)
+                cells[i] = times.get(value) or local(value)
         try:
             lines.append("\t".join(cells))
         except TypeError:  # a None, number or bool among them
