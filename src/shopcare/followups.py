@@ -138,9 +138,8 @@ class Clocks:
         self._by_day_ok = offset is not None and offset % timedelta(hours=1) == timedelta(0)
         self._day_turns = f"{(24 - offset // timedelta(hours=1)) % 24:02d}" if offset else "00"
         self._by_day: dict[tuple[str, bool, int], datetime] = {}
-        # Nbh clocks: a clock that starts later never runs out sooner, so where the clocks
-        # started at both ends of a UTC hour run out at the same time (the hour is outside
-        # opening hours: a night, a closed day), every start within it does too.
+        # Nbh clocks started in an hour the shop is closed throughout (a night, a closed
+        # day) all run out at one time: worked out once per such UTC hour.
         self._by_hour: dict[tuple[str, int], datetime | None] = {}
 
     def _durations(
@@ -204,15 +203,15 @@ class Clocks:
         return best
 
     def _whole_hour(self, hour: str, duration: Duration) -> datetime | None:
-        """When a clock started anywhere in this UTC hour ("2026-11-20T10") runs out, if that
-        is one time for the whole hour; else None."""
+        """When a clock started anywhere in this UTC hour ("2026-11-20T10") runs out, where
+        that is one time for the whole hour (the shop is closed all of it); else None."""
         first = from_storage(hour + ":00:00Z")
-        due = self.calendar.due(first, duration)
-        return due if self.calendar.due(first + _HOUR, duration) == due else None
+        if self.calendar.closed_within_hour(first):
+            return self.calendar.due(first, duration)
+        return None
 
 
 _UNKNOWN = object()
-_HOUR = timedelta(hours=1)
 
 
 def _as_dict(value) -> dict:

@@ -155,6 +155,13 @@ class ShopCalendar:
             days, rest = days - 1, self._per_day
         return self._opening(self.nth_business_day_after(day, days))[1] + rest
 
+    def closed_within_hour(self, start: datetime) -> bool:
+        """True when the shop is closed for the whole hour from start, an hour that lies
+        within one local day (an hour starting on a whole hour, in a zone a whole number
+        of hours off UTC)."""
+        business, opening, closing, _, _ = self._opening(start.astimezone(self.tz).date())
+        return not business or start + _HOUR <= opening or start >= closing
+
     def due(self, start: datetime, duration: Duration) -> datetime:
         if duration.unit == "h":
             return start + timedelta(hours=duration.count)
@@ -166,6 +173,9 @@ class ShopCalendar:
 
     def days(self, start: date, count: int) -> list[Day]:
         return [self.day(start + timedelta(days=i)) for i in range(count)]
+
+
+_HOUR = timedelta(hours=1)
 
 
 def read_holiday_file(raw: bytes) -> dict[date, str]:
