@@ -5,24 +5,19 @@ from __future__ import annotations
 import pytest
 
 from shopcare.db import open_db
+from shopcare.followups import CASE_CLOCKS
 
 PLANS = {
-    "replies owed": (
-        "SELECT c.id FROM cases c LEFT JOIN customers cu ON cu.id = c.customer_id"
-        " WHERE c.awaiting_reply_since IS NOT NULL AND c.awaiting_reply_since <= ? AND c.status IN ('new', 'open')",
-        ["2026-11-24T00:00:00Z"],
-        ("cases_awaiting_reply", "cases_status"),
+    "replies owed and resolutions due": (
+        CASE_CLOCKS.format(statuses="'new', 'open', 'waiting'"),
+        [],
+        "cases_status",
     ),
     "promises due": (
         "SELECT e.id FROM cases c JOIN events e ON e.case_id = c.id AND e.kind = 'promise'"
         " WHERE c.status IN ('new', 'open', 'waiting', 'resolved') AND e.due_at <= ?",
         ["2026-11-24T00:00:00Z"],
         ("cases_status", "events_case"),
-    ),
-    "resolutions due": (
-        "SELECT c.id FROM cases c WHERE c.status IN ('new', 'open') AND c.received_at <= ?",
-        ["2026-11-24T00:00:00Z"],
-        "cases_status",
     ),
     "satisfaction checks": (
         "SELECT c.id FROM cases c WHERE c.resolved_at IS NOT NULL AND c.resolved_at <= ? AND c.status = 'resolved'",

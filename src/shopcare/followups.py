@@ -9,9 +9,9 @@
   date (or shipping date plus transit days); each step stays listed until the next is
   due (the last for a week); marketing steps only for customers who accepted.
 
-Every candidate comes from an indexed range query (cases awaiting a reply, promises
-by due date, open and resolved cases, orders by delivery or shipping date); only
-the items due by `until` are built. Done and snoozed items are looked up for the
+Every candidate comes from an indexed query (the open cases, once for both of their
+clocks; promises on open cases; resolved cases; orders by delivery or shipping date);
+only the items due by `until` are built. Done and snoozed items are looked up for the
 candidates alone.
 """
 
@@ -234,21 +234,42 @@ def _marks(values: list) -> str:
     return ", ".join("?" for _ in values)
 
 
-def replies_owed(conn: sqlite3.Connection, clocks: Clocks, until: datetime) -> Iterable[Item]:
-    statuses = _open_statuses(clocks)
+CASE_CLOCKS = (
+    "SELECT c.id, c.status, c.awaiting_reply_since, c.received_at, c.paused_seconds, c.mall,"
+    " c.priority, c.summary, cu.name FROM cases c LEFT JOIN customers cu ON cu.id = c.customer_id"
+    " WHERE c.status IN ({statuses})"
+)
+
+
+def case_clocks(
+    conn: sqlite3.Connection, clocks: Clocks, until: datetime, kinds: set[str]
+) -> Iterable[Item]:
+    """Replies owed and resolutions due: both clocks run on the open cases, which are read once
+    (the status index) for both. A reply is owed from the first customer message not yet
+    answered; a resolution is due from the case's receipt, moved on by the time it waited."""
+    replying = set(_open_statuses(clocks)) if "reply" in kinds else set()
+    resolving = (
+        {s for s in ("new", "open") if s not in clocks.pause_when} if "resolve" in kinds else set()
+    )
+    statuses = sorted(replying | resolving)
+    if not statuses:
+        return
     due_of = clocks.due_stored
-    for case_id, since, mall, priority, status, summary, name in _rows(
-        conn,
-        "SELECT c.id, c.awaiting_reply_since, c.mall, c.priority, c.status, c.summary, cu.name"
-        " FROM cases c LEFT JOIN customers cu ON cu.id = c.customer_id"
-        " WHERE c.awaiting_reply_since IS NOT NULL AND c.awaiting_reply_since <= ?"
-        f" AND c.status IN ({_marks(statuses)})",
-        [to_storage(until), *statuses],
+    limit = to_storage(until)
+    for case_id, status, since, received, paused, mall, priority, summary, name in _rows(
+        conn, CASE_CLOCKS.format(statuses=_marks(statuses)), statuses
     ):
-        due = due_of("reply", since, mall, priority)
-        if due <= until:
-            template = "first_response" if status == "new" else "status_update"
-            yield Item(due, "reply", case_id, summary, template, case_id, None, name)
+        if since and status in replying and since <= limit:
+            due = due_of("reply", since, mall, priority)
+            if due <= until:
+                template = "first_response" if status == "new" else "status_update"
+                yield Item(due, "reply", case_id, summary, template, case_id, None, name)
+        if status in resolving and received <= limit:
+            due = due_of("resolve", received, mall, priority)
+            if paused:
+                due += timedelta(seconds=paused)
+            if due <= until:
+                yield Item(due, "resolve", case_id, summary, "resolution", case_id, None, name)
 
 
 def promises_due(conn: sqlite3.Connection, until: datetime) -> Iterable[Item]:
@@ -265,23 +286,6 @@ def promises_due(conn: sqlite3.Connection, until: datetime) -> Iterable[Item]:
         yield Item(
             from_storage(due_at), "promise", event_id, text, "status_update", case_id, None, name
         )
-
-
-def resolutions_due(conn: sqlite3.Connection, clocks: Clocks, until: datetime) -> Iterable[Item]:
-    statuses = [s for s in ("new", "open") if s not in clocks.pause_when]
-    due_of = clocks.due_stored
-    for case_id, received, paused, mall, priority, summary, name in _rows(
-        conn,
-        "SELECT c.id, c.received_at, c.paused_seconds, c.mall, c.priority, c.summary, cu.name"
-        " FROM cases c LEFT JOIN customers cu ON cu.id = c.customer_id"
-        f" WHERE c.status IN ({_marks(statuses)}) AND c.received_at <= ?",
-        [*statuses, to_storage(until)],
-    ):
-        due = due_of("resolve", received, mall, priority)
-        if paused:
-            due += timedelta(seconds=paused)
-        if due <= until:
-            yield Item(due, "resolve", case_id, summary, "resolution", case_id, None, name)
 
 
 def satisfaction_checks(
@@ -394,14 +398,14 @@ def collect(
     """Every follow-up due by until (overdue ones included), soonest first."""
     clocks = Clocks(policy, calendar)
     limit = min(until, now) if overdue_only else until
-    sources = {
-        "reply": lambda: replies_owed(conn, clocks, limit),
-        "promise": lambda: promises_due(conn, limit),
-        "resolve": lambda: resolutions_due(conn, clocks, limit),
-        "aftercare": lambda: aftercare_due(conn, clocks, now, limit),
-        "satisfaction": lambda: satisfaction_checks(conn, clocks, limit),
-    }
-    items = [item for kind in kinds for item in sources[kind]()]
+    wanted = set(kinds)
+    sources = [
+        (("reply", "resolve"), lambda: case_clocks(conn, clocks, limit, wanted)),
+        (("promise",), lambda: promises_due(conn, limit)),
+        (("aftercare",), lambda: aftercare_due(conn, clocks, now, limit)),
+        (("satisfaction",), lambda: satisfaction_checks(conn, clocks, limit)),
+    ]
+    items = [item for covers, source in sources if wanted & set(covers) for item in source()]
     items = _apply_state(conn, items, limit)
     if overdue_only:
         items = [item for item in items if item.due < now]
