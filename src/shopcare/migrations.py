@@ -164,10 +164,17 @@ def m003_followups(db: Database) -> None:
     )
 
 
+def m004_one_pass_over_open_cases(db: Database) -> None:
+    """The follow-up list reads both clocks of the open cases in one pass over the status
+    index: the index of cases awaiting a reply is read by nothing any more."""
+    _run(db, ["DROP INDEX cases_awaiting_reply"])
+
+
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m001_cases", m001_cases),
     ("m002_orders", m002_orders),
     ("m003_followups", m003_followups),
+    ("m004_one_pass_over_open_cases", m004_one_pass_over_open_cases),
 ]
 
 

@@ -1,6 +1,3 @@
--- index cases_awaiting_reply
-CREATE INDEX cases_awaiting_reply ON cases (awaiting_reply_since)
-                WHERE awaiting_reply_since IS NOT NULL;
 -- index cases_category
 CREATE INDEX cases_category ON cases (category);
 -- index cases_customer
