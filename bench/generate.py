@@ -180,7 +180,11 @@ def home(
     )  # older than the recent band; the band holds the open cases
     # and as many closed ones (their orders are what aftercare is about)
     customers, orders, items, case_rows, events = [], [], [], [], []
-    event_id = 0
+
+    def event(case_id: int, at: str, kind: str, text: str, due_at: str | None = None) -> None:
+        """One row of the timeline, numbered in the order written."""
+        events.append((len(events) + 1, case_id, at, kind, "bench", text, None, due_at, None, None))
+
     n_family, n_given, n_products = len(FAMILY), len(GIVEN), len(PRODUCTS)
     for n in range(1, cases + 1):
         if n > history:  # the recent band: the same in every home, whatever its size
@@ -250,70 +254,21 @@ def home(
                 0,
             )
         )
-        event_id += 1
-        events.append((event_id, n, stamp, "created", "bench", summary, None, None, None, None))
+        event(n, stamp, "created", summary)
         if not is_open:
-            event_id += 1
-            events.append(
-                (
-                    event_id,
-                    n,
-                    to_storage(received + timedelta(hours=3)),
-                    "reply_sent",
-                    "bench",
-                    "【お問い合わせ受付】",
-                    None,
-                    None,
-                    None,
-                    None,
-                )
+            event(
+                n, to_storage(received + timedelta(hours=3)), "reply_sent", "【お問い合わせ受付】"
             )
             if n % 3 == 0:
-                event_id += 1
-                events.append(
-                    (
-                        event_id,
-                        n,
-                        to_storage(received + timedelta(hours=20)),
-                        "message",
-                        "bench",
-                        "まだですか?",
-                        None,
-                        None,
-                        None,
-                        None,
-                    )
-                )
-                event_id += 1
-                events.append(
-                    (
-                        event_id,
-                        n,
-                        to_storage(received + timedelta(hours=21)),
-                        "promise",
-                        "bench",
-                        "状況を連絡する",
-                        None,
-                        to_storage(received + timedelta(days=2)),
-                        None,
-                        None,
-                    )
-                )
-            event_id += 1
-            events.append(
-                (
-                    event_id,
+                event(n, to_storage(received + timedelta(hours=20)), "message", "まだですか?")
+                event(
                     n,
-                    closed_at,
-                    "closed",
-                    "bench",
-                    "cause: 配送遅延",
-                    None,
-                    None,
-                    None,
-                    None,
+                    to_storage(received + timedelta(hours=21)),
+                    "promise",
+                    "状況を連絡する",
+                    due_at=to_storage(received + timedelta(days=2)),
                 )
-            )
+            event(n, closed_at, "closed", "cause: 配送遅延")
     conn.executemany(
         "INSERT INTO customers (id, email, name, created_at) VALUES (?, ?, ?, ?)", customers
     )

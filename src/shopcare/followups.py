@@ -177,10 +177,7 @@ class Clocks:
             return self.due(which, from_storage(since), mall, priority)
         start = None
         best = None
-        durations = self._memo.get((which, mall, priority)) or self._durations(
-            which, mall, priority
-        )
-        for duration in durations:
+        for duration in self._durations(which, mall, priority):
             if duration.unit == "bd":
                 key = (since[:10], since[11:13] >= self._day_turns, duration.count)
                 found = self._by_day.get(key)

@@ -69,14 +69,12 @@ def japan_time(text: str, column: str) -> str | None:
 
 def offset_time(text: str, column: str, naive_zone=UTC) -> str | None:
     """A stamp with its own offset (Shopify's ``2021-05-13 11:01:13 +0200``, Amazon's ISO)."""
-    if len(text) == 25:
-        if text[19] == " ":  # Shopify's shape: a space before the offset
-            stored = _by_hour(text[:13], text[13:19], text[20:])
-        else:  # Amazon's 2026-11-20T10:15:30+00:00
-            stored = _by_hour(text[:13], text[13:19], text[19:])
+    if len(text) == 25:  # Shopify's 2021-05-13 11:01:13 +0200, Amazon's 2026-11-20T10:15:30+00:00
+        spaced = text[19] == " "
+        stored = _by_hour(text[:13], text[13:19], text[20:] if spaced else text[19:])
         if stored:
             return stored
-        if text[19] == " ":
+        if spaced:  # fromisoformat wants no space before the offset
             text = text[:19] + text[20:]
     try:
         moment = datetime.fromisoformat(text.strip())

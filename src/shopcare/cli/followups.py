@@ -79,7 +79,7 @@ def followups(
             due = item.due
             return [
                 due,
-                lefts.get(due) or left_of(due, now, lefts),
+                left_of(due, now, lefts),
                 item.kind,
                 item.fid,
                 item.ref,
