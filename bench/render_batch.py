@@ -1,8 +1,11 @@
-"""Batch rendering: `shopcare reply - apology --format json` for 10,000 cases in one process,
+"""Batch rendering: `shopcare reply - TEMPLATE --format json` for 10,000 cases in one process,
 side by side with a bare Jinja loop over the same template (floor_render.py). The case ids come
 from a file on standard input, as `shopcare reply - apology --format json < ids.txt` gets them.
 
-    python bench/render_batch.py [--cases 10000] [--runs 3]
+Two templates: apology, which names no order (so shopcare looks none up), and status_update,
+which prints the order's carrier and tracking number (so every case's order and items are read).
+
+    python bench/render_batch.py [--cases 10000] [--runs 3] [--template apology]
 """
 
 from __future__ import annotations
@@ -19,10 +22,11 @@ from common import side_by_side, work_dir  # noqa: E402
 from generate import home  # noqa: E402
 
 TARGET = 2.0
+TEMPLATES = ("apology", "status_update")
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=timezone(timedelta(hours=9)))
 
 
-def figures(cases: int, runs: int) -> dict:
+def figures(cases: int, runs: int, template: str = "apology") -> dict:
     from shopcare.resources import resource_dir
 
     shop = work_dir() / f"render_home_{cases}"
@@ -39,7 +43,7 @@ def figures(cases: int, runs: int) -> dict:
                     sys.executable,
                     str(Path(__file__).parent / "floor_render.py"),
                     str(resource_dir("templates")),
-                    "apology",
+                    template,
                     str(cases),
                 ],
                 None,
@@ -52,7 +56,7 @@ def figures(cases: int, runs: int) -> dict:
                     "shopcare",
                     "reply",
                     "-",
-                    "apology",
+                    template,
                     "--format",
                     "json",
                 ],
@@ -66,6 +70,7 @@ def figures(cases: int, runs: int) -> dict:
     floor, ours = results["floor"].median, results["shopcare"].median
     return {
         "figure": "batch rendering",
+        "template": template,
         "drafts": cases,
         "runs": runs,
         "floor_s": round(floor, 3),
@@ -79,8 +84,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--template", choices=TEMPLATES, default="apology")
     args = parser.parse_args()
-    print(json.dumps(figures(args.cases, args.runs), indent=2))
+    print(json.dumps(figures(args.cases, args.runs, args.template), indent=2))
 
 
 if __name__ == "__main__":

@@ -334,6 +334,11 @@ def test_a_shop_can_add_categories(cli, home):
     assert (shown["category_label"], shown["priority"]) == ("傷あり", "high")
     assert cli.json("policy", "suggest", case_id)["rule"] == "scratched"
     assert "quality.scratched" in [c["code"] for c in cli.json("categories")]
+    # a reply names the shop's own category by its label, in the reply's language
+    cli("init", "--name", "はなまる雑貨店")
+    assert "傷ありの件で" in cli.json("reply", case_id, "apology")["body"]
+    english = cli.json("reply", case_id, "apology", "--lang", "en")["body"]
+    assert "(scratched)" in english and "quality." not in english
 
 
 def test_the_apology_uses_the_latest_remedy(cli, imported):

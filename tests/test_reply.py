@@ -364,3 +364,44 @@ def test_a_shop_value_missing_from_config_is_named(cli):
     assert "needs shop.name, which config.toml does not set" in stderr
     assert "shopcare init --name VALUE" in stderr
     assert "FAIL" not in cli("templates", "check").stdout  # the check fills sample shop values in
+
+
+def test_a_template_reads_what_it_names_and_what_it_includes(cli, home, shop):
+    from shopcare.config import load_config
+    from shopcare.replies import Templates
+
+    templates = Templates(home, load_config(home / "config.toml"))
+    apology = templates.reads("apology", "ja")
+    assert {"case", "customer", "promise", "remedy", "order_number"} <= apology
+    assert "order" not in apology  # so a batch of apologies looks no order up
+    assert "order" in templates.reads("status_update", "ja")
+    (home / "templates" / "ja").mkdir(parents=True)
+    (home / "templates" / "ja" / "_parcel.txt").write_text(
+        "{{ order.tracking_number }}\n", encoding="utf-8"
+    )
+    (home / "templates" / "ja" / "parcel.txt").write_text(
+        'Subject: 伝票番号\n\n{% include "ja/_parcel.txt" %}\n', encoding="utf-8"
+    )
+    (home / "templates" / "ja" / "chosen.txt").write_text(
+        "Subject: 選択\n\n{% include vars.part %}\n", encoding="utf-8"
+    )
+    assert "order" in templates.reads("parcel", "ja")
+    assert templates.reads("chosen", "ja") is None  # named at render time: every part is looked up
+
+
+def test_an_included_template_gets_the_order_in_a_batch(cli, home, full_case):
+    (home / "templates" / "ja").mkdir(parents=True)
+    (home / "templates" / "ja" / "_parcel.txt").write_text(
+        "{{ order.tracking_number }} {{ order.shipped_at | jdatetime }}\n", encoding="utf-8"
+    )
+    (home / "templates" / "ja" / "parcel.txt").write_text(
+        'Subject: 伝票番号\n\n{% include "ja/_parcel.txt" %}\n', encoding="utf-8"
+    )
+    again = cli(
+        "case", "add", "--summary", "同じ注文の別件", "--order", "123456-20261118-00000101"
+    ).stdout.strip()
+    result = cli("reply", "-", "parcel", "--format", "json", input=f"{full_case}\n{again}\n")
+    bodies = [json.loads(line)["body"] for line in result.stdout.splitlines()]
+    # two cases on one order: both see it, its times in the shop's zone
+    assert bodies[0] == bodies[1]
+    assert bodies[0].startswith("492155382206 2026年")

@@ -517,17 +517,23 @@ def edit_case(
     return Written(case_id, mask.fields)
 
 
-def case_record(row: dict, categories: Categories, lang: str, *, blanks: bool = True) -> dict:
-    """A case as the json interface names it: the stored fields plus the category's label
-    (without blanks: the fields that hold a value, as a template sees them)."""
-    if blanks:
-        record = {key: value for key, value in row.items() if key not in CLOCK_KEYS}
-    else:
-        record = {
-            key: value for key, value in row.items() if value is not None and key not in CLOCK_KEYS
-        }
+def case_record(row: dict, categories: Categories, lang: str) -> dict:
+    """A case as the json interface names it: the stored fields plus the category's label."""
+    record = {key: value for key, value in row.items() if key not in CLOCK_KEYS}
     record["category_label"] = categories.label(row["category"], lang)
     return record
+
+
+def case_view(names: list[str], values: tuple, categories: Categories, lang: str) -> dict:
+    """A case as a template sees it, from a CASE_SELECT row's names and values: the fields that
+    hold a value, without the clocks' own, plus the category's label."""
+    view = {
+        key: value
+        for key, value in zip(names, values, strict=True)
+        if value is not None and key not in CLOCK_KEYS
+    }
+    view["category_label"] = categories.label(view["category"], lang)
+    return view
 
 
 def describe_event(event: dict, tz: tzinfo) -> str:

@@ -26,6 +26,18 @@ def _dict_row(cursor: sqlite3.Cursor, row: tuple) -> dict:
     return dict(zip(_names[1], row, strict=True))
 
 
+def tuples(conn: sqlite3.Connection, sql: str, params: list | tuple = ()) -> sqlite3.Cursor:
+    """A query's rows as plain tuples, for the hot paths: no dict built per row."""
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    return cursor.execute(sql, params)
+
+
+def marks(values: list | tuple) -> str:
+    """The placeholders of an IN (...) for these values."""
+    return ", ".join("?" for _ in values)
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """Open (creating, 0600) and migrate the database at path."""
     if not path.exists():

@@ -22,6 +22,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 from shopcare.clock import from_storage, to_storage
+from shopcare.db import marks, tuples
 from shopcare.durations import Duration, parse_duration
 from shopcare.errors import NotFound, ShopcareError
 from shopcare.shopcalendar import ShopCalendar
@@ -220,17 +221,6 @@ def _open_statuses(clocks: Clocks) -> list[str]:
     return [s for s in ("new", "open", "waiting") if s not in clocks.pause_when]
 
 
-def _rows(conn: sqlite3.Connection, sql: str, params: list):
-    """Plain tuples for the hot queries: no dict built per row."""
-    cursor = conn.cursor()
-    cursor.row_factory = None
-    return cursor.execute(sql, params)
-
-
-def _marks(values: list) -> str:
-    return ", ".join("?" for _ in values)
-
-
 CASE_CLOCKS = (
     "SELECT c.id, c.status, c.awaiting_reply_since, c.received_at, c.paused_seconds, c.mall,"
     " c.priority, c.summary, cu.name FROM cases c LEFT JOIN customers cu ON cu.id = c.customer_id"
@@ -253,8 +243,8 @@ def case_clocks(
         return
     due_of = clocks.due_stored
     limit = to_storage(until)
-    for case_id, status, since, received, paused, mall, priority, summary, name in _rows(
-        conn, CASE_CLOCKS.format(statuses=_marks(statuses)), statuses
+    for case_id, status, since, received, paused, mall, priority, summary, name in tuples(
+        conn, CASE_CLOCKS.format(statuses=marks(statuses)), statuses
     ):
         if since and status in replying and since <= limit:
             due = due_of("reply", since, mall, priority)
@@ -272,7 +262,7 @@ def case_clocks(
 def promises_due(conn: sqlite3.Connection, until: datetime) -> Iterable[Item]:
     """Promises on cases still open: found from the open cases (the status index), so that the
     years of promises on closed cases are never read."""
-    for event_id, case_id, due_at, text, name in _rows(
+    for event_id, case_id, due_at, text, name in tuples(
         conn,
         "SELECT e.id, e.case_id, e.due_at, e.text, cu.name FROM cases c"
         " JOIN events e ON e.case_id = c.id AND e.kind = 'promise'"
@@ -349,7 +339,7 @@ def aftercare_due(
             ),
         ]
         for where, low, high in ranges:
-            for order_id, number, delivered_at, shipped_at, name, status in _rows(
+            for order_id, number, delivered_at, shipped_at, name, status in tuples(
                 conn, query.format(range=where), [to_storage(low), to_storage(high)]
             ):
                 if status and ("cancel" in status.lower() or "キャンセル" in status):
@@ -431,20 +421,20 @@ def _apply_state(conn: sqlite3.Connection, items: list[Item], until: datetime) -
     """Leave out what was marked done; a snoozed item is due when its snooze ends."""
     if not items:
         return items
-    (count,) = _rows(conn, "SELECT count(*) FROM followup_state", []).fetchone()
+    (count,) = tuples(conn, "SELECT count(*) FROM followup_state", []).fetchone()
     if not count:
         return items
     if count <= len(items):  # a long list: one pass over the table beats looking each item up
-        found = _rows(conn, "SELECT fid, done_at, snoozed_until FROM followup_state", [])
+        found = tuples(conn, "SELECT fid, done_at, snoozed_until FROM followup_state", [])
     else:
         found = []
         fids = [item.fid for item in items]
         for start in range(0, len(fids), 500):
             chunk = fids[start : start + 500]
-            found += _rows(
+            found += tuples(
                 conn,
                 "SELECT fid, done_at, snoozed_until FROM followup_state"
-                f" WHERE fid IN ({_marks(chunk)})",
+                f" WHERE fid IN ({marks(chunk)})",
                 chunk,
             )
     state: dict[str, dict] = {kind: {} for kind in _ID_PREFIX}

@@ -22,6 +22,7 @@ from pathlib import Path
 from shopcare.bulk import collector_paused
 from shopcare.clock import to_storage
 from shopcare.customers import email_or_none
+from shopcare.db import marks, tuples
 from shopcare.errors import NotFound, ShopcareError
 from shopcare.orderformats import FORMATS, SOURCES, OrderFormat, RowError, by_source, detect
 
@@ -427,57 +428,60 @@ def _insert_items(conn: sqlite3.Connection, order_id: int, items: list) -> None:
 
 
 def _items_of(conn: sqlite3.Connection, order_id: int) -> list[tuple]:
-    return [
-        (r["name"], r["sku"], r["quantity"], r["price"])
-        for r in conn.execute(
-            "SELECT name, sku, quantity, price FROM order_items WHERE order_id = ? ORDER BY id",
-            [order_id],
-        )
-    ]
+    """An order's items as (name, sku, quantity, price), in the export's order."""
+    return tuples(
+        conn, f"SELECT {ITEM_COLUMNS} FROM order_items WHERE order_id = ? ORDER BY id", [order_id]
+    ).fetchall()
 
 
 # --- look-ups -----------------------------------------------------------------
 
 ORDER_SELECT = "SELECT * FROM orders"
 RECORD_FIELDS = ("number", "mall", *ORDER_FIELDS, "customer_id")
+ITEM_COLUMNS = "name, sku, quantity, price"
 
 
-def order_record(
-    conn: sqlite3.Connection, row: dict, items: list[tuple] | None = None, *, blanks: bool = True
-) -> dict:
-    """An order as the json interface names it, with its items (looked up unless given);
-    without blanks: the fields that hold a value, as a template sees them."""
-    record = {key: row[key] for key in RECORD_FIELDS if blanks or row[key] is not None}
+def _item(name: str, sku: str | None, quantity: int, price, *_order_id) -> dict:
+    return {"name": name, "sku": sku, "quantity": quantity, "price": price}
+
+
+def _marketing_as_bool(record: dict) -> dict:
     if record.get("accepts_marketing") is not None:
         record["accepts_marketing"] = bool(record["accepts_marketing"])
-    record["items"] = [
-        {"name": name, "sku": sku, "quantity": qty, "price": price}
-        for name, sku, qty, price in (items if items is not None else _items_of(conn, row["id"]))
-    ]
     return record
 
 
-def items_of_orders(conn: sqlite3.Connection, order_ids: list[int]) -> dict[int, list[tuple]]:
-    """The items of many orders, a query per batch: order id -> [(name, sku, quantity, price)]."""
-    found: dict[int, list[tuple]] = {order_id: [] for order_id in order_ids}
-    for chunk in batched(order_ids):
-        marks = ", ".join("?" for _ in chunk)
-        for r in conn.execute(
-            "SELECT order_id, name, sku, quantity, price FROM order_items"
-            f" WHERE order_id IN ({marks}) ORDER BY id",
+def order_record(conn: sqlite3.Connection, row: dict) -> dict:
+    """An order as the json interface names it, with its items."""
+    record = _marketing_as_bool({key: row[key] for key in RECORD_FIELDS})
+    record["items"] = [_item(*item) for item in _items_of(conn, row["id"])]
+    return record
+
+
+def order_views(conn: sqlite3.Connection, numbers: list[str]) -> dict[str, list[dict]]:
+    """Imported orders with these numbers as a template sees them: the fields that hold a value,
+    and the items. A query per batch: number -> [orders]."""
+    found: dict[str, list[dict]] = {}
+    by_id: dict[int, dict] = {}
+    select = f"SELECT id, {', '.join(RECORD_FIELDS)} FROM orders"
+    for chunk in batched(sorted(set(numbers))):
+        for order_id, *values in tuples(conn, select + f" WHERE number IN ({marks(chunk)})", chunk):
+            view = {
+                key: value
+                for key, value in zip(RECORD_FIELDS, values, strict=True)
+                if value is not None
+            }
+            view["items"] = []
+            by_id[order_id] = _marketing_as_bool(view)
+            found.setdefault(view["number"], []).append(view)
+    for chunk in batched(list(by_id)):
+        for item in tuples(
+            conn,
+            f"SELECT {ITEM_COLUMNS}, order_id FROM order_items"
+            f" WHERE order_id IN ({marks(chunk)}) ORDER BY id",
             chunk,
         ):
-            found[r["order_id"]].append((r["name"], r["sku"], r["quantity"], r["price"]))
-    return found
-
-
-def orders_by_number(conn: sqlite3.Connection, numbers: list[str]) -> dict[str, list[dict]]:
-    """Imported orders with these numbers, a query per batch: number -> [order rows]."""
-    found: dict[str, list[dict]] = {}
-    for chunk in batched(sorted(set(numbers))):
-        marks = ", ".join("?" for _ in chunk)
-        for row in conn.execute(ORDER_SELECT + f" WHERE number IN ({marks})", chunk):
-            found.setdefault(row["number"], []).append(row)
+            by_id[item[4]]["items"].append(_item(*item))  # the order's id is the fifth
     return found
 
 

@@ -18,8 +18,10 @@ from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
+from shopcare.categories import Categories
 from shopcare.clock import from_storage
 from shopcare.config import Config
+from shopcare.db import marks, tuples
 from shopcare.errors import ShopcareError
 from shopcare.resources import resource_dir
 
@@ -225,6 +227,32 @@ class Templates:
             self._compiled[key] = self.env.get_template(f"{lang}/{name}.txt")
         return self._compiled[key]
 
+    def reads(self, name: str, lang: str) -> frozenset[str] | None:
+        """The context names the template reads, with every template it includes, imports or
+        extends; None where one of those is named by a value known only when rendering, or a
+        template does not parse (rendering then says what is wrong)."""
+        from jinja2 import TemplateError, meta
+
+        names: set[str] = set()
+        seen: set[str] = set()
+        todo = [f"{lang}/{name}.txt"]
+        try:
+            while todo:
+                path = todo.pop()
+                if path in seen:
+                    continue
+                seen.add(path)
+                source = self.env.loader.get_source(self.env, path)[0]
+                tree = self.env.parse(source)
+                names |= meta.find_undeclared_variables(tree)
+                for referenced in meta.find_referenced_templates(tree):
+                    if referenced is None:
+                        return None
+                    todo.append(referenced)
+        except TemplateError:
+            return None
+        return frozenset(names)
+
     def path_of(self, name: str, lang: str) -> Path | None:
         key = (name, lang)
         if key not in self._paths:
@@ -355,87 +383,118 @@ def case_contexts(
     conn: sqlite3.Connection,
     case_ids: list[int],
     config: Config,
+    categories: Categories,
     tz: tzinfo,
     now: datetime,
     variables: dict[str, str],
     lang: str,
+    reads: frozenset[str] | None = None,
 ) -> list[dict]:
     """For each case: the case, customer, order with items, shop, the open promise, the latest
     remedy, today and the --var values. Looked up a batch of cases at a time, so that drafting
-    for thousands of cases costs a few queries per batch, not per case."""
-    from shopcare.cases import CASE_SELECT, case_record
-    from shopcare.categories import CATEGORIES
+    for thousands of cases costs a few queries per batch, not per case. Only the parts named in
+    reads (Templates.reads: the names the template reads; None: every part) are looked up, so an
+    apology that never names the order costs no order look-ups."""
+    from shopcare.cases import CASE_SELECT, case_view
     from shopcare.errors import NotFound
-    from shopcare.orders import batched, items_of_orders, order_record, orders_by_number, pick_order
+    from shopcare.orders import batched
 
     base = base_context(config, tz, now, variables)
     local_now = now.astimezone(tz)
+    wanted = ("order", "promise", "remedy")
+    want_order, want_promise, want_remedy = (
+        [True] * 3 if reads is None else [part in reads for part in wanted]
+    )
     contexts = []
     for chunk in batched(case_ids):
-        marks = ", ".join("?" for _ in chunk)
-        rows = {r["id"]: r for r in conn.execute(CASE_SELECT + f" WHERE c.id IN ({marks})", chunk)}
-        missing = [case_id for case_id in chunk if case_id not in rows]
+        # tuples: a case's view is built from them in one pass
+        cursor = tuples(conn, CASE_SELECT + f" WHERE c.id IN ({marks(chunk)})", chunk)
+        names = [column[0] for column in cursor.description]
+        cases = {}
+        for values in cursor:
+            case = case_view(names, values, categories, lang)  # labels in the reply's language
+            cases[case["id"]] = case
+        missing = [case_id for case_id in chunk if case_id not in cases]
         if missing:
             raise NotFound(
                 f"no case {missing[0]}", "shopcare case list --status all shows every case"
             )
-        promises: dict[int, dict] = {}
-        remedies: dict[int, dict] = {}
-        for event in conn.execute(
-            f"SELECT case_id, kind, text, due_at, data FROM events WHERE case_id IN ({marks})"
-            " AND kind IN ('promise', 'remedy') ORDER BY at, id",
-            chunk,
-        ):
-            if event["kind"] == "promise" and event["due_at"]:
-                promises[event["case_id"]] = {
-                    "due_at": _local(event["due_at"], tz),
-                    "text": event["text"],
-                }
-            elif event["kind"] == "remedy" and event["data"]:
-                data = json.loads(event["data"])
-                remedies[event["case_id"]] = {k: v for k, v in data.items() if v is not None}
-        numbered = orders_by_number(
-            conn, [r["order_number"] for r in rows.values() if r["order_number"]]
-        )
-        picked = {
-            case_id: pick_order(numbered.get(r["order_number"], []), r["order_number"], r["mall"])
-            for case_id, r in rows.items()
-            if r["order_number"]
-        }
-        items = items_of_orders(conn, [o["id"] for o in picked.values() if o])
+        promises = _promises(conn, chunk, tz, local_now) if want_promise else None
+        remedies = _remedies(conn, chunk) if want_remedy else None
+        orders = _orders_of(conn, cases, tz) if want_order else None
         for case_id in chunk:
-            row = rows[case_id]
-            case = case_record(
-                row, CATEGORIES, lang, blanks=False
-            )  # labels in the reply's language
-            case["received_at"] = _local(row["received_at"], tz)
-            order = None
-            found = picked.get(case_id)
-            if found:
-                order = order_record(conn, found, items[found["id"]], blanks=False)
-                for key in ORDER_TIMES:
-                    if key in order:
-                        order[key] = from_storage(order[key]).astimezone(tz)
-            promise = promises.get(case_id)
-            if promise and promise["due_at"] < local_now:
-                promise = None  # a promise already past is no longer open
-            customer = {
-                key: value
-                for key, value in (("name", row["customer_name"]), ("email", row["customer_email"]))
-                if value
+            case = cases[case_id]
+            case["received_at"] = from_storage(case["received_at"]).astimezone(tz)
+            context = base | {
+                "case": case,
+                "customer": {
+                    key: case[field]
+                    for key, field in (("name", "customer_name"), ("email", "customer_email"))
+                    if case.get(field)
+                },
+                "order_number": case.get("order_number"),
             }
-            contexts.append(
-                base
-                | {
-                    "case": case,
-                    "customer": customer,
-                    "order": order,
-                    "order_number": row["order_number"],
-                    "promise": promise,
-                    "remedy": remedies.get(case_id),
-                }
-            )
+            if want_order:
+                context["order"] = orders.get(case_id)
+            if want_promise:
+                context["promise"] = promises.get(case_id)
+            if want_remedy:
+                context["remedy"] = remedies.get(case_id)
+            contexts.append(context)
     return contexts
+
+
+def _promises(
+    conn: sqlite3.Connection, case_ids: list[int], tz: tzinfo, local_now: datetime
+) -> dict[int, dict]:
+    """Each case's latest promise, where it is still open (a promise already past is not)."""
+    latest: dict[int, dict | None] = {}
+    for case_id, text, due_at in tuples(
+        conn,
+        "SELECT case_id, text, due_at FROM events"
+        f" WHERE case_id IN ({marks(case_ids)}) AND kind = 'promise' ORDER BY at, id",
+        case_ids,
+    ):
+        if due_at:
+            due = from_storage(due_at).astimezone(tz)
+            latest[case_id] = {"due_at": due, "text": text} if due >= local_now else None
+    return {case_id: promise for case_id, promise in latest.items() if promise}
+
+
+def _remedies(conn: sqlite3.Connection, case_ids: list[int]) -> dict[int, dict]:
+    """Each case's latest remedy, with the fields that hold a value."""
+    latest: dict[int, dict] = {}
+    for case_id, data in tuples(
+        conn,
+        "SELECT case_id, data FROM events"
+        f" WHERE case_id IN ({marks(case_ids)}) AND kind = 'remedy' ORDER BY at, id",
+        case_ids,
+    ):
+        if data:
+            latest[case_id] = {k: v for k, v in json.loads(data).items() if v is not None}
+    return latest
+
+
+def _orders_of(conn: sqlite3.Connection, cases: dict[int, dict], tz: tzinfo) -> dict[int, dict]:
+    """The order each case names, with its items and its times in the shop's zone."""
+    from shopcare.orders import order_views, pick_order
+
+    numbered = order_views(
+        conn, [case["order_number"] for case in cases.values() if "order_number" in case]
+    )
+    for candidates in numbered.values():
+        for order in candidates:
+            for key in ORDER_TIMES:
+                if key in order:
+                    order[key] = from_storage(order[key]).astimezone(tz)
+    orders = {}
+    for case_id, case in cases.items():
+        if "order_number" in case:
+            number = case["order_number"]
+            order = pick_order(numbered.get(number, []), number, case.get("mall"))
+            if order is not None:
+                orders[case_id] = order  # cases naming one order share its view
+    return orders
 
 
 def base_context(config: Config, tz: tzinfo, now: datetime, variables: dict[str, str]) -> dict:

@@ -90,7 +90,15 @@ def reply(
         drafts = []
         with collector_paused(), _progress(len(ids) if batch else 0) as advance:
             contexts = replies.case_contexts(
-                s.conn, ids, s.config, s.tz, s.now, variables, use_lang
+                s.conn,
+                ids,
+                s.config,
+                s.categories,
+                s.tz,
+                s.now,
+                variables,
+                use_lang,
+                reads=templates.reads(template, use_lang),
             )
             for number, context in zip(ids, contexts, strict=True):
                 rendered = templates.render(template, use_lang, context)
