@@ -405,3 +405,17 @@ def test_an_included_template_gets_the_order_in_a_batch(cli, home, full_case):
     # two cases on one order: both see it, its times in the shop's zone
     assert bodies[0] == bodies[1]
     assert bodies[0].startswith("492155382206 2026年")
+
+
+def test_an_include_of_a_missing_file_is_named_and_checked(cli, home, bare_case):
+    (home / "templates" / "ja").mkdir(parents=True)
+    template = home / "templates" / "ja" / "parcel.txt"
+    template.write_text('Subject: 伝票番号\n\n{% include "ja/_gone.txt" %}\n', encoding="utf-8")
+    stderr = cli.fails("reply", bare_case, "parcel")
+    assert (
+        f"template parcel (ja) includes ja/_gone.txt, which does not exist ({template}:3)" in stderr
+    )
+    result = cli("templates", "check", code=1)  # one failure is reported, the rest still checked
+    assert (
+        "FAIL ja/parcel (shop)" in result.stdout and "ok   ja/apology (built-in)" in result.stdout
+    )

@@ -299,11 +299,17 @@ class Templates:
         return sorted(found.values(), key=lambda e: (e["name"] not in BUILT_IN, e["name"]))
 
     def render(self, name: str, lang: str, context: dict) -> Rendered:
-        from jinja2 import TemplateSyntaxError, UndefinedError
+        from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
 
         source = self.path_of(name, lang)
         try:
             text = self._template(name, lang).render(context)
+        except TemplateNotFound as exc:
+            raise ShopcareError(
+                f"template {name} ({lang}) includes {exc.name}, which does not exist"
+                + _where(exc, source),
+                'an include names a file by its path under templates/, such as "ja/_remedy.txt"',
+            ) from None
         except TemplateSyntaxError as exc:
             raise ShopcareError(
                 f"{exc.filename or source}:{exc.lineno}: {exc.message}",
