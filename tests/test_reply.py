@@ -6,6 +6,7 @@ import email
 import email.policy
 import json
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from conftest import dump
@@ -141,6 +142,28 @@ def test_json_fields(cli, full_case):
     out = cli.json("reply", full_case, "resolution")
     assert set(out) == {"to", "subject", "body", "case_id", "template", "lang"}
     assert (out["case_id"], out["template"], out["lang"]) == (int(full_case), "resolution", "ja")
+
+
+@pytest.mark.parametrize(
+    "text", ['引用符 " と \\ と\n改行\tタブ', "\x00\x1f\u2028", "plain", "😀 絵文字"]
+)
+@pytest.mark.parametrize("to", ["a@example.jp", None])
+def test_a_json_draft_is_the_object_json_would_write(text, to):
+    from shopcare.replies import Rendered, as_json
+
+    rendered = Rendered("apology", "ja", text, text + "\n", Path("ja/apology.txt"))
+    line = as_json(rendered, to, 12)
+    expected = {
+        "to": to,
+        "subject": text,
+        "body": text + "\n",
+        "case_id": 12,
+        "template": "apology",
+        "lang": "ja",
+    }
+    assert json.loads(line) == expected
+    assert line == json.dumps(expected, ensure_ascii=False)
+    assert "\n" not in line  # one draft, one line
 
 
 def test_text_format(cli, full_case):
@@ -372,21 +395,51 @@ def test_a_template_reads_what_it_names_and_what_it_includes(cli, home, shop):
 
     templates = Templates(home, load_config(home / "config.toml"))
     apology = templates.reads("apology", "ja")
-    assert {"case", "customer", "promise", "remedy", "order_number"} <= apology
+    assert {"case", "customer", "promise", "remedy", "order_number"} <= apology.keys()
     assert "order" not in apology  # so a batch of apologies looks no order up
-    assert "order" in templates.reads("status_update", "ja")
-    (home / "templates" / "ja").mkdir(parents=True)
-    (home / "templates" / "ja" / "_parcel.txt").write_text(
-        "{{ order.tracking_number }}\n", encoding="utf-8"
+    assert apology["case"] == {"category", "category_label", "summary", "fault"}
+    assert apology["customer"] is None  # given whole to a filter: every field
+    # {% if order and order.tracking_number is defined %}: two fields, no items
+    assert templates.reads("status_update", "ja")["order"] == {"carrier", "tracking_number"}
+    assert templates.reads("first_response", "ja")["order"] == {"number", "items"}
+    folder = home / "templates" / "ja"
+    folder.mkdir(parents=True)
+
+    def reads(body: str, name: str = "t"):
+        (folder / f"{name}.txt").write_text(f"Subject: 件名\n\n{body}\n", encoding="utf-8")
+        return templates.reads(name, "ja")
+
+    reads("{{ order.tracking_number }}", "_parcel")
+    assert reads('{% include "ja/_parcel.txt" %}{{ order.number }}')["order"] == {
+        "tracking_number",
+        "number",
+    }
+    assert reads("{% include vars.part %}") is None  # named at render time: everything
+    assert reads("{% if order %}あり{% endif %}")["order"] == set()  # only whether there is one
+    assert reads("{{ order is defined }}")["order"] == set()
+    # any other use reads the value whole
+    assert reads("{{ order.get('carrier') }}")["order"] is None  # a method of the dict
+    assert reads("{{ order['items'] }}{{ order.items() }}")["order"] is None
+    assert reads("{{ case | tojson }}")["case"] is None
+    assert reads("{% set o = order %}{{ o.carrier }}")["order"] is None
+    assert reads("{{ order[vars.key] }}")["order"] is None
+    assert reads("{{ case.summary if case else '' }}")["case"] == {"summary"}
+
+
+def test_a_template_gets_every_field_it_reads_in_a_batch(cli, home, full_case):
+    folder = home / "templates" / "ja"
+    folder.mkdir(parents=True)
+    (folder / "fields.txt").write_text(
+        "Subject: 確認\n\n{{ case.request | default('-') }} {{ case.received_at | jdatetime }}"
+        " {{ order.get('carrier') }} {{ order['items'][0].name }} {{ order.status }}\n",
+        encoding="utf-8",
     )
-    (home / "templates" / "ja" / "parcel.txt").write_text(
-        'Subject: 伝票番号\n\n{% include "ja/_parcel.txt" %}\n', encoding="utf-8"
-    )
-    (home / "templates" / "ja" / "chosen.txt").write_text(
-        "Subject: 選択\n\n{% include vars.part %}\n", encoding="utf-8"
-    )
-    assert "order" in templates.reads("parcel", "ja")
-    assert templates.reads("chosen", "ja") is None  # named at render time: every part is looked up
+    result = cli("reply", "-", "fields", "--format", "json", input=f"{full_case}\n")
+    body = json.loads(result.stdout)["body"]
+    one = cli.json("reply", full_case, "fields")["body"]
+    assert body == one
+    assert body.startswith("- 2026年11月23日(月) 20:00 ")
+    assert "発送済" in body and "None" not in body
 
 
 def test_an_included_template_gets_the_order_in_a_batch(cli, home, full_case):

@@ -26,15 +26,47 @@ EDITABLE = ("category", "priority", "fault", "request", "mall", "channel", "orde
 # A clock a little fast on the customer's side is no reason to refuse a case.
 _FUTURE_TOLERANCE = timedelta(minutes=5)
 
-CASE_SELECT = """
-    SELECT c.id, c.received_at, c.channel, c.mall, c.order_number,
-           cu.name AS customer_name, cu.email AS customer_email, c.customer_id,
-           c.category, c.priority, c.status, c.assignee, c.summary, c.request,
-           c.fault, c.cause, c.prevention, c.created_at, c.updated_at, c.closed_at,
-           c.awaiting_reply_since, c.last_customer_at, c.paused_since, c.paused_seconds,
-           c.resolved_at
-    FROM cases c LEFT JOIN customers cu ON cu.id = c.customer_id
-"""
+# A case's fields as the json interface names them, and where each comes from.
+CASE_COLUMNS = {
+    "id": "c.id",
+    "received_at": "c.received_at",
+    "channel": "c.channel",
+    "mall": "c.mall",
+    "order_number": "c.order_number",
+    "customer_name": "cu.name",
+    "customer_email": "cu.email",
+    "customer_id": "c.customer_id",
+    "category": "c.category",
+    "priority": "c.priority",
+    "status": "c.status",
+    "assignee": "c.assignee",
+    "summary": "c.summary",
+    "request": "c.request",
+    "fault": "c.fault",
+    "cause": "c.cause",
+    "prevention": "c.prevention",
+    "created_at": "c.created_at",
+    "updated_at": "c.updated_at",
+    "closed_at": "c.closed_at",
+    "awaiting_reply_since": "c.awaiting_reply_since",
+    "last_customer_at": "c.last_customer_at",
+    "paused_since": "c.paused_since",
+    "paused_seconds": "c.paused_seconds",
+    "resolved_at": "c.resolved_at",
+}
+
+
+def case_select(keys=CASE_COLUMNS) -> str:
+    """SELECT of these case fields (by default all), FROM a case and its customer."""
+    columns = ", ".join(
+        expr if expr[2:] == key else f"{expr} AS {key}"
+        for key, expr in CASE_COLUMNS.items()
+        if key in keys
+    )
+    return f"SELECT {columns} FROM cases c LEFT JOIN customers cu ON cu.id = c.customer_id"
+
+
+CASE_SELECT = case_select()
 # The follow-up clocks' own columns: kept off the json a user sees.
 CLOCK_KEYS = frozenset(
     (
@@ -525,14 +557,15 @@ def case_record(row: dict, categories: Categories, lang: str) -> dict:
 
 
 def case_view(names: list[str], values: tuple, categories: Categories, lang: str) -> dict:
-    """A case as a template sees it, from a CASE_SELECT row's names and values: the fields that
-    hold a value, without the clocks' own, plus the category's label."""
+    """A case as a template sees it, from a case_select row's names and values: the fields that
+    hold a value, without the clocks' own, plus the category's label where it was selected."""
     view = {
         key: value
         for key, value in zip(names, values, strict=True)
         if value is not None and key not in CLOCK_KEYS
     }
-    view["category_label"] = categories.label(view["category"], lang)
+    if "category" in view:
+        view["category_label"] = categories.label(view["category"], lang)
     return view
 
 

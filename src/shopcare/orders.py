@@ -458,22 +458,29 @@ def order_record(conn: sqlite3.Connection, row: dict) -> dict:
     return record
 
 
-def order_views(conn: sqlite3.Connection, numbers: list[str]) -> dict[str, list[dict]]:
-    """Imported orders with these numbers as a template sees them: the fields that hold a value,
-    and the items. A query per batch: number -> [orders]."""
+def order_views(
+    conn: sqlite3.Connection, numbers: list[str], fields: frozenset[str] | None = None
+) -> dict[str, list[dict]]:
+    """Imported orders with these numbers as a template sees them: the fields that hold a value
+    (of those given; None: all, and the items). A query per batch: number -> [orders]."""
     found: dict[str, list[dict]] = {}
     by_id: dict[int, dict] = {}
-    select = f"SELECT id, {', '.join(RECORD_FIELDS)} FROM orders"
+    # the number and the mall always: they pick a case's order, and make a found one non-empty
+    columns = [
+        key for key in RECORD_FIELDS if fields is None or key in fields or key in ("number", "mall")
+    ]
+    select = f"SELECT id, {', '.join(columns)} FROM orders"
     for chunk in batched(sorted(set(numbers))):
         for order_id, *values in tuples(conn, select + f" WHERE number IN ({marks(chunk)})", chunk):
             view = {
-                key: value
-                for key, value in zip(RECORD_FIELDS, values, strict=True)
-                if value is not None
+                key: value for key, value in zip(columns, values, strict=True) if value is not None
             }
-            view["items"] = []
             by_id[order_id] = _marketing_as_bool(view)
             found.setdefault(view["number"], []).append(view)
+    if fields is not None and "items" not in fields:
+        return found
+    for view in by_id.values():
+        view["items"] = []
     for chunk in batched(list(by_id)):
         for item in tuples(
             conn,
