@@ -301,39 +301,46 @@ class Templates:
         return sorted(found.values(), key=lambda e: (e["name"] not in BUILT_IN, e["name"]))
 
     def render(self, name: str, lang: str, context: dict) -> Rendered:
-        from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
-
         source = self.path_of(name, lang)
         try:
             text = self._template(name, lang).render(context)
-        except TemplateNotFound as exc:
-            raise ShopcareError(
-                f"template {name} ({lang}) includes {exc.name}, which does not exist"
-                + _where(exc, source),
-                'an include names a file by its path under templates/, such as "ja/_remedy.txt"',
-            ) from None
-        except TemplateSyntaxError as exc:
-            raise ShopcareError(
-                f"{exc.filename or source}:{exc.lineno}: {exc.message}",
-                "fix the template at that line",
-            ) from None
-        except UndefinedError as exc:
-            variable = _undefined_name(str(exc))
-            if variable.startswith("shop."):
-                raise ShopcareError(
-                    f"template {name} ({lang}) needs {variable}, which config.toml does not set"
-                    + _where(exc, source),
-                    f"set it with shopcare init --{variable[5:]} VALUE",
-                ) from None
-            raise ShopcareError(
-                f"template {name} ({lang}) needs {variable}, which this case does not have"
-                + _where(exc, source),
-                f"give it with --var {variable.split('.')[-1]}=VALUE, or give the template a default: "
-                f"{{{{ {variable} | default(...) }}}}",
-            ) from None
-        except (TypeError, ValueError, ArithmeticError) as exc:
-            raise ShopcareError(f"template {name} ({lang}): {exc}{_where(exc, source)}") from None
+        except Exception as exc:  # one that is not the template's fault is raised as it was
+            raise _render_error(exc, name, lang, source) from None
         return _split(name, lang, text, source)
+
+
+def _render_error(exc: Exception, name: str, lang: str, source: Path | None) -> Exception:
+    """What a failed render tells the user: the template, its line and the fix; a failure that is
+    not the template's, unchanged."""
+    from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
+
+    if isinstance(exc, TemplateNotFound):
+        return ShopcareError(
+            f"template {name} ({lang}) includes {exc.name}, which does not exist"
+            + _where(exc, source),
+            'an include names a file by its path under templates/, such as "ja/_remedy.txt"',
+        )
+    if isinstance(exc, TemplateSyntaxError):
+        return ShopcareError(
+            f"{exc.filename or source}:{exc.lineno}: {exc.message}", "fix the template at that line"
+        )
+    if isinstance(exc, UndefinedError):
+        variable = _undefined_name(str(exc))
+        if variable.startswith("shop."):
+            return ShopcareError(
+                f"template {name} ({lang}) needs {variable}, which config.toml does not set"
+                + _where(exc, source),
+                f"set it with shopcare init --{variable[5:]} VALUE",
+            )
+        return ShopcareError(
+            f"template {name} ({lang}) needs {variable}, which this case does not have"
+            + _where(exc, source),
+            f"give it with --var {variable.split('.')[-1]}=VALUE, or give the template a default: "
+            f"{{{{ {variable} | default(...) }}}}",
+        )
+    if isinstance(exc, (TypeError, ValueError, ArithmeticError)):
+        return ShopcareError(f"template {name} ({lang}): {exc}{_where(exc, source)}")
+    return exc
 
 
 # The parts of a context looked up field by field: a template that reads order.carrier alone

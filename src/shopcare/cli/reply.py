@@ -100,9 +100,10 @@ def reply(
                 use_lang,
                 reads=templates.reads(template, use_lang),
             )
+            formatted = _formatter(s, fmt)
             for number, context in zip(ids, contexts, strict=True):
                 rendered = templates.render(template, use_lang, context)
-                drafts.append((number, rendered, _formatted(s, fmt, rendered, context, number)))
+                drafts.append((number, rendered, formatted(rendered, context, number)))
                 advance()
         if out is not None:
             _write_drafts(out, drafts, fmt)
@@ -154,21 +155,25 @@ def _case_ids(value: str) -> list[int]:
     return ids
 
 
-def _formatted(s, fmt: ReplyFormat, rendered, context: dict, case_id: int) -> str:
+def _formatter(s, fmt: ReplyFormat):
+    """How each draft is written out: (rendered, context, case id) -> text."""
     from shopcare import replies
 
-    to = context["customer"].get("email")
     if fmt is ReplyFormat.eml:
-        return replies.as_eml(
+        local_now = s.now.astimezone(s.tz)
+        return lambda rendered, context, case_id: replies.as_eml(
             rendered,
-            to=to,
+            to=context["customer"].get("email"),
             shop_name=s.config.shop_name,
             shop_email=s.config.shop_email,
-            now=s.now.astimezone(s.tz),
+            now=local_now,
         )
     if fmt is ReplyFormat.json:
-        return replies.as_json(rendered, to, case_id) + "\n"
-    return f"Subject: {rendered.subject}\n\n{rendered.body}"
+        as_json = replies.as_json
+        return lambda rendered, context, case_id: (
+            as_json(rendered, context["customer"].get("email"), case_id) + "\n"
+        )
+    return lambda rendered, context, case_id: f"Subject: {rendered.subject}\n\n{rendered.body}"
 
 
 def _write_drafts(out: Path, drafts: list, fmt: ReplyFormat) -> None:
