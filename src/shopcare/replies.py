@@ -224,7 +224,12 @@ class Templates:
         """The compiled template, compiled once per process (a batch renders it thousands of times)."""
         key = (name, lang)
         if key not in self._compiled:
-            self._compiled[key] = self.env.get_template(f"{lang}/{name}.txt")
+            template = self.env.get_template(f"{lang}/{name}.txt")
+            # Jinja keeps a template's globals as a ChainMap over the environment's, and copies
+            # them into every render's context: a plain dict of the same entries copies in one
+            # C call (nothing here changes the globals once a template is loaded)
+            template.globals = dict(template.globals)
+            self._compiled[key] = template
         return self._compiled[key]
 
     def reads(self, name: str, lang: str) -> dict[str, frozenset[str] | None] | None:
