@@ -197,8 +197,9 @@ def test_bad_remedies(cli, home, args, message):
     assert dump(home) == before
 
 
-def test_precedents_and_a_warning_when_the_suggestion_differs(cli, imported):
-    earlier = add(
+def _earlier_late_delivery(cli) -> str:
+    """A case like the ones the precedent tests ask about, received weeks before them."""
+    return add(
         cli,
         "--category",
         "delivery.late",
@@ -209,6 +210,10 @@ def test_precedents_and_a_warning_when_the_suggestion_differs(cli, imported):
         "--received-at",
         "2026-11-01",
     )
+
+
+def test_precedents_and_a_warning_when_the_suggestion_differs(cli, imported):
+    earlier = _earlier_late_delivery(cli)
     cli("remedy", earlier, "coupon", "--amount", "1000")
     case_id = add(cli, "--category", "delivery.late", "--fault", "carrier", "--order", "#1001")
     out = cli.json("policy", "suggest", case_id)
@@ -224,17 +229,7 @@ def test_precedents_and_a_warning_when_the_suggestion_differs(cli, imported):
 
 
 def test_no_warning_when_precedents_agree(cli, imported):
-    earlier = add(
-        cli,
-        "--category",
-        "delivery.late",
-        "--fault",
-        "carrier",
-        "--order",
-        "#1001",
-        "--received-at",
-        "2026-11-01",
-    )
+    earlier = _earlier_late_delivery(cli)
     cli("remedy", earlier, "points", "--amount", "450")
     case_id = add(cli, "--category", "delivery.late", "--fault", "carrier", "--order", "#1001")
     assert cli.json("policy", "suggest", case_id)["warnings"] == []

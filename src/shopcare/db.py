@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -33,9 +33,18 @@ def tuples(conn: sqlite3.Connection, sql: str, params: list | tuple = ()) -> sql
     return cursor.execute(sql, params)
 
 
-def marks(values: list | tuple) -> str:
+def marks(values: Iterable) -> str:
     """The placeholders of an IN (...) for these values."""
     return ", ".join("?" for _ in values)
+
+
+BATCH = 500  # values in one IN (...): well under SQLite's limit on parameters
+
+
+def batched(values: list, size: int = BATCH):
+    """values in lists of at most size, for IN (...) queries."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def connect(path: Path) -> sqlite3.Connection:

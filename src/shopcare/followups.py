@@ -22,7 +22,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 from shopcare.clock import from_storage, to_storage
-from shopcare.db import marks, tuples
+from shopcare.db import batched, marks, tuples
 from shopcare.durations import Duration, parse_duration
 from shopcare.errors import NotFound, ShopcareError
 from shopcare.shopcalendar import ShopCalendar
@@ -428,9 +428,7 @@ def _apply_state(conn: sqlite3.Connection, items: list[Item], until: datetime) -
         found = tuples(conn, "SELECT fid, done_at, snoozed_until FROM followup_state", [])
     else:
         found = []
-        fids = [item.fid for item in items]
-        for start in range(0, len(fids), 500):
-            chunk = fids[start : start + 500]
+        for chunk in batched([item.fid for item in items]):
             found += tuples(
                 conn,
                 "SELECT fid, done_at, snoozed_until FROM followup_state"
@@ -488,6 +486,12 @@ def _target(conn: sqlite3.Connection, fid: str, policy: "Policy") -> int | None:
     raise NotFound(f"no follow-up {fid}", hint)
 
 
+def _refuse_if_done(conn: sqlite3.Connection, fid: str) -> None:
+    state = conn.execute("SELECT done_at FROM followup_state WHERE fid = ?", [fid]).fetchone()
+    if state and state["done_at"]:
+        raise ShopcareError(f"follow-up {fid} is already done")
+
+
 def mark_done(
     conn: sqlite3.Connection, actor, fid: str, policy: "Policy", note: str | None = None
 ) -> None:
@@ -497,9 +501,7 @@ def mark_done(
     fid = fid.strip()
     case_id = _target(conn, fid, policy)
     note = (note or "").strip() or None
-    state = conn.execute("SELECT done_at FROM followup_state WHERE fid = ?", [fid]).fetchone()
-    if state and state["done_at"]:
-        raise ShopcareError(f"follow-up {fid} is already done")
+    _refuse_if_done(conn, fid)
     with conn:
         if fid.startswith("r"):
             _touch(conn, case_id, actor, awaiting_reply_since=None)
@@ -527,9 +529,7 @@ def snooze(conn: sqlite3.Connection, actor, fid: str, until: datetime, policy: "
         raise ShopcareError(
             "a snooze must end in the future", "for example --until tomorrow or --until +2bd"
         )
-    state = conn.execute("SELECT done_at FROM followup_state WHERE fid = ?", [fid]).fetchone()
-    if state and state["done_at"]:
-        raise ShopcareError(f"follow-up {fid} is already done")
+    _refuse_if_done(conn, fid)
     with conn:
         conn.execute(
             "INSERT OR REPLACE INTO followup_state (fid, case_id, snoozed_until, snoozed_at, author) VALUES (?, ?, ?, ?, ?)",

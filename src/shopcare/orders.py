@@ -22,7 +22,7 @@ from pathlib import Path
 from shopcare.bulk import collector_paused
 from shopcare.clock import to_storage
 from shopcare.customers import email_or_none
-from shopcare.db import marks, tuples
+from shopcare.db import batched, marks, tuples
 from shopcare.errors import NotFound, ShopcareError
 from shopcare.orderformats import FORMATS, SOURCES, OrderFormat, RowError, by_source, detect
 
@@ -69,11 +69,10 @@ class ImportResult:
     problems: list[tuple[int, str]] = field(default_factory=list)
 
     def summary(self) -> str:
-        line = (
+        return (
             f"{self.title} ({self.encoding}): {self.rows} rows, orders {self.added} added, "
             f"{self.updated} updated, {self.unchanged} unchanged, {self.skipped} skipped"
         )
-        return line
 
 
 class _CountingReader(io.RawIOBase):
@@ -291,15 +290,6 @@ def _import(
     return result
 
 
-_BATCH = 500
-
-
-def batched(values: list, size: int = _BATCH):
-    """values in lists of at most size, for IN (...) queries."""
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
 def _store(
     conn: sqlite3.Connection, fmt: OrderFormat, drafts: dict, now: datetime, result: ImportResult
 ) -> None:
@@ -319,9 +309,9 @@ def _store(
     customers = _customer_ids(conn, now, ready)
     existing: dict[str, dict] = {}
     for chunk in batched([draft.number for draft in ready]):
-        marks = ", ".join("?" for _ in chunk)
         for row in conn.execute(
-            f"SELECT * FROM orders WHERE mall = ? AND number IN ({marks})", [fmt.mall, *chunk]
+            f"SELECT * FROM orders WHERE mall = ? AND number IN ({marks(chunk)})",
+            [fmt.mall, *chunk],
         ):
             existing[row["number"]] = row
     next_id = conn.execute("SELECT coalesce(max(id), 0) + 1 AS n FROM orders").fetchone()["n"]
@@ -360,14 +350,9 @@ def _store(
     columns = (
         "id, mall, number, customer_id, " + ", ".join(ORDER_FIELDS) + ", imported_at, updated_at"
     )
-    marks = ", ".join("?" for _ in range(len(ORDER_FIELDS) + 6))
-    _bulk_insert(conn, "orders", f"INSERT INTO orders ({columns}) VALUES ({marks})", new_orders)
-    _bulk_insert(
-        conn,
-        "order_items",
-        "INSERT INTO order_items (order_id, name, sku, quantity, price) VALUES (?, ?, ?, ?, ?)",
-        new_items,
-    )
+    values = marks(range(len(ORDER_FIELDS) + 6))
+    _bulk_insert(conn, "orders", f"INSERT INTO orders ({columns}) VALUES ({values})", new_orders)
+    _bulk_insert(conn, "order_items", _ITEMS_INSERT, new_items)
     result.added += len(new_orders)
 
 
@@ -400,9 +385,8 @@ def _customer_ids(conn: sqlite3.Connection, now: datetime, ready: list) -> dict[
     ids: dict[str, int] = {}
     unnamed: list[tuple[str, int]] = []
     for chunk in batched(list(names)):
-        marks = ", ".join("?" for _ in chunk)
         for row in conn.execute(
-            f"SELECT id, email, name FROM customers WHERE email IN ({marks})", chunk
+            f"SELECT id, email, name FROM customers WHERE email IN ({marks(chunk)})", chunk
         ):
             ids[row["email"]] = row["id"]
             if not row["name"] and names[row["email"]]:
@@ -420,11 +404,13 @@ def _customer_ids(conn: sqlite3.Connection, now: datetime, ready: list) -> dict[
     return ids
 
 
+_ITEMS_INSERT = (
+    "INSERT INTO order_items (order_id, name, sku, quantity, price) VALUES (?, ?, ?, ?, ?)"
+)
+
+
 def _insert_items(conn: sqlite3.Connection, order_id: int, items: list) -> None:
-    conn.executemany(
-        "INSERT INTO order_items (order_id, name, sku, quantity, price) VALUES (?, ?, ?, ?, ?)",
-        [(order_id, *item) for item in items],
-    )
+    conn.executemany(_ITEMS_INSERT, [(order_id, *item) for item in items])
 
 
 def _items_of(conn: sqlite3.Connection, order_id: int) -> list[tuple]:
@@ -509,6 +495,11 @@ def find_order(conn: sqlite3.Connection, number: str, mall: str | None = None) -
     number = number.strip()
     rows = conn.execute(ORDER_SELECT + " WHERE number = ?", [number]).fetchall()
     return pick_order(rows, number, mall)
+
+
+def order_of_case(conn: sqlite3.Connection, case: dict) -> dict | None:
+    """The imported order a case names (its number, in its mall), or None."""
+    return find_order(conn, case["order_number"], case["mall"]) if case["order_number"] else None
 
 
 def get_order(conn: sqlite3.Connection, number: str, mall: str | None = None) -> dict:

@@ -66,25 +66,29 @@ class Suggestion:
         }
 
 
-def facts_for(conn: sqlite3.Connection, case: dict, policy: Policy, now: datetime) -> Facts:
-    from shopcare.orders import find_order
-
-    order = find_order(conn, case["order_number"], case["mall"]) if case["order_number"] else None
-    days = None
+def facts_for(
+    conn: sqlite3.Connection,
+    case: dict,
+    order: dict | None,
+    delivered: datetime | None,
+    now: datetime,
+) -> Facts:
+    """What the rules match on: the case, its order (its total, the days since delivery) and
+    whether the customer has ordered before."""
     repeat = None
-    total = None
-    if order:
-        total = order["total"]
-        delivered = _delivered_at(order, policy)
-        if delivered is not None:
-            days = max(0, (now - delivered).days)
     if case["customer_id"]:
         count = conn.execute(
             "SELECT count(*) AS n FROM orders WHERE customer_id = ?", [case["customer_id"]]
         ).fetchone()["n"]
         repeat = count > 1
     return Facts(
-        case["category"], case["fault"], case["mall"], case["priority"], total, days, repeat
+        case["category"],
+        case["fault"],
+        case["mall"],
+        case["priority"],
+        order["total"] if order else None,
+        max(0, (now - delivered).days) if delivered is not None else None,
+        repeat,
     )
 
 
@@ -244,10 +248,12 @@ def return_right(
 
 
 def suggest(conn: sqlite3.Connection, case: dict, loaded, now: datetime) -> Suggestion:
-    from shopcare.orders import find_order
+    from shopcare.orders import order_of_case
 
     policy = loaded.policy
-    facts = facts_for(conn, case, policy, now)
+    order = order_of_case(conn, case)
+    delivered = _delivered_at(order, policy) if order else None
+    facts = facts_for(conn, case, order, delivered, now)
     rule, reasons = best_rule(policy, facts)
     remedies = []
     warnings = []
@@ -271,8 +277,6 @@ def suggest(conn: sqlite3.Connection, case: dict, loaded, now: datetime) -> Sugg
     total_worth = sum(worth(r["kind"], r["amount"], facts.order_total) for r in remedies)
     earlier = precedents(conn, case)
     warnings += _compare(remedies, earlier)
-    order = find_order(conn, case["order_number"], case["mall"]) if case["order_number"] else None
-    delivered = _delivered_at(order, policy) if order else None
     return Suggestion(
         rule=rule,
         source=loaded.sources.get(rule.id) if rule else None,
@@ -297,13 +301,13 @@ def record_remedy(
 ):
     """Record a remedy offered; above the approval line it needs an approver, or nothing is written."""
     from shopcare.cases import Written, _event, _touch, get_case_row
-    from shopcare.orders import find_order
+    from shopcare.orders import order_of_case
 
     check_choice("remedy kind", kind, REMEDY_KINDS)
     if amount is not None and amount < 0:
         raise ShopcareError("an amount cannot be negative")
     case = get_case_row(conn, case_id)
-    order = find_order(conn, case["order_number"], case["mall"]) if case["order_number"] else None
+    order = order_of_case(conn, case)
     total = order["total"] if order else None
     if amount is None and kind in ("partial_refund", "points", "coupon"):
         raise ShopcareError(

@@ -21,7 +21,7 @@ from typing import Any
 from shopcare.categories import Categories
 from shopcare.clock import from_storage
 from shopcare.config import Config
-from shopcare.db import marks, tuples
+from shopcare.db import batched, marks, tuples
 from shopcare.errors import ShopcareError
 from shopcare.resources import resource_dir
 
@@ -474,7 +474,6 @@ def case_contexts(
     order look-ups, a status mail that prints the tracking number no items."""
     from shopcare.cases import CASE_COLUMNS, case_select, case_view
     from shopcare.errors import NotFound
-    from shopcare.orders import batched
 
     base = base_context(config, tz, now, variables)
     local_now = now.astimezone(tz)
@@ -504,8 +503,12 @@ def case_contexts(
             raise NotFound(
                 f"no case {missing[0]}", "shopcare case list --status all shows every case"
             )
-        promises = _promises(conn, chunk, tz, local_now) if want_promise else None
-        remedies = _remedies(conn, chunk) if want_remedy else None
+        kinds = [
+            kind for kind, wanted in (("promise", want_promise), ("remedy", want_remedy)) if wanted
+        ]
+        promises, remedies = (
+            _promises_and_remedies(conn, chunk, kinds, tz, local_now) if kinds else ({}, {})
+        )
         orders = (
             _orders_of(conn, cases, tz, None if everything else reads["order"])
             if want_order
@@ -534,35 +537,30 @@ def case_contexts(
     return contexts
 
 
-def _promises(
-    conn: sqlite3.Connection, case_ids: list[int], tz: tzinfo, local_now: datetime
-) -> dict[int, dict]:
-    """Each case's latest promise, where it is still open (a promise already past is not)."""
-    latest: dict[int, dict | None] = {}
-    for case_id, text, due_at in tuples(
+def _promises_and_remedies(
+    conn: sqlite3.Connection,
+    case_ids: list[int],
+    kinds: list[str],
+    tz: tzinfo,
+    local_now: datetime,
+) -> tuple[dict[int, dict], dict[int, dict]]:
+    """Each case's latest promise, where it is still open (one already past is not), and its
+    latest remedy with the fields that hold a value: the kinds asked for, in one pass."""
+    promises: dict[int, dict | None] = {}
+    remedies: dict[int, dict] = {}
+    for case_id, kind, text, due_at, data in tuples(
         conn,
-        "SELECT case_id, text, due_at FROM events"
-        f" WHERE case_id IN ({marks(case_ids)}) AND kind = 'promise' ORDER BY at, id",
-        case_ids,
+        "SELECT case_id, kind, text, due_at, data FROM events"
+        f" WHERE case_id IN ({marks(case_ids)}) AND kind IN ({marks(kinds)}) ORDER BY at, id",
+        [*case_ids, *kinds],
     ):
-        if due_at:
+        if kind == "promise" and due_at:
             due = from_storage(due_at).astimezone(tz)
-            latest[case_id] = {"due_at": due, "text": text} if due >= local_now else None
-    return {case_id: promise for case_id, promise in latest.items() if promise}
-
-
-def _remedies(conn: sqlite3.Connection, case_ids: list[int]) -> dict[int, dict]:
-    """Each case's latest remedy, with the fields that hold a value."""
-    latest: dict[int, dict] = {}
-    for case_id, data in tuples(
-        conn,
-        "SELECT case_id, data FROM events"
-        f" WHERE case_id IN ({marks(case_ids)}) AND kind = 'remedy' ORDER BY at, id",
-        case_ids,
-    ):
-        if data:
-            latest[case_id] = {k: v for k, v in json.loads(data).items() if v is not None}
-    return latest
+            promises[case_id] = {"due_at": due, "text": text} if due >= local_now else None
+        elif kind == "remedy" and data:
+            remedies[case_id] = {k: v for k, v in json.loads(data).items() if v is not None}
+    open_promises = {case_id: promise for case_id, promise in promises.items() if promise}
+    return open_promises, remedies
 
 
 def _orders_of(

@@ -223,7 +223,7 @@ RECENT_ORDERS = 5
 def _case_view(s: Session, case_id: int) -> dict:
     """The case, its timeline, its order (where imported) and the customer's recent orders."""
     from shopcare.cli.orders import with_item_names
-    from shopcare.orders import find_order, order_record, orders_of_customer
+    from shopcare.orders import order_of_case, order_record, orders_of_customer
 
     row = core.get_case_row(s.conn, case_id)
     record = core.case_record(row, s.categories, s.lang)
@@ -231,7 +231,7 @@ def _case_view(s: Session, case_id: int) -> dict:
     for event in events:
         event["what"] = core.describe_event(event, s.tz)
     record["events"] = events
-    order = find_order(s.conn, row["order_number"], row["mall"]) if row["order_number"] else None
+    order = order_of_case(s.conn, row)
     record["order"] = order_record(s.conn, order) if order else None
     recent = (
         orders_of_customer(s.conn, row["customer_id"], RECENT_ORDERS) if row["customer_id"] else []
