@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 import statistics
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -71,3 +75,35 @@ def side_by_side(
 def work_dir() -> Path:
     WORK.mkdir(exist_ok=True)
     return WORK
+
+
+def generated_home(
+    name: str,
+    cases: int,
+    now: datetime,
+    open_cases: int | None = None,
+    overdue_only: bool = False,
+) -> Path:
+    """A generated home, made once and kept in the work folder, and made again when the generator
+    or what it is asked for changes (not for the clock alone: the overdue home is made for the
+    real clock, and stays overdue as time goes on). Made in a child process, so that the runner
+    stays small: a child forked from a large parent would report the parent's memory as its own."""
+    shop = work_dir() / name
+    generator = HERE / "generate.py"
+    command = [sys.executable, str(generator), "home", str(shop), "--cases", str(cases)]
+    if open_cases is not None:
+        command += ["--open", str(open_cases)]
+    if overdue_only:
+        command.append("--overdue-only")
+    made_by = hashlib.sha256(generator.read_bytes() + " ".join(command).encode()).hexdigest()
+    stamp = shop / "generated-by"
+    fresh = stamp.exists() and stamp.read_text() == made_by
+    if not (fresh and (shop / "shopcare.db").exists()):
+        if shop.exists():
+            shutil.rmtree(shop)
+        started = time.perf_counter()
+        subprocess.run([*command, "--now", now.isoformat()], check=True, stdout=subprocess.DEVNULL)
+        stamp.write_text(made_by)
+        seconds = time.perf_counter() - started
+        print(f"  generated {name}: {cases:,} cases in {seconds:.1f} s", flush=True)
+    return shop

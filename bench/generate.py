@@ -128,6 +128,76 @@ CATEGORIES = [  # category, priority, and what a customer of that kind writes
 MALLS = ["rakuten", "amazon", "shopify", "base", "yahoo"]
 
 
+REPLIED = timedelta(hours=3)  # the shop's first reply, after the case came in
+WROTE_AGAIN = timedelta(hours=20)  # the customer's 「まだですか?」
+WAITED = timedelta(days=1)  # how long an earlier wait on the customer lasted
+
+
+def _status(event, case_id: int, at: datetime, old: str, new: str) -> str:
+    stamp = to_storage(at)
+    event(case_id, stamp, "status", None, data=f'{{"from": "{old}", "to": "{new}"}}')
+    return stamp
+
+
+def _open_case(n: int, received: datetime, now: datetime, event, marks: list) -> dict:
+    """The timeline and clock columns of an open case, in a shop's usual mix (of every 20):
+    8 still new (one of those answered by phone, its reply marked done), 2 replied to and
+    written to again, 3 replied to and quiet, 3 waiting on the customer, 2 resolved and
+    awaiting the satisfaction check, 2 back from a wait with a new message. One in ten of the
+    replied ones carries a promise; one resolution in 25 is snoozed."""
+    kind = n % 20
+    if received + WAITED + WROTE_AGAIN + timedelta(hours=2) > now:
+        kind = 0  # too recent for a longer story: still new
+    stamp = to_storage(received)
+    row: dict = {"status": "new", "awaiting_reply_since": stamp}
+    if n % 25 == 0:
+        marks.append(
+            (
+                f"s{n}",
+                n,
+                to_storage(now + timedelta(days=2)),
+                to_storage(now),
+            )
+        )
+    if kind < 8:
+        if kind == 7:
+            event(n, to_storage(received + REPLIED), "followup_done", f"r{n}: 電話で回答済み")
+            row["awaiting_reply_since"] = None
+        return row
+    event(n, to_storage(received + REPLIED), "reply_sent", "【お問い合わせ受付】")
+    _status(event, n, received + REPLIED, "new", "open")
+    row = {"status": "open", "awaiting_reply_since": None}
+    if kind in (8, 9):
+        again = to_storage(received + WROTE_AGAIN)
+        event(n, again, "message", "まだですか?")
+        row.update(awaiting_reply_since=again, last_customer_at=again)
+    if kind in (9, 12):
+        event(
+            n,
+            to_storage(received + WROTE_AGAIN + timedelta(hours=1)),
+            "promise",
+            "配送状況を確認してご連絡します",
+            due_at=to_storage(received + WROTE_AGAIN + timedelta(days=1)),
+        )
+    if kind in (13, 14, 15):
+        since = _status(event, n, received + timedelta(hours=5), "open", "waiting")
+        row.update(status="waiting", paused_since=since)
+    elif kind in (16, 17):
+        resolved = _status(event, n, received + timedelta(hours=6), "open", "resolved")
+        row.update(status="resolved", resolved_at=resolved)
+    elif kind in (18, 19):
+        _status(event, n, received + timedelta(hours=4), "open", "waiting")
+        back = received + timedelta(hours=4) + WAITED
+        event(n, to_storage(back), "message", "確認しました。よろしくお願いします")
+        _status(event, n, back, "waiting", "open")
+        row.update(
+            awaiting_reply_since=to_storage(back),
+            last_customer_at=to_storage(back),
+            paused_seconds=int(WAITED.total_seconds()),
+        )
+    return row
+
+
 def home(
     path: Path,
     cases: int,
@@ -138,8 +208,9 @@ def home(
     seed: int = 11,
 ) -> None:
     """A shop's home with `cases` cases: customers, orders with items, and timelines (created,
-    a reply, customer messages, promises, closing). The last 45 days hold the `open_cases` open
-    cases (default: a tenth), still owing a reply, and as many closed ones; the rest is history
+    a reply, customer messages, promises, waits, closing). The last 45 days hold the
+    `open_cases` open cases (default: a tenth), in a shop's usual mix (see _open_case), and
+    as many closed ones; the rest is history
     spread over the three years before that. So homes of any size with the same open_cases
     have the same follow-up list. With overdue_only, cases came in at least two days before now. Rows go in with executemany,
     the indexes are built afterwards (the product's own schema, from its migrations)."""
@@ -179,11 +250,18 @@ def home(
         0, cases - 2 * open_cases
     )  # older than the recent band; the band holds the open cases
     # and as many closed ones (their orders are what aftercare is about)
-    customers, orders, items, case_rows, events = [], [], [], [], []
+    customers, orders, items, case_rows, events, marks = [], [], [], [], [], []
 
-    def event(case_id: int, at: str, kind: str, text: str, due_at: str | None = None) -> None:
+    def event(
+        case_id: int,
+        at: str,
+        kind: str,
+        text: str | None,
+        due_at: str | None = None,
+        data: str | None = None,
+    ) -> None:
         """One row of the timeline, numbered in the order written."""
-        events.append((len(events) + 1, case_id, at, kind, "bench", text, None, due_at, None, None))
+        events.append((len(events) + 1, case_id, at, kind, "bench", text, None, due_at, None, data))
 
     n_family, n_given, n_products = len(FAMILY), len(GIVEN), len(PRODUCTS)
     for n in range(1, cases + 1):
@@ -225,9 +303,23 @@ def home(
         )
         items.append((n, n, product[0], product[1], 1, product[2]))
         category, priority, summary = CATEGORIES[n % len(CATEGORIES)]
-        is_open = n >= first_open
-        status = "new" if is_open else "closed"
-        closed_at = None if is_open else to_storage(received + timedelta(days=3))
+        event(n, stamp, "created", summary)
+        if n >= first_open:
+            row = _open_case(n, received, now, event, marks)
+        else:
+            closed_at = to_storage(received + timedelta(days=3))
+            event(n, to_storage(received + REPLIED), "reply_sent", "【お問い合わせ受付】")
+            if n % 3 == 0:
+                event(n, to_storage(received + WROTE_AGAIN), "message", "まだですか?")
+                event(
+                    n,
+                    to_storage(received + WROTE_AGAIN + timedelta(hours=1)),
+                    "promise",
+                    "状況を連絡する",
+                    due_at=to_storage(received + timedelta(days=2)),
+                )
+            event(n, closed_at, "closed", "cause: 配送遅延")
+            row = {"status": "closed", "closed_at": closed_at}
         case_rows.append(
             (
                 n,
@@ -238,7 +330,7 @@ def home(
                 n,
                 category,
                 priority,
-                status,
+                row["status"],
                 None,
                 summary,
                 None,
@@ -247,28 +339,14 @@ def home(
                 None,
                 stamp,
                 stamp,
-                closed_at,
-                stamp if is_open else None,
-                stamp,
-                None,
-                0,
+                row.get("closed_at"),
+                row.get("awaiting_reply_since"),
+                row.get("last_customer_at", stamp),
+                row.get("paused_since"),
+                row.get("paused_seconds", 0),
+                row.get("resolved_at"),
             )
         )
-        event(n, stamp, "created", summary)
-        if not is_open:
-            event(
-                n, to_storage(received + timedelta(hours=3)), "reply_sent", "【お問い合わせ受付】"
-            )
-            if n % 3 == 0:
-                event(n, to_storage(received + timedelta(hours=20)), "message", "まだですか?")
-                event(
-                    n,
-                    to_storage(received + timedelta(hours=21)),
-                    "promise",
-                    "状況を連絡する",
-                    due_at=to_storage(received + timedelta(days=2)),
-                )
-            event(n, closed_at, "closed", "cause: 配送遅延")
     conn.executemany(
         "INSERT INTO customers (id, email, name, created_at) VALUES (?, ?, ?, ?)", customers
     )
@@ -285,11 +363,16 @@ def home(
     conn.executemany(
         "INSERT INTO cases (id, received_at, channel, mall, order_number, customer_id, category, priority,"
         " status, assignee, summary, request, fault, cause, prevention, created_at, updated_at, closed_at,"
-        " awaiting_reply_since, last_customer_at, paused_since, paused_seconds)"
-        " VALUES (" + ", ".join("?" * 22) + ")",
+        " awaiting_reply_since, last_customer_at, paused_since, paused_seconds, resolved_at)"
+        " VALUES (" + ", ".join("?" * 23) + ")",
         case_rows,
     )
     conn.executemany("INSERT INTO events VALUES (" + ", ".join("?" * 10) + ")", events)
+    conn.executemany(
+        "INSERT INTO followup_state (fid, case_id, snoozed_until, snoozed_at, author)"
+        " VALUES (?, ?, ?, ?, 'bench')",
+        marks,
+    )
     for _, sql in indexes:
         conn.execute(sql)
     conn.commit()

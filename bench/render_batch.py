@@ -18,8 +18,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import side_by_side, work_dir  # noqa: E402
-from generate import home  # noqa: E402
+from common import generated_home, side_by_side  # noqa: E402
 
 TARGET = 2.0
 TEMPLATES = ("apology", "status_update")
@@ -29,9 +28,7 @@ NOW = datetime(2026, 11, 24, 8, 0, tzinfo=timezone(timedelta(hours=9)))
 def figures(cases: int, runs: int, template: str = "apology") -> dict:
     from shopcare.resources import resource_dir
 
-    shop = work_dir() / f"render_home_{cases}"
-    if not (shop / "shopcare.db").exists():
-        home(shop, cases, now=NOW)
+    shop = generated_home(f"render_home_{cases}", cases, NOW)
     ids = shop / "ids.txt"
     ids.write_text("".join(f"{n}\n" for n in range(1, cases + 1)))
     env = dict(os.environ, SHOPCARE_NOW=NOW.isoformat(), SHOPCARE_HOME=str(shop))

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import run_once, side_by_side, work_dir  # noqa: E402
+from common import generated_home, run_once, side_by_side, work_dir  # noqa: E402
 
 JST = timezone(timedelta(hours=9))
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=JST)
@@ -33,38 +33,12 @@ def _env(shop: Path, now: datetime = NOW) -> dict:
     return dict(os.environ, SHOPCARE_HOME=str(shop), SHOPCARE_NOW=now.isoformat(), NO_COLOR="1")
 
 
-def _home(
-    name: str,
-    cases: int,
-    now: datetime = NOW,
-    open_cases: int | None = None,
-    overdue_only: bool = False,
-) -> Path:
-    """A generated home, made once and kept. Made in a child process, so that this runner stays
-    small: a child forked from a large parent would report the parent's memory as its own."""
-    import subprocess
-
-    shop = work_dir() / name
-    if not (shop / "shopcare.db").exists():
-        started = time.perf_counter()
-        command = [PY, str(Path(__file__).parent / "generate.py"), "home", str(shop)]
-        command += ["--cases", str(cases), "--now", now.isoformat()]
-        if open_cases is not None:
-            command += ["--open", str(open_cases)]
-        if overdue_only:
-            command.append("--overdue-only")
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-        seconds = time.perf_counter() - started
-        print(f"  generated {name}: {cases:,} cases in {seconds:.1f} s", flush=True)
-    return shop
-
-
 def _ratio(a: float, b: float) -> float:
     return round(a / b, 2)
 
 
 def figure_startup(runs: int, cases: int) -> list[dict]:
-    shop = _home(f"home_{cases}", cases)
+    shop = generated_home(f"home_{cases}", cases, NOW)
     env = _env(shop)
     subprocess_warm = [*SHOPCARE, "followups", "--format", "tsv"]
     run_once(subprocess_warm, env)  # first run builds the policy cache, as any first run would
@@ -97,16 +71,16 @@ def figure_startup(runs: int, cases: int) -> list[dict]:
 
 def figure_taskwarrior(runs: int, open_cases: int) -> dict:
     task = shutil.which("task")
-    name = f"shopcare followups --overdue ({open_cases * 2:,} open items) vs taskwarrior's task overdue"
+    name = "shopcare followups --overdue vs taskwarrior's task overdue, {items} open items"
     if task is None:
         return {
             "figure": 3,
-            "name": name,
+            "name": name.format(items="about 100,000"),
             "skipped": "taskwarrior is not installed (apt-get install taskwarrior)",
         }
     # the real clock: taskwarrior has no way to pin it, so both use it
     real_now = datetime.now(JST).replace(microsecond=0)
-    shop = _home(
+    shop = generated_home(
         f"overdue_{open_cases}",
         open_cases,
         now=real_now - timedelta(days=3),
@@ -148,7 +122,7 @@ def figure_taskwarrior(runs: int, open_cases: int) -> dict:
     ours, theirs = results["shopcare"], results["taskwarrior"]
     return {
         "figure": 3,
-        "name": name,
+        "name": name.format(items=f"{count:,}"),
         "items": count,
         "taskwarrior_s": round(theirs.median, 3),
         "shopcare_s": round(ours.median, 3),
@@ -162,8 +136,8 @@ def figure_taskwarrior(runs: int, open_cases: int) -> dict:
 
 
 def figure_scale(runs: int, small: int, large: int, open_cases: int) -> dict:
-    small_home = _home(f"scale_{small}", small, open_cases=open_cases)
-    large_home = _home(f"scale_{large}", large, open_cases=open_cases)
+    small_home = generated_home(f"scale_{small}", small, NOW, open_cases=open_cases)
+    large_home = generated_home(f"scale_{large}", large, NOW, open_cases=open_cases)
     command = [*SHOPCARE, "followups", "--format", "tsv"]
     for shop in (small_home, large_home):
         run_once(command, _env(shop))
@@ -252,7 +226,7 @@ def main() -> None:
         ("start-up", lambda: figure_startup(args.runs, 10_000)),
         (
             "taskwarrior",
-            lambda: [figure_taskwarrior(max(3, args.runs // 2), 5_000 if quick else 50_000)],
+            lambda: [figure_taskwarrior(max(3, args.runs // 2), 6_900 if quick else 69_000)],
         ),
         (
             "scale",
