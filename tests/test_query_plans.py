@@ -149,8 +149,9 @@ def test_an_order_import_finds_existing_orders_by_index(shop, cli, monkeypatch):
 
 
 def test_the_follow_up_list_reads_open_cases_by_status(shop, cli, monkeypatch):
-    """The core of the daily list: open cases found by the status index, promises by case."""
+    """The core of the daily list: open cases found by the status index, their promises by the
+    promise index (not by reading every event of every open case), orders by date."""
     plans, _ = _scans(shop, _statements(monkeypatch, cli, ["followups"]))
     joined = "\n".join(plans)
-    for index in ("cases_status", "events_case", "orders_delivered", "orders_shipped"):
+    for index in ("cases_status", "events_promise", "orders_delivered", "orders_shipped"):
         assert index in joined, joined

@@ -14,6 +14,8 @@ CREATE INDEX cases_status ON cases (status, received_at);
 CREATE UNIQUE INDEX customers_email ON customers (email) WHERE email IS NOT NULL;
 -- index events_case
 CREATE INDEX events_case ON events (case_id, at);
+-- index events_promise
+CREATE INDEX events_promise ON events (case_id, due_at) WHERE kind = 'promise';
 -- index followup_state_case
 CREATE INDEX followup_state_case ON followup_state (case_id);
 -- index idx__sqlite_migrations_migration_set_name
