@@ -139,6 +139,27 @@ def _status(event, case_id: int, at: datetime, old: str, new: str) -> str:
     return stamp
 
 
+def _answered(event, case_id: int, received: datetime) -> None:
+    event(case_id, to_storage(received + REPLIED), "reply_sent", "【お問い合わせ受付】")
+
+
+def _wrote_again(event, case_id: int, received: datetime) -> str:
+    stamp = to_storage(received + WROTE_AGAIN)
+    event(case_id, stamp, "message", "まだですか?")
+    return stamp
+
+
+def _promised(event, case_id: int, received: datetime) -> None:
+    """The shop's answer to 「まだですか?」: news within a day."""
+    event(
+        case_id,
+        to_storage(received + WROTE_AGAIN + timedelta(hours=1)),
+        "promise",
+        "配送状況を確認してご連絡します",
+        due_at=to_storage(received + WROTE_AGAIN + timedelta(days=1)),
+    )
+
+
 def _open_case(n: int, received: datetime, now: datetime, event, marks: list) -> dict:
     """The timeline and clock columns of an open case, in a shop's usual mix (of every 20):
     8 still new (one of those answered by phone, its reply marked done), 2 replied to and
@@ -164,21 +185,14 @@ def _open_case(n: int, received: datetime, now: datetime, event, marks: list) ->
             event(n, to_storage(received + REPLIED), "followup_done", f"r{n}: 電話で回答済み")
             row["awaiting_reply_since"] = None
         return row
-    event(n, to_storage(received + REPLIED), "reply_sent", "【お問い合わせ受付】")
+    _answered(event, n, received)
     _status(event, n, received + REPLIED, "new", "open")
     row = {"status": "open", "awaiting_reply_since": None}
     if kind in (8, 9):
-        again = to_storage(received + WROTE_AGAIN)
-        event(n, again, "message", "まだですか?")
+        again = _wrote_again(event, n, received)
         row.update(awaiting_reply_since=again, last_customer_at=again)
     if kind in (9, 12):
-        event(
-            n,
-            to_storage(received + WROTE_AGAIN + timedelta(hours=1)),
-            "promise",
-            "配送状況を確認してご連絡します",
-            due_at=to_storage(received + WROTE_AGAIN + timedelta(days=1)),
-        )
+        _promised(event, n, received)
     if kind in (13, 14, 15):
         since = _status(event, n, received + timedelta(hours=5), "open", "waiting")
         row.update(status="waiting", paused_since=since)
@@ -308,16 +322,10 @@ def home(
             row = _open_case(n, received, now, event, marks)
         else:
             closed_at = to_storage(received + timedelta(days=3))
-            event(n, to_storage(received + REPLIED), "reply_sent", "【お問い合わせ受付】")
+            _answered(event, n, received)
             if n % 3 == 0:
-                event(n, to_storage(received + WROTE_AGAIN), "message", "まだですか?")
-                event(
-                    n,
-                    to_storage(received + WROTE_AGAIN + timedelta(hours=1)),
-                    "promise",
-                    "状況を連絡する",
-                    due_at=to_storage(received + timedelta(days=2)),
-                )
+                _wrote_again(event, n, received)
+                _promised(event, n, received)
             event(n, closed_at, "closed", "cause: 配送遅延")
             row = {"status": "closed", "closed_at": closed_at}
         case_rows.append(

@@ -357,7 +357,8 @@ def test_how_late_is_remembered_within_a_bound():
     """A long list of distinct due times keeps the memo of 'how late' small, and right."""
     from datetime import UTC, datetime, timedelta
 
-    from shopcare.followups import MEMO_LIMIT, left_of, left_text
+    from shopcare.clock import MEMO_LIMIT
+    from shopcare.followups import left_of, left_text
 
     now = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
     lefts: dict = {}

@@ -83,6 +83,18 @@ def to_local_iso(text: str | None, tz: tzinfo) -> str | None:
     return from_storage(text).astimezone(tz).isoformat()
 
 
+MEMO_LIMIT = 4096  # times remembered while printing a list: a sorted list repeats them side by side
+
+
+def remember(memo: dict, key, value):
+    """Keep value under key in a memo of printed times, and give it back. A full memo is emptied
+    first, so that a long list of distinct times keeps memory flat."""
+    if len(memo) >= MEMO_LIMIT:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
 def to_local_short(text: str | None, tz: tzinfo) -> str:
     """Stored UTC text as a short local time for tables: 2026-11-24 15:00."""
     if text is None:

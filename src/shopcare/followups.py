@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
-from shopcare.clock import from_storage, to_storage
+from shopcare.clock import from_storage, remember, to_storage
 from shopcare.db import batched, marks, tuples
 from shopcare.durations import Duration, parse_duration
 from shopcare.errors import NotFound, ShopcareError
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 
 KINDS = ("reply", "promise", "resolve", "aftercare", "satisfaction")
 LAST_STEP_WINDOW = timedelta(days=7)
-MEMO_LIMIT = 4096  # due times remembered while printing: a sorted list repeats them side by side
 _SLACK = timedelta(days=15)  # business-time durations are bounded loosely in SQL, exactly in Python
 
 
@@ -95,9 +94,7 @@ def left_of(due: datetime, now: datetime, lefts: dict | None) -> str:
         return left_text(due, now)
     left = lefts.get(due)
     if left is None:
-        if len(lefts) >= MEMO_LIMIT:  # a long list of distinct times: memory stays flat
-            lefts.clear()
-        left = lefts[due] = left_text(due, now)
+        left = remember(lefts, due, left_text(due, now))
     return left
 
 
@@ -217,10 +214,6 @@ def _as_dict(value) -> dict:
     return value if isinstance(value, dict) else vars(value)
 
 
-def _open_statuses(clocks: Clocks) -> list[str]:
-    return [s for s in ("new", "open", "waiting") if s not in clocks.pause_when]
-
-
 CASE_CLOCKS = (
     "SELECT c.id, c.status, c.awaiting_reply_since, c.received_at, c.paused_seconds, c.mall,"
     " c.priority, c.summary, cu.name FROM cases c LEFT JOIN customers cu ON cu.id = c.customer_id"
@@ -234,10 +227,9 @@ def case_clocks(
     """Replies owed and resolutions due: both clocks run on the open cases, which are read once
     (the status index) for both. A reply is owed from the first customer message not yet
     answered; a resolution is due from the case's receipt, moved on by the time it waited."""
-    replying = set(_open_statuses(clocks)) if "reply" in kinds else set()
-    resolving = (
-        {s for s in ("new", "open") if s not in clocks.pause_when} if "resolve" in kinds else set()
-    )
+    running = {s for s in ("new", "open", "waiting") if s not in clocks.pause_when}
+    replying = running if "reply" in kinds else set()
+    resolving = running - {"waiting"} if "resolve" in kinds else set()
     statuses = sorted(replying | resolving)
     if not statuses:
         return

@@ -12,7 +12,7 @@ from typing import Annotated, Any, NamedTuple
 
 import typer
 
-from shopcare.clock import to_local_iso, to_local_short
+from shopcare.clock import remember, to_local_iso, to_local_short
 
 
 class Format(StrEnum):
@@ -100,7 +100,6 @@ def _tsv_cell(key: str, value: Any, tz: tzinfo) -> str:
 
 
 _CHUNK = 512  # lines written at a time
-_MEMO_LIMIT = 4096  # times remembered while writing: repeats are mostly near one another
 
 
 def _tsv_chunks(rows: Iterable[list], view: View, tz: tzinfo) -> Iterator[tuple[str, int]]:
@@ -111,14 +110,9 @@ def _tsv_chunks(rows: Iterable[list], view: View, tz: tzinfo) -> Iterator[tuple[
     times: dict = {}
 
     def local(value) -> str:  # a time not yet in times
-        if len(times) >= _MEMO_LIMIT:  # a long list of distinct times: memory stays flat
-            times.clear()
         if isinstance(value, datetime):
-            found = value.astimezone(tz).isoformat()
-        else:
-            found = to_local_iso(value, tz)
-        times[value] = found
-        return found
+            return remember(times, value, value.astimezone(tz).isoformat())
+        return remember(times, value, to_local_iso(value, tz))
 
     timed = [i for i, column in enumerate(view.columns) if is_time_key(column.key)]
     tabs = len(view.columns) - 1
