@@ -221,6 +221,31 @@ def test_check_exits_3_when_anything_is_overdue(cli, tuesday):
     assert len(items(cli, "--overdue")) == 1
 
 
+def test_the_real_command_keeps_its_writes_and_exit_code(home, tuesday):
+    """The installed entry point (`python -m shopcare`) sets its objects aside at exit instead
+    of letting Python collect them: the case it wrote is there for the next process, and
+    cron still gets exit 3 and the line on stderr."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, SHOPCARE_HOME=str(home))
+
+    def shopcare(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "shopcare", *args], capture_output=True, text=True, env=env
+        )
+
+    added = shopcare(
+        "case", "add", "--summary", "届かない", "--mall", "amazon", "--received-at", FRIDAY_EVENING
+    )
+    assert (added.returncode, added.stderr) == (0, "")
+    checked = shopcare("followups", "--check", "--format", "tsv")
+    assert checked.returncode == 3
+    assert checked.stderr == "1 overdue\n"
+    assert f"\tr{added.stdout.strip()}\t" in checked.stdout
+
+
 def test_overdue_and_until(cli, tuesday):
     add(cli, "--mall", "amazon", "--received-at", FRIDAY_EVENING)
     add(
