@@ -16,14 +16,16 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from shopcare.categories import Categories
 from shopcare.clock import from_storage
 from shopcare.config import Config
 from shopcare.db import batched, marks, tuples
 from shopcare.errors import ShopcareError
 from shopcare.resources import resource_dir
+
+if TYPE_CHECKING:
+    from shopcare.categories import Categories
 
 LANGS = ("ja", "en")
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
