@@ -21,6 +21,8 @@ class Config(NamedTuple):
     shop_name: str = ""
     shop_email: str = ""
     signature: str = ""
+    shop_address: str = ""  # the shop's postal address: marketing mails must carry it
+    shop_return_address: str = ""  # where returns go; empty: the shop's address
     language: str = "ja"
     timezone: str = "Asia/Tokyo"
     open: time = time(10, 0)
@@ -30,6 +32,11 @@ class Config(NamedTuple):
     closed: tuple[date, ...] = ()
     estimate_margin_days: int = 2
     source: Path | None = None
+
+    @property
+    def return_address(self) -> str:
+        """Where customers send returns: [shop] return_address, else the shop's address."""
+        return self.shop_return_address or self.shop_address
 
     def tz(self):
         from shopcare.clock import zone
@@ -103,6 +110,8 @@ SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
         "email": ("shop_email", _text),
         "signature": ("signature", _text),
         "language": ("language", _language),
+        "address": ("shop_address", _text),
+        "return_address": ("shop_return_address", _text),
     },
     "calendar": {
         "timezone": ("timezone", _timezone),
@@ -199,6 +208,9 @@ _CONFIG_TEMPLATE = """\
 {name}
 {email}
 {language}            # ja or en: the language replies are written in by default
+# The shop's postal address: marketing mails (特定電子メール法) and return
+# instructions print it. return_address, where returns go, defaults to it.
+{address}
 # The signature closing every reply.
 {signature}
 
@@ -224,7 +236,14 @@ def default_signature(name: str, email: str) -> str:
 
 
 def render_new_config(
-    *, name: str, email: str, signature: str | None, language: str, timezone: str
+    *,
+    name: str,
+    email: str,
+    signature: str | None,
+    language: str,
+    timezone: str,
+    address: str = "",
+    return_address: str | None = None,
 ) -> str:
     """The text of a first config.toml, commented, values escaped by tomli_w."""
     import tomli_w
@@ -238,6 +257,8 @@ def render_new_config(
         language=line("language", language),
         signature=line("signature", signature or default_signature(name, email)),
         timezone=line("timezone", timezone),
+        address=line("address", address)
+        + ("\n" + line("return_address", return_address) if return_address else ""),
     )
     import tomllib
 
@@ -252,6 +273,18 @@ def updated_config(path: Path, changes: dict[tuple[str, str], Any]) -> str:
     import tomli_w
 
     data = tomllib.loads(path.read_text(encoding="utf-8"))
+    shop = data.get("shop", {})
+    renamed = ("shop", "name") in changes or ("shop", "email") in changes
+    if renamed and ("shop", "signature") not in changes:
+        # a signature shopcare generated follows the name and address it was made from
+        generated = default_signature(shop.get("name", ""), shop.get("email", ""))
+        if shop.get("signature", generated) == generated:
+            changes = changes | {
+                ("shop", "signature"): default_signature(
+                    changes.get(("shop", "name"), shop.get("name", "")),
+                    changes.get(("shop", "email"), shop.get("email", "")),
+                )
+            }
     for (section, key), value in changes.items():
         data.setdefault(section, {})[key] = value
     config_from_dict(data, path)

@@ -35,11 +35,24 @@ def init(
     timezone: Annotated[
         str | None, typer.Option("--timezone", help="The shop's time zone.")
     ] = None,
+    address: Annotated[
+        str | None,
+        typer.Option(
+            "--address", help="The shop's postal address (marketing mails must carry it)."
+        ),
+    ] = None,
+    return_address: Annotated[
+        str | None,
+        typer.Option(
+            "--return-address", help="Where returns go, if not the shop's address."
+        ),
+    ] = None,
 ) -> None:
     """Set up the shop's home: config.toml and the database. Safe to run twice.
 
-    A second run keeps config.toml; options given then change just those keys.
-    Example: shopcare init --name "はなまる雑貨店" --email support@hanamaru.example
+    A second run keeps config.toml; options given then change just those keys
+    (a signature shopcare generated follows a new --name or --email).
+    Example: shopcare init --name "はなまる雑貨店" --email support@hanamaru.example --address "〒150-0001 東京都渋谷区神宮前1-2-3"
     """
     from shopcare import config as cfg
     from shopcare.db import open_db
@@ -66,6 +79,8 @@ def init(
                 (("shop", "signature"), signature),
                 (("shop", "language"), lang),
                 (("calendar", "timezone"), timezone),
+                (("shop", "address"), address),
+                (("shop", "return_address"), return_address),
             )
             if value is not None
         }
@@ -83,6 +98,8 @@ def init(
             signature=signature,
             language=lang or "ja",
             timezone=timezone or "Asia/Tokyo",
+            address=address or "",
+            return_address=return_address,
         )
         path.write_text(text, encoding="utf-8")
         say(f"wrote {path}")

@@ -1,0 +1,36 @@
+"""Amounts of money as people type them: 1500, 1,500, 1500円, ¥1,500, full-width digits.
+
+One parser serves every place an amount comes in (remedy --amount, --var amount=), so that
+they all read the same text the same way and refuse the same nonsense.
+"""
+
+import re
+import unicodedata
+
+from shopcare.errors import ShopcareError
+
+# Whole yen, with or without thousands separators, a yen sign before or 円 after.
+_YEN = re.compile(r"^[¥\\]?\s*(\d{1,3}(?:,\d{3})+|\d+)\s*円?$")
+MAX_YEN = 10**12  # a trillion yen: any amount above it is a typing mistake, not a remedy
+AMOUNT_HINT = "give whole yen, such as 1500, 1,500, 1500円 or ¥1,500"
+
+
+def parse_yen(text: str | int, what: str = "amount") -> int:
+    """A positive whole amount of yen, from what a person typed; anything else is an error that
+    says what was read."""
+    if isinstance(text, bool):
+        raise ShopcareError(f"{what} {text!r} is not an amount of yen", AMOUNT_HINT)
+    if isinstance(text, int):
+        value = text
+    else:
+        # full-width digits, comma and yen sign (１，５００円, ￥1,500) read as their ASCII forms
+        normal = unicodedata.normalize("NFKC", str(text)).strip().replace("￥", "¥")
+        match = _YEN.match(normal)
+        if not match:
+            raise ShopcareError(f"{what} {str(text)!r} is not an amount of yen", AMOUNT_HINT)
+        value = int(match.group(1).replace(",", ""))
+    if value <= 0:
+        raise ShopcareError(f"{what} must be more than 0 yen, not {value:,}", AMOUNT_HINT)
+    if value > MAX_YEN:
+        raise ShopcareError(f"{what} {value:,} yen is beyond any order", AMOUNT_HINT)
+    return value
