@@ -9,8 +9,7 @@ import unicodedata
 
 from shopcare.errors import ShopcareError
 
-# Whole yen, with or without thousands separators, a yen sign before or 円 after.
-_YEN = re.compile(r"^[¥\\]?\s*(\d{1,3}(?:,\d{3})+|\d+)\s*円?$")
+X
 MAX_YEN = 10**12  # a trillion yen: any amount above it is a typing mistake, not a remedy
 AMOUNT_HINT = "give whole yen, such as 1500, 1,500, 1500円 or ¥1,500"
 
