@@ -9,7 +9,9 @@ import unicodedata
 
 from shopcare.errors import ShopcareError
 
-X
+# Whole yen, with or without thousands separators, a yen sign before or 円 after; at most
+# 13 digits, so that no absurd number is ever turned into an int.
+_YEN = re.compile(r"^[¥\\]?\s*(\d{1,3}(?:,\d{3}){1,4}|\d{1,13})\s*円?$")
 MAX_YEN = 10**12  # a trillion yen: any amount above it is a typing mistake, not a remedy
 AMOUNT_HINT = "give whole yen, such as 1500, 1,500, 1500円 or ¥1,500"
 
@@ -26,7 +28,8 @@ def parse_yen(text: str | int, what: str = "amount") -> int:
         normal = unicodedata.normalize("NFKC", str(text)).strip().replace("￥", "¥")
         match = _YEN.match(normal)
         if not match:
-            raise ShopcareError(f"{what} {str(text)!r} is not an amount of yen", AMOUNT_HINT)
+            shown = str(text) if len(str(text)) <= 40 else str(text)[:40] + "..."
+            raise ShopcareError(f"{what} {shown!r} is not an amount of yen", AMOUNT_HINT)
         value = int(match.group(1).replace(",", ""))
     if value <= 0:
         raise ShopcareError(f"{what} must be more than 0 yen, not {value:,}", AMOUNT_HINT)

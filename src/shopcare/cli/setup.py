@@ -43,9 +43,7 @@ def init(
     ] = None,
     return_address: Annotated[
         str | None,
-        typer.Option(
-            "--return-address", help="Where returns go, if not the shop's address."
-        ),
+        typer.Option("--return-address", help="Where returns go, if not the shop's address."),
     ] = None,
 ) -> None:
     """Set up the shop's home: config.toml and the database. Safe to run twice.
