@@ -57,3 +57,27 @@ def test_a_broken_config_is_reported_with_the_file_and_key(cli, home):
 def test_every_command_works_on_a_fresh_home_without_init(cli, home):
     assert cli.json("case", "list") == []
     assert (home / "shopcare.db").exists()
+
+
+def test_init_sets_the_shops_address_and_return_address(cli, home):
+    cli("init", "--name", "はなまる雑貨店", "--address", "〒150-0001 東京都渋谷区神宮前1-2-3")
+    config = load_config(home / "config.toml")
+    assert config.shop_address == "〒150-0001 東京都渋谷区神宮前1-2-3"
+    assert config.return_address == config.shop_address  # returns go to the shop by default
+    cli("init", "--return-address", "〒144-0052 東京都大田区蒲田5-6-7 はなまる倉庫")
+    config = load_config(home / "config.toml")
+    assert config.shop_address == "〒150-0001 東京都渋谷区神宮前1-2-3"
+    assert config.return_address == "〒144-0052 東京都大田区蒲田5-6-7 はなまる倉庫"
+
+
+def test_a_generated_signature_follows_the_name_and_email(cli, home):
+    cli("init", "--name", "はなまる雑貨店", "--email", "a@hanamaru.example")
+    result = cli("init", "--name", "はなまる雑貨店 本店", "--email", "support@hanamaru.example")
+    assert "shop.signature" in result.stderr
+    signature = load_config(home / "config.toml").signature
+    assert "はなまる雑貨店 本店" in signature and "support@hanamaru.example" in signature
+    assert "a@hanamaru.example" not in signature
+    # a signature the shop wrote itself is the shop's: a new name leaves it alone
+    cli("init", "--signature", "はなまる雑貨店\n店長 山田")
+    cli("init", "--name", "はなまる")
+    assert load_config(home / "config.toml").signature == "はなまる雑貨店\n店長 山田"

@@ -586,19 +586,17 @@ def describe_event(event: dict, tz: tzinfo) -> str:
     return text
 
 
-def record_reply_sent(
+def reply_sent_rows(
     conn: sqlite3.Connection, actor: Actor, case_id: int, template: str, lang: str, subject: str
-) -> Written:
-    """A reply went out: on the timeline (stopping the reply clock), and a new case becomes open."""
+) -> list[str]:
+    """A reply went out: on the timeline (stopping the reply clock), and a new case becomes open.
+    Written inside the caller's transaction; gives the notices to print."""
     case = get_case_row(conn, case_id)
     notices = []
-    with conn:
-        _event(
-            conn, case_id, actor, "reply_sent", subject, data={"template": template, "lang": lang}
-        )
-        if case["status"] == "new":
-            _move(conn, case, actor, "open", "first reply sent", awaiting_reply_since=None)
-            notices.append(f"case {case_id} is now open")
-        else:
-            _touch(conn, case_id, actor, awaiting_reply_since=None)
-    return Written(case_id, [], notices)
+    _event(conn, case_id, actor, "reply_sent", subject, data={"template": template, "lang": lang})
+    if case["status"] == "new":
+        _move(conn, case, actor, "open", "first reply sent", awaiting_reply_since=None)
+        notices.append(f"case {case_id} is now open")
+    else:
+        _touch(conn, case_id, actor, awaiting_reply_since=None)
+    return notices

@@ -266,8 +266,11 @@ def render_new_config(
     return text
 
 
-def updated_config(path: Path, changes: dict[tuple[str, str], Any]) -> str:
-    """The existing config.toml with some keys changed (comments are not kept)."""
+def updated_config(
+    path: Path, changes: dict[tuple[str, str], Any]
+) -> tuple[str, list[tuple[str, str]]]:
+    """The existing config.toml with some keys changed (comments are not kept), and the keys
+    changed (a generated signature follows a new name or e-mail address)."""
     import tomllib
 
     import tomli_w
@@ -288,4 +291,4 @@ def updated_config(path: Path, changes: dict[tuple[str, str], Any]) -> str:
     for (section, key), value in changes.items():
         data.setdefault(section, {})[key] = value
     config_from_dict(data, path)
-    return tomli_w.dumps(data, multiline_strings=True)
+    return tomli_w.dumps(data, multiline_strings=True), list(changes)

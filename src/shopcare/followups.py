@@ -527,3 +527,65 @@ def snooze(conn: sqlite3.Connection, actor, fid: str, until: datetime, policy: "
             "INSERT OR REPLACE INTO followup_state (fid, case_id, snoozed_until, snoozed_at, author) VALUES (?, ?, ?, ?, ?)",
             [fid, case_id, to_storage(until), to_storage(actor.now), actor.author],
         )
+
+
+# --- a reply marked sent clears the follow-up it answers ------------------------------------
+
+# The follow-ups a sent mail settles: a satisfaction check, a promised update, an aftercare
+# mail. A reply owed is settled by the reply itself (its clock stops); a resolution target is
+# settled by resolving the case, not by a mail about it.
+_SETTLED_BY_MAIL = ("satisfaction", "promise", "aftercare")
+
+
+def target_of(conn: sqlite3.Connection, fid: str, policy: "Policy") -> int | None:
+    """The case a follow-up id belongs to (None: an aftercare item, which belongs to an order);
+    an error where there is no such follow-up."""
+    return _target(conn, fid.strip(), policy)
+
+
+def record_sent(
+    conn: sqlite3.Connection,
+    actor,
+    case_id: int | None,
+    fid: str | None,
+    template: str,
+    lang: str,
+    subject: str,
+) -> list[str]:
+    """A draft went out, in one transaction: for a case, the reply on its timeline (see
+    cases.reply_sent_rows); and the follow-up it answers leaves the list: the one named (c3,
+    p45, a10.1), and a case's satisfaction check when the mail is the satisfaction_check."""
+    from shopcare.cases import _event, reply_sent_rows
+
+    settled = []
+    if fid and _KIND_OF_PREFIX.get(fid[:1]) in _SETTLED_BY_MAIL:
+        settled.append(fid)
+    if case_id is not None and template == "satisfaction_check" and f"c{case_id}" not in settled:
+        settled.append(f"c{case_id}")
+    notices: list[str] = []
+    with conn:
+        if case_id is not None:
+            notices += reply_sent_rows(conn, actor, case_id, template, lang, subject)
+        for settled_fid in settled:
+            state = conn.execute(
+                "SELECT done_at FROM followup_state WHERE fid = ?", [settled_fid]
+            ).fetchone()
+            if state and state["done_at"]:
+                continue
+            note = f"{template} sent"
+            conn.execute(
+                "INSERT OR REPLACE INTO followup_state (fid, case_id, done_at, note, author)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [settled_fid, case_id, to_storage(actor.now), note, actor.author],
+            )
+            if case_id is not None:
+                _event(
+                    conn,
+                    case_id,
+                    actor,
+                    "followup_done",
+                    f"{settled_fid}: {note}",
+                    data={"fid": settled_fid},
+                )
+            notices.append(f"follow-up {settled_fid} done")
+    return notices

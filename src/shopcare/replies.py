@@ -643,14 +643,14 @@ RESERVED = (
 _JSON = json.JSONEncoder(ensure_ascii=False)
 
 
-def as_json(rendered: Rendered, to: str | None, case_id: int) -> str:
+def as_json(rendered: Rendered, to: str | None, case_id: int | None) -> str:
     """A draft as one json object. Its values are encoded one by one: the encoder takes a string
     in a single call, where an object costs it a new encoder each time (a batch of 10,000 drafts:
     a tenth of the time against a third)."""
     value = _JSON.encode
     return (
         f'{{"to": {value(to)}, "subject": {value(rendered.subject)}, '
-        f'"body": {value(rendered.body)}, "case_id": {int(case_id)}, '
+        f'"body": {value(rendered.body)}, "case_id": {"null" if case_id is None else int(case_id)}, '
         f'"template": {value(rendered.template)}, "lang": {value(rendered.lang)}}}'
     )
 
@@ -690,3 +690,39 @@ def as_eml(
     message["X-Unsent"] = "1"
     message.set_content(rendered.body, charset="utf-8")
     return message.as_string()
+
+
+# --- drafts for an order's follow-up (aftercare), which has no case --------------------------
+
+
+def order_context(
+    conn: sqlite3.Connection,
+    order_id: int,
+    config: Config,
+    tz: tzinfo,
+    now: datetime,
+    variables: dict[str, str],
+) -> dict:
+    """What an aftercare mail sees: the order with its items, its customer, the shop, today and
+    the --var values; no case (a template that names one says it needs case)."""
+    from shopcare.errors import NotFound
+    from shopcare.orders import order_views
+
+    row = tuples(conn, "SELECT number, mall FROM orders WHERE id = ?", [order_id]).fetchone()
+    if row is None:
+        raise NotFound(f"no order with id {order_id}", "shopcare followups lists the ids")
+    number, mall = row
+    order = next(o for o in order_views(conn, [number])[number] if o["mall"] == mall)
+    for key in ORDER_TIMES:
+        if key in order:
+            order[key] = from_storage(order[key]).astimezone(tz)
+    customer = {
+        key: order[field]
+        for key, field in (("name", "customer_name"), ("email", "customer_email"))
+        if order.get(field)
+    }
+    return base_context(config, tz, now, variables) | {
+        "customer": customer,
+        "order": order,
+        "order_number": number,
+    }

@@ -1,10 +1,11 @@
 """shopcare reply and shopcare templates ...: drafts from templates, in Japanese or English."""
 
+import re
 import sys
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NamedTuple
 
 import typer
 
@@ -38,7 +39,9 @@ def reply(
     case_id: Annotated[
         str,
         typer.Argument(
-            metavar="ID", help="The case's id, or - to read case ids from stdin (one a line)."
+            metavar="ID",
+            help="The case's id, a follow-up's id (c3, a10.1, p45: shopcare followups), or - to"
+            " read ids from stdin (one a line).",
         ),
     ],
     template: Annotated[str, typer.Argument(help="The template's name (shopcare templates list).")],
@@ -62,22 +65,25 @@ def reply(
         bool,
         typer.Option(
             "--mark-sent",
-            help="Record the reply as sent: on the timeline, a new case becomes open.",
+            help="Record the reply as sent: on the timeline, a new case becomes open, and the"
+            " follow-up it answers leaves the list.",
         ),
     ] = False,
 ) -> None:
     """Draft a reply to a case from a template, with the case's real facts filled in.
 
-    With ID given as -, drafts one reply per case id read from stdin, in one
-    process: json prints one object a line; text and eml need --out DIR. Every
-    draft is rendered before anything is written.
+    ID is a case's id or a follow-up's id: an aftercare item (a10.1) drafts a
+    mail about that order, which has no case. With ID given as -, drafts one
+    reply per id read from stdin, in one process: json prints one object a
+    line; text and eml need --out DIR. Every draft is rendered before anything
+    is written.
     Example: shopcare reply 3 apology --var eta=2026-11-28 --format eml > reply.eml
     """
     from shopcare import replies
 
     variables = replies.parse_vars(var or [])
-    ids = _case_ids(case_id)
     batch = case_id == "-"
+    raw_ids = _read_ids() if batch else [case_id]
     if batch and fmt is not ReplyFormat.json and out is None:
         raise ShopcareError(
             "drafting for many cases needs --out DIR for text and eml", "or use --format json"
@@ -85,36 +91,63 @@ def reply(
     if out is not None and not batch:
         raise ShopcareError("--out goes with ID -", "for one case, redirect stdout: > reply.eml")
     with session() as s:
+        targets = _targets(s, raw_ids)
         templates = replies.Templates(s.home, s.config)
         use_lang, warnings = templates.resolve(template, lang or s.config.language)
+        reads = templates.reads(template, use_lang)
+        for target in targets:
+            if target.case_id is None and reads is not None and "case" in reads:
+                raise ShopcareError(
+                    f"template {template} is written about a case, and {target.fid} is a follow-up"
+                    " of an order, which has no case",
+                    "draft an aftercare template (followup_arrival, followup_feedback, ...),"
+                    " or open a case for the order: shopcare case add --order NUMBER",
+                )
         drafts = []
-        with collector_paused(), _progress(len(ids) if batch else 0) as advance:
-            contexts = replies.case_contexts(
-                s.conn,
-                ids,
-                s.config,
-                s.categories,
-                s.tz,
-                s.now,
-                variables,
-                use_lang,
-                reads=templates.reads(template, use_lang),
+        with collector_paused(), _progress(len(targets) if batch else 0) as advance:
+            case_ids = [t.case_id for t in targets if t.case_id is not None]
+            contexts = iter(
+                replies.case_contexts(
+                    s.conn,
+                    case_ids,
+                    s.config,
+                    s.categories,
+                    s.tz,
+                    s.now,
+                    variables,
+                    use_lang,
+                    reads=reads,
+                )
+                if case_ids
+                else []
             )
             formatted = _formatter(s, fmt)
-            for number, context in zip(ids, contexts, strict=True):
+            for target in targets:
+                if target.case_id is not None:
+                    context = next(contexts)
+                else:
+                    context = replies.order_context(
+                        s.conn, target.order_id, s.config, s.tz, s.now, variables
+                    )
                 rendered = templates.render(template, use_lang, context)
-                drafts.append((number, rendered, formatted(rendered, context, number)))
+                drafts.append((target, rendered, formatted(rendered, context, target.case_id)))
                 advance()
         if out is not None:
             _write_drafts(out, drafts, fmt)
         written = []
         if mark_sent:
-            from shopcare.cases import record_reply_sent
+            from shopcare.followups import record_sent
 
-            for number, rendered, _ in drafts:
+            for target, rendered, _ in drafts:
                 written.append(
-                    record_reply_sent(
-                        s.conn, s.actor, number, rendered.template, rendered.lang, rendered.subject
+                    record_sent(
+                        s.conn,
+                        s.actor,
+                        target.case_id,
+                        target.fid,
+                        rendered.template,
+                        rendered.lang,
+                        rendered.subject,
                     )
                 )
     for warning in warnings:
@@ -123,36 +156,71 @@ def reply(
         sys.stdout.write("".join(text for _, _, text in drafts))
     else:
         say(f"{len(drafts)} drafts written to {out}")
-    for result in written:
-        for notice in result.notices:
+    for notices in written:
+        for notice in notices:
             say(notice)
     if mark_sent:
-        say(f"{len(written)} replies recorded as sent")
+        say(f"{len(written)} {'reply' if len(written) == 1 else 'replies'} recorded as sent")
 
 
-def _case_ids(value: str) -> list[int]:
-    if value != "-":
-        if not value.isdigit():
-            raise ShopcareError(
-                f"{value!r} is not a case id", "give a number, or - to read ids from stdin"
-            )
-        return [int(value)]
+class Target(NamedTuple):
+    """What a draft is for: a case, or (an aftercare follow-up) an order; and the follow-up
+    named, if one was."""
+
+    case_id: int | None
+    order_id: int | None
+    fid: str | None
+    label: str  # case-3 or a10.1: the draft's file name under --out
+
+
+def _read_ids() -> list[str]:
     ids = []
     for line_number, line in enumerate(sys.stdin, start=1):
         text = line.strip()
         if not text:
             continue
-        if not text.isdigit():
+        if not (text.isdigit() or FOLLOWUP_ID.match(text)):
             raise ShopcareError(
-                f"stdin line {line_number}: {text!r} is not a case id", "give one case id a line"
+                f"stdin line {line_number}: {text!r} is not a case id or a follow-up id",
+                "give one case id (3) or follow-up id (c3, a10.1) a line",
             )
-        ids.append(int(text))
+        ids.append(text)
     if not ids:
         raise ShopcareError(
             "no case ids on stdin",
             "for example: shopcare case list --status new --format tsv | tail -n +2 | cut -f1",
         )
     return ids
+
+
+FOLLOWUP_ID = re.compile(r"^[rpsca]\d+(\.\d+)?$")
+
+
+def _targets(s, raw_ids: list[str]) -> list[Target]:
+    """Each id as a case or an order: a follow-up id is checked against the database."""
+    targets = []
+    policy = None
+    for raw in raw_ids:
+        text = raw.strip()
+        if text.isdigit():
+            targets.append(Target(int(text), None, None, f"case-{int(text)}"))
+            continue
+        if not FOLLOWUP_ID.match(text):
+            raise ShopcareError(
+                f"{raw!r} is not a case id or a follow-up id",
+                "give a case's number (3), a follow-up's id (c3, a10.1), or - to read ids from stdin",
+            )
+        from shopcare.followups import target_of
+        from shopcare.policycache import policy_view
+
+        policy = policy or policy_view(s.home, s.today)
+        case_id = target_of(s.conn, text, policy)
+        if case_id is None:
+            order_id = int(text[1:].partition(".")[0])
+            targets.append(Target(None, order_id, text, text))
+        else:
+            targets.append(Target(case_id, None, text, f"case-{case_id}"))
+    return targets
 
 
 def _formatter(s, fmt: ReplyFormat):
@@ -180,8 +248,8 @@ def _write_drafts(out: Path, drafts: list, fmt: ReplyFormat) -> None:
     suffix = {"text": "txt", "eml": "eml", "json": "json"}[fmt.value]
     try:
         out.mkdir(parents=True, exist_ok=True)
-        for number, _, text in drafts:
-            (out / f"case-{number}.{suffix}").write_text(text, encoding="utf-8")
+        for target, _, text in drafts:
+            (out / f"{target.label}.{suffix}").write_text(text, encoding="utf-8")
     except OSError as exc:
         raise ShopcareError(f"cannot write drafts to {out}: {exc.strerror}") from None
 

@@ -86,9 +86,9 @@ def init(
         if not changes:
             say(f"{path} already exists; left as it is (edit it, or pass options to change keys)")
         else:
-            text = cfg.updated_config(path, changes)
+            text, changed = cfg.updated_config(path, changes)
             path.write_text(text, encoding="utf-8")
-            say(f"updated {', '.join('.'.join(k) for k in changes)} in {path}")
+            say(f"updated {', '.join('.'.join(k) for k in changed)} in {path}")
     else:
         text = cfg.render_new_config(
             name=name or "",
