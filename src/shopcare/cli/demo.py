@@ -69,7 +69,10 @@ def demo(
             raise ShopcareError(f"{keep} is not empty", "give --keep a new or empty folder")
         base = ["--home", str(home)]
         shop = script["shop"]
-        _run([*base, "init", "--name", shop["name"], "--email", shop["email"]])
+        _run(
+            [*base, "init", "--name", shop["name"], "--email", shop["email"]]
+            + ["--address", shop["address"]]
+        )
         for export in sorted((resource_dir("examples") / "orders").iterdir()):
             _run([*base, "orders", "import", str(export)])
         for number, case in enumerate(script["cases"], start=1):  # a fresh home numbers from 1
