@@ -70,13 +70,43 @@ def connect(path: Path) -> sqlite3.Connection:
         )  # with WAL: a power cut may undo the last commit, never corrupt
         conn.execute("PRAGMA foreign_keys = ON")
         if _pending(conn):
-            apply_migrations(conn)
+            _migrate(conn)
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise ShopcareError(
+                f"the database {path} is busy: another shopcare is writing to it",
+                "try again in a moment",
+            ) from None
+        if "readonly" in str(exc) or "read-only" in str(exc):
+            raise ShopcareError(
+                f"the database {path} is read-only, and it needs an upgrade this command"
+                " cannot write",
+                "run the command once as the database's owner",
+            ) from None
+        raise ShopcareError(
+            f"cannot open the database {path}: {exc}",
+            "is this a shopcare home? check --home or SHOPCARE_HOME",
+        ) from None
     except sqlite3.DatabaseError as exc:
         raise ShopcareError(
             f"cannot open the database {path}: {exc}",
             "is this a shopcare home? check --home or SHOPCARE_HOME",
         ) from None
     return conn
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Apply the pending migrations under an exclusive lock, once: a second process opening
+    the same older home at the same moment waits, then finds nothing left to do."""
+    conn.execute("BEGIN EXCLUSIVE")
+    try:
+        if _pending(conn):
+            apply_migrations(conn)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.rollback()
+        raise
 
 
 def _pending(conn: sqlite3.Connection) -> bool:

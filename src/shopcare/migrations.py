@@ -181,12 +181,51 @@ def m005_promises_by_case(db: Database) -> None:
     )
 
 
+def m006_one_schema_for_every_home(db: Database) -> None:
+    """Every older home brought to exactly today's schema, and two holes closed.
+
+    - Indexes that released versions of m002 and m003 made and later versions did not
+      (orders_email, events_promise_due) are dropped: a home is the same whichever commit
+      made it.
+    - The timeline refuses INSERT OR REPLACE of an event that exists: a REPLACE deletes the
+      old row without firing delete triggers (SQLite fires them only with recursive triggers
+      on), so it is refused before it can.
+    - paused_seconds, which m003 backfilled from the current wait alone, is worked out again
+      from every wait on the timeline (each status change out of waiting ends the wait the
+      last change into it began): a case that waited three days and was answered again had
+      its resolution due three days early. The code keeps the same sum as it goes, so a
+      home made after m003 gets the figures it has.
+    """
+    _run(
+        db,
+        [
+            "DROP INDEX IF EXISTS orders_email",
+            "DROP INDEX IF EXISTS events_promise_due",
+            """CREATE TRIGGER events_append_only_replace BEFORE INSERT ON events
+            WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM events WHERE id = NEW.id)
+            BEGIN SELECT RAISE(ABORT, 'the case timeline is append-only'); END""",
+            """UPDATE cases SET paused_seconds = coalesce((
+                SELECT sum(CAST(round((julianday(e.at) - julianday((
+                    SELECT w.at FROM events w
+                    WHERE w.case_id = e.case_id AND w.kind = 'status' AND w.id < e.id
+                    AND json_extract(w.data, '$.to') = 'waiting'
+                    ORDER BY w.id DESC LIMIT 1))) * 86400) AS INTEGER))
+                FROM events e
+                WHERE e.case_id = cases.id AND e.kind = 'status'
+                AND json_extract(e.data, '$.from') = 'waiting'), 0)
+            WHERE id IN (SELECT case_id FROM events WHERE kind = 'status'
+                AND json_extract(data, '$.from') = 'waiting')""",
+        ],
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m001_cases", m001_cases),
     ("m002_orders", m002_orders),
     ("m003_followups", m003_followups),
     ("m004_one_pass_over_open_cases", m004_one_pass_over_open_cases),
     ("m005_promises_by_case", m005_promises_by_case),
+    ("m006_one_schema_for_every_home", m006_one_schema_for_every_home),
 ]
 
 

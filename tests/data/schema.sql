@@ -126,6 +126,10 @@ CREATE TABLE orders (
 -- trigger events_append_only_delete
 CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
             BEGIN SELECT RAISE(ABORT, 'the case timeline is append-only'); END;
+-- trigger events_append_only_replace
+CREATE TRIGGER events_append_only_replace BEFORE INSERT ON events
+            WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM events WHERE id = NEW.id)
+            BEGIN SELECT RAISE(ABORT, 'the case timeline is append-only'); END;
 -- trigger events_append_only_update
 CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
             BEGIN SELECT RAISE(ABORT, 'the case timeline is append-only'); END;
