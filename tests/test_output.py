@@ -54,3 +54,82 @@ def test_a_long_list_escapes_only_the_cells_that_need_it(capsys):
     assert lines[5] == "\\\\\t\t件名 5"
     assert lines[699] == "699\t\t件名 699" and lines[0] == "0\t\t件名 0"
     assert all(line.count("\t") == 2 for line in lines)
+
+
+def test_cells_a_spreadsheet_would_run_are_made_inert(capsys):
+    for text in ('=HYPERLINK("http://x.example")', "+81-90", "-2+3", "@SUM(A1)"):
+        assert line({"id": 1, "text": text}, capsys) == f"1\t\t'{text}"
+    # in a long list too, where the chunk is written without looking at each cell
+    rows = [{"id": n, "at": None, "text": f"件名 {n}"} for n in range(600)]
+    rows[300]["text"] = "=cmd|' /C calc'!A0"
+    rows[599]["id"] = "@x"
+    lines = tsv(rows, capsys)
+    assert lines[300] == "300\t\t'=cmd|' /C calc'!A0"
+    assert lines[599].startswith("'@x\t")
+    assert lines[299] == "299\t\t件名 299"
+    # a formula sign inside a cell is just text
+    assert line({"id": 1, "text": "1+1=2"}, capsys) == "1\t\t1+1=2"
+
+
+def test_tsv_cells_from_outside_through_the_cli(cli):
+    cli("case", "add", "--summary", "=1+1", "--email", "a@example.jp", "--customer", "@寺田")
+    out = cli("case", "list", "--format", "tsv").stdout
+    assert "\t'=1+1" in out and "\t'@寺田" in out
+    (case,) = cli.json("case", "list")
+    assert case["summary"] == "=1+1"  # json is data, as written
+
+
+def test_terminal_escapes_never_reach_a_table_raw(cli):
+    cli("case", "add", "--summary", "赤字\x1b[31mです\x1b]0;title\x07", "--email", "a@example.jp")
+    for args in (("case", "list"), ("case", "show", "1")):
+        out = cli(*args, "--format", "table").stdout
+        assert "\x1b" not in out and "\x07" not in out
+        assert "\\x1b[31m" in out
+
+
+def test_a_huge_cell_is_cut_short_in_a_table(cli):
+    cli("case", "add", "--summary", "長" * 300_000, "--email", "a@example.jp")
+    out = cli("case", "list", "--format", "table").stdout
+    assert "300,000 characters" in out
+    assert out.count("長") < 3000
+    (case,) = cli.json("case", "list")
+    assert len(case["summary"]) == 300_000
+
+
+def test_a_draft_on_a_terminal_shows_escapes_instead_of_obeying_them(cli, home):
+    """Through a real pseudo-terminal: the draft's text holds the customer's words."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    cli("init", "--name", "見本店", "--email", "support@mihon.example")
+    cli("case", "add", "--summary", "届かない\x1b]0;pwned\x07です", "--email", "a@example.jp")
+    (home / "templates" / "ja").mkdir(parents=True)
+    (home / "templates" / "ja" / "echo.txt").write_text(
+        "Subject: 件名\n\n{{ case.summary }}\n", encoding="utf-8"
+    )
+    leader, follower = pty.openpty()
+    run = subprocess.run(
+        [sys.executable, "-m", "shopcare", "reply", "1", "echo"],
+        stdout=follower,
+        stderr=subprocess.PIPE,
+        env=os.environ | {"SHOPCARE_HOME": str(home)},
+        timeout=60,
+    )
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert run.returncode == 0, run.stderr
+    text = shown.decode("utf-8")
+    assert "\x1b" not in text and "\\x1b]0;pwned\\x07" in text
+    piped = cli("reply", "1", "echo").stdout  # in a pipe the draft is as written
+    assert "\x1b]0;pwned\x07" in piped

@@ -4,6 +4,7 @@ Fields ending in ``_at`` hold stored UTC times; they are shown in the shop's
 time zone (ISO-8601 with the offset in tsv and json, a short form in tables).
 """
 
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, tzinfo
@@ -78,17 +79,26 @@ def json_record(record: dict, tz: tzinfo) -> dict:
 
 
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+# A cell a spreadsheet would run as a formula starts with one of these (a tab or CR first is
+# written as \t or \r, which no spreadsheet runs): such a text is written with a ' before it.
+FORMULA_STARTS = ("=", "+", "-", "@")
+_FORMULA_CELL = re.compile(r"(?:^|\t)[=+\-@]", re.MULTILINE)
 
 
 def _tsv_plain(value: Any) -> str:
-    """A value that is not a time, as a tsv cell: tabs and line breaks escaped."""
+    """A value that is not a time, as a tsv cell: tabs and line breaks escaped, and a text that
+    a spreadsheet would run as a formula (=, +, -, @ first) made inert with a ' before it."""
     if value is None:
         return ""
     if value is True:
         return "true"
     if value is False:
         return "false"
-    return value.translate(_TSV_ESCAPES) if isinstance(value, str) else str(value)
+    if not isinstance(value, str):
+        return str(value)
+    if value.startswith(FORMULA_STARTS):
+        value = "'" + value
+    return value.translate(_TSV_ESCAPES)
 
 
 def _tsv_cell(key: str, value: Any, tz: tzinfo) -> str:
@@ -145,9 +155,24 @@ def _escaped(lines: list[str], kept: list[list], tabs: int) -> str:
         and text.count("\n") == len(lines)
         and "\r" not in text
         and "\\" not in text
+        and not _FORMULA_CELL.search(text)
     ):
         return text
     return "".join("\t".join(map(_tsv_plain, cells)) + "\n" for cells in kept)
+
+
+TABLE_CELL_LIMIT = 2000  # characters a table cell shows: a megabyte of text is not read in a table
+# Control characters (C0 but tab and line break, DEL, C1): an escape sequence in a customer's
+# text must never reach a terminal raw, where it could move the cursor, retitle the window or
+# hide what follows.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """text with every control character shown as \\xNN, for a terminal."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _table_cell(key: str, value: Any, tz: tzinfo) -> str:
@@ -159,7 +184,10 @@ def _table_cell(key: str, value: Any, tz: tzinfo) -> str:
         return to_local_short(value, tz)
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return str(value)
+    text = str(value)
+    if len(text) > TABLE_CELL_LIMIT:
+        text = text[:TABLE_CELL_LIMIT] + f"… ({len(text):,} characters: --format json shows all)"
+    return visible(text)
 
 
 def _console():

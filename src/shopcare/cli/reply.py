@@ -11,7 +11,16 @@ import typer
 
 from shopcare.bulk import collector_paused
 from shopcare.cli.app import subcommands
-from shopcare.cli.output import Column, FormatOption, JsonOption, View, pick_format, print_rows, say
+from shopcare.cli.output import (
+    Column,
+    FormatOption,
+    JsonOption,
+    View,
+    pick_format,
+    print_rows,
+    say,
+    visible,
+)
 from shopcare.cli.session import session
 from shopcare.errors import ShopcareError
 
@@ -92,7 +101,9 @@ def reply(
         raise ShopcareError("--out goes with ID -", "for one case, redirect stdout: > reply.eml")
     with session() as s:
         targets = _targets(s, raw_ids)
-        templates = replies.Templates(s.home, s.config)
+        templates = replies.Templates(
+            s.home, s.config, calendar=lambda: s.calendar, now=s.now
+        )  # the calendar is built only where a date filter reads a --var
         use_lang, warnings = templates.resolve(template, lang or s.config.language)
         reads = templates.reads(template, use_lang)
         for target in targets:
@@ -153,7 +164,9 @@ def reply(
     for warning in warnings:
         say(f"warning: {warning}")
     if out is None:
-        sys.stdout.write("".join(text for _, _, text in drafts))
+        text = "".join(text for _, _, text in drafts)
+        # on a terminal, an escape sequence in a customer's words is shown, not obeyed
+        sys.stdout.write(visible(text) if sys.stdout.isatty() else text)
     else:
         say(f"{len(drafts)} drafts written to {out}")
     for notices in written:
