@@ -81,3 +81,32 @@ def test_a_generated_signature_follows_the_name_and_email(cli, home):
     cli("init", "--signature", "はなまる雑貨店\n店長 山田")
     cli("init", "--name", "はなまる")
     assert load_config(home / "config.toml").signature == "はなまる雑貨店\n店長 山田"
+
+
+def test_the_homes_files_are_owner_only(cli, home, tmp_path):
+    import os
+    import stat
+
+    def mode(path):
+        return stat.S_IMODE(os.stat(path).st_mode)
+
+    cli("init", "--name", "はなまる雑貨店", "--email", "support@hanamaru.example")
+    cli("init", "--address", "〒150-0001 東京都渋谷区神宮前1-2-3")  # rewritten: still private
+    assert mode(home / "config.toml") == 0o600
+    cli(
+        "case",
+        "add",
+        "--summary",
+        "割れていた",
+        "--customer",
+        "青木 一郎",
+        "--email",
+        "a@example.jp",
+    )
+    cli("policy", "show")  # builds the derived cache
+    cached = list((home / ".cache").iterdir())
+    assert cached and all(mode(path) == 0o600 for path in cached)
+    out = tmp_path / "drafts"
+    cli("reply", "-", "first_response", "--out", str(out), input="1\n")
+    assert mode(out) == 0o700
+    assert [mode(path) for path in out.iterdir()] == [0o600]

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from shopcare.home import write_private
+
 FOLDER = ".cache"
 _PYTHON = list(sys.version_info[:2])
 
@@ -48,7 +50,7 @@ def cached(home: Path, name: str, key: list, build: Callable[[], Any]) -> Any:
         data = marshal.dumps((key, value))
         path.parent.mkdir(mode=0o700, exist_ok=True)
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(data)
+        write_private(temporary, data)
         os.replace(temporary, path)
     except (OSError, ValueError):  # ValueError: not plain data; it is built anew each time
         pass

@@ -42,3 +42,17 @@ def ensure_home(home: Path) -> Path:
             "give a folder you can write with --home or SHOPCARE_HOME",
         )
     return home
+
+
+def write_private(path: Path, data: str | bytes) -> None:
+    """Write a file only its owner can read (0600), whether it is new or already there: the
+    home's files hold customers' names and words."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        view = memoryview(raw)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)

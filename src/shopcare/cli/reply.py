@@ -259,10 +259,12 @@ def _formatter(s, fmt: ReplyFormat):
 
 def _write_drafts(out: Path, drafts: list, fmt: ReplyFormat) -> None:
     suffix = {"text": "txt", "eml": "eml", "json": "json"}[fmt.value]
+    from shopcare.home import write_private
+
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        for target, _, text in drafts:
-            (out / f"{target.label}.{suffix}").write_text(text, encoding="utf-8")
+        out.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for target, _, text in drafts:  # owner-only: drafts hold customers' names and words
+            write_private(out / f"{target.label}.{suffix}", text)
     except OSError as exc:
         raise ShopcareError(f"cannot write drafts to {out}: {exc.strerror}") from None
 

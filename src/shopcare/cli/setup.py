@@ -54,7 +54,7 @@ def init(
     """
     from shopcare import config as cfg
     from shopcare.db import open_db
-    from shopcare.home import CONFIG_NAME, ensure_home
+    from shopcare.home import CONFIG_NAME, ensure_home, write_private
 
     if lang is not None:
         check_choice("language", lang, cfg.LANGUAGES)
@@ -87,7 +87,7 @@ def init(
             say(f"{path} already exists; left as it is (edit it, or pass options to change keys)")
         else:
             text, changed = cfg.updated_config(path, changes)
-            path.write_text(text, encoding="utf-8")
+            write_private(path, text)
             say(f"updated {', '.join('.'.join(k) for k in changed)} in {path}")
     else:
         text = cfg.render_new_config(
@@ -99,7 +99,7 @@ def init(
             address=address or "",
             return_address=return_address,
         )
-        path.write_text(text, encoding="utf-8")
+        write_private(path, text)
         say(f"wrote {path}")
         if not name:
             say("hint: set the shop's name: shopcare init --name NAME")
