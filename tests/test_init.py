@@ -110,3 +110,13 @@ def test_the_homes_files_are_owner_only(cli, home, tmp_path):
     cli("reply", "-", "first_response", "--out", str(out), input="1\n")
     assert mode(out) == 0o700
     assert [mode(path) for path in out.iterdir()] == [0o600]
+
+
+def test_values_that_would_break_mail_headers_are_refused(cli, home):
+    for bad in ("a@b.jp\r\nBcc: x@y.example", "a@b\u2028.jp", "support@", "a b@c.jp", "a@b.jp\x00"):
+        assert "is not an e-mail address" in cli.fails("init", "--email", bad)
+    for bad in ("はなまる\r\nBcc: x@y.example", "はなまる\u2028雑貨店", "はなまる\x1c"):
+        assert "line break" in cli.fails("init", "--name", bad)
+    assert not (home / "config.toml").exists()
+    cli("init", "--email", " Support@Hanamaru.example ")
+    assert load_config(home / "config.toml").shop_email == "Support@Hanamaru.example"

@@ -14,16 +14,22 @@ from datetime import datetime
 from shopcare.clock import to_storage
 from shopcare.errors import NotFound, ShopcareError
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# One @, a dot in the domain, no whitespace (\s is Unicode's: CR, LF, U+2028, U+0085, \v, \f
+# and \x1c-\x1f included) and no other control character: an address goes into mail headers.
+_EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
+
+
+def check_email(email: str, example: str = "--email hanako@example.jp") -> str:
+    """An address as typed (spaces around it dropped, its case kept), or an error."""
+    value = email.strip()
+    if not _EMAIL.match(value):
+        raise ShopcareError(f"{email!r} is not an e-mail address", f"for example {example}")
+    return value
 
 
 def normalise_email(email: str) -> str:
-    value = email.strip().lower()
-    if not _EMAIL.match(value):
-        raise ShopcareError(
-            f"{email!r} is not an e-mail address", "for example --email hanako@example.jp"
-        )
-    return value
+    """An address as a customer's key: checked, and in lower case."""
+    return check_email(email).lower()
 
 
 def email_or_none(email: str | None) -> str | None:

@@ -62,9 +62,13 @@ def init(
         from shopcare.clock import zone
 
         zone(timezone)
-    if email is not None and "@" not in email:
+    if email is not None:
+        from shopcare.customers import check_email
+
+        email = check_email(email, "--email support@example.jp")
+    if name is not None and any(ch in name for ch in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"):
         raise ShopcareError(
-            f"{email!r} is not an e-mail address", "for example --email support@example.jp"
+            "--name holds a line break", "the shop's name goes into mail headers: give one line"
         )
     home = ensure_home(home_path())
     path = home / CONFIG_NAME
