@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import dump
 from exports import (
@@ -436,3 +438,73 @@ def test_shopify_reimport_with_marketing_flags_changes_nothing(cli, tmp_path, ho
     before = dump(home)
     assert "2 unchanged" in imported(cli, path)
     assert dump(home) == before
+
+
+EXAMPLE_SHOPIFY = Path(__file__).parent.parent / "examples" / "orders" / "shopify_orders_export.csv"
+
+
+def _items_of(cli, number: str) -> list[str]:
+    return [item["name"] for item in cli.json("orders", "show", number)["items"]]
+
+
+def test_a_row_without_its_order_number_skips_the_orders_it_may_belong_to(cli, tmp_path):
+    """The second of #1042's three rows loses its number: #1042 is not half-imported, and an
+    import over a good one leaves its three items as they were."""
+    good = EXAMPLE_SHOPIFY.read_text(encoding="utf-8")
+    imported(cli, EXAMPLE_SHOPIFY)
+    assert len(_items_of(cli, "#1042")) == 3
+    lines = good.split("\n")
+    second = [i for i, text in enumerate(lines) if text.startswith("#1042,")][1]
+    lines[second] = lines[second][len("#1042") :]
+    path = tmp_path / "blanked.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    stderr = imported(cli, path)
+    assert "no order number (Name is empty)" in stderr
+    assert "(order #1042 skipped)" in stderr
+    assert "0 skipped" not in stderr
+    assert len(_items_of(cli, "#1042")) == 3  # as known before, not replaced by two of them
+
+
+def test_an_open_quote_that_swallows_the_next_orders_first_row_skips_that_order(cli, tmp_path):
+    """#1001's item name opens a quote that closes only in #1002's first row: that row is gone
+    into #1001's, and #1002's second row alone must not become order #1002."""
+    path = tmp_path / "quote.csv"
+    path.write_text(
+        "Name,Email,Financial Status,Total,Lineitem name,Lineitem quantity,Lineitem price,Notes\n"
+        '#1001,a@example.jp,paid,100,"Cup,1,100,\n'
+        '#1002,b@example.jp,paid,300,Plate,1,100,"gift\n'
+        "#1002,,,,Bowl,1,200,\n"
+        "#1003,c@example.jp,paid,500,Pot,1,500,\n",
+        encoding="utf-8",
+    )
+    stderr = imported(cli, path)
+    assert "(order #1001 skipped)" in stderr and "(order #1002 skipped)" in stderr
+    assert "1 added" in stderr and "2 skipped" in stderr
+    for number in ("#1001", "#1002"):
+        assert f"no order {number}" in cli.fails("orders", "show", number)
+    assert _items_of(cli, "#1003") == ["Pot"]
+
+
+@pytest.mark.parametrize(
+    "total", ["NaN", "Infinity", "-Infinity", "1e400", "sNaN", "1" * 5000, "12.5.0"]
+)
+def test_an_amount_that_is_no_amount_skips_the_order_and_keeps_the_known_total(
+    cli, tmp_path, total
+):
+    rows = shopify_rows()
+    path = write_export(tmp_path / "s.csv", SHOPIFY_2026, rows)
+    imported(cli, path)
+    known = cli.json("orders", "show", "#1001")["total"]
+    rows[0]["Total"] = total
+    stderr = imported(cli, write_export(tmp_path / "bad.csv", SHOPIFY_2026, rows))
+    assert "as an amount (order #1001 skipped)" in stderr
+    assert cli.json("orders", "show", "#1001")["total"] == known
+    assert len(stderr) < 2000  # a 5,000-digit cell is not printed back whole
+
+
+@pytest.mark.parametrize("quantity", ["1" * 5000, "99999999999", "1.5"])
+def test_a_quantity_that_is_no_quantity_skips_the_order(cli, tmp_path, quantity):
+    rows = shopify_rows()
+    rows[0]["Lineitem quantity"] = quantity
+    stderr = imported(cli, write_export(tmp_path / "bad.csv", SHOPIFY_2026, rows))
+    assert "(order #1001 skipped)" in stderr

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from shopcare.clock import to_storage
 
@@ -116,28 +116,36 @@ def _by_hour(date_hour: str, minute_second: str, offset: str) -> str | None:
     return hour and hour + minute_second + "Z"
 
 
+_AMOUNT = re.compile(r"^-?\d{1,15}(?:\.\d{1,6})?$")
+MAX_QUANTITY = 1_000_000
+
+
 def money(text: str, column: str) -> int | float | None:
-    """An amount: ``3,980``, ``¥3,980``, ``3980.00``, ``12.50`` (whole amounts as int)."""
-    if text.isascii() and text.isdigit():
+    """An amount: ``3,980``, ``¥3,980``, ``3980.00``, ``12.50`` (whole amounts as int). Only
+    plain decimals of at most 15 digits: NaN, Infinity, 1e400 or a 5,000-digit number is a
+    row that cannot be read, never an amount."""
+    if text.isascii() and text.isdigit() and len(text) <= 15:
         return int(text)
     text = text.strip().replace(",", "").replace("¥", "").replace("￥", "").replace("円", "")
     if not text:
         return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise RowError(f"cannot read {column} {text!r} as an amount") from None
+    if not _AMOUNT.match(text):
+        shown = text if len(text) <= 20 else text[:20] + "..."
+        raise RowError(f"cannot read {column} {shown!r} as an amount")
+    value = Decimal(text)
     return int(value) if value == value.to_integral_value() else float(value)
 
 
 def quantity(text: str, column: str) -> int:
     text = text.strip()
-    try:
-        value = int(text)
-    except ValueError:
-        raise RowError(f"cannot read {column} {text!r} as a quantity") from None
+    if not (text.isascii() and text.lstrip("-").isdigit() and len(text) <= 9):
+        shown = text if len(text) <= 20 else text[:20] + "..."
+        raise RowError(f"cannot read {column} {shown!r} as a quantity")
+    value = int(text)
     if value < 0:
         raise RowError(f"{column} is negative ({value})")
+    if value > MAX_QUANTITY:
+        raise RowError(f"{column} {value:,} is beyond any order")
     return value
 
 

@@ -163,6 +163,10 @@ def _read_rows(reader, header: list[str], fmt: OrderFormat) -> tuple[dict, list,
     rows = 0
     previous_end = 1
     every_row = fmt.order_on_every_row
+    # An unreadable row may hold a row of the order before it or after it (a blank number, or a
+    # quote left open that swallowed the next lines): both are skipped whole, never half-imported.
+    last_number = ""
+    suspect_next: int | None = None  # the line of an unreadable row the next order may own
     for row in reader:
         line = previous_end + 1
         previous_end = reader.line_num + 1
@@ -174,11 +178,20 @@ def _read_rows(reader, header: list[str], fmt: OrderFormat) -> tuple[dict, list,
             _broken(
                 drafts, problems, number, line, f"has {len(row)} columns, the header has {width}"
             )
+            if previous_end > line:  # it ran over lines: it may have taken the next order's
+                suspect_next = line
             continue
         number = row[number_at].strip()
         if not number:
             problems.append((line, f"no order number ({fmt.number} is empty)"))
+            if last_number:
+                _broken(drafts, problems, last_number, line, "may hold a row of this order")
+            suspect_next = line
             continue
+        if suspect_next is not None and number != last_number:
+            _broken(drafts, problems, number, suspect_next, "may hold a row of this order")
+        suspect_next = None
+        last_number = number
         cells = dict(zip(present, pick(row), strict=False))  # as many as present, always
         if absent:
             cells.update(absent)
@@ -435,6 +448,11 @@ def _marketing_as_bool(record: dict) -> dict:
     if record.get("accepts_marketing") is not None:
         record["accepts_marketing"] = bool(record["accepts_marketing"])
     return record
+
+
+def items_of_order(conn: sqlite3.Connection, order_id: int) -> list[dict]:
+    """An order's item lines (name, sku, quantity, unit price), in the export's order."""
+    return [_item(*item) for item in _items_of(conn, order_id)]
 
 
 def order_record(conn: sqlite3.Connection, row: dict) -> dict:
