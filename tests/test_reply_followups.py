@@ -102,3 +102,9 @@ def test_follow_up_ids_in_a_batch(cli, delivered, tmp_path):
     cli("reply", "-", "followup_feedback", "--out", str(out), input=f"{delivered}\n")
     cli("reply", "-", "first_response", "--out", str(out), input=f"r{case_id}\n{case_id}\n")
     assert sorted(p.name for p in out.iterdir()) == [f"{delivered}.txt", f"case-{case_id}.txt"]
+
+
+@pytest.mark.parametrize("raw", ["9223372036854775808", "²", "１", "0"])
+def test_ids_that_are_no_ids(cli, raw):
+    assert "is not a case id or a follow-up id" in cli.fails("reply", raw, "apology")
+    assert "neither an e-mail address nor a customer id" in cli.fails("customer", "show", raw)

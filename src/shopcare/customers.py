@@ -61,8 +61,10 @@ def find_or_add_customer(
 
 def get_customer(conn: sqlite3.Connection, key: str) -> dict:
     """A customer by e-mail address or by id."""
+    from shopcare.ids import is_id
+
     key = key.strip()
-    if key.isdigit():
+    if is_id(key):
         row = conn.execute(
             "SELECT id, email, name, created_at FROM customers WHERE id = ?", [int(key)]
         ).fetchone()

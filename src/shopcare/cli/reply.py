@@ -23,6 +23,7 @@ from shopcare.cli.output import (
 )
 from shopcare.cli.session import session
 from shopcare.errors import ShopcareError
+from shopcare.ids import is_id
 
 templates_app = subcommands("templates", no_args_is_help=True)
 
@@ -192,7 +193,7 @@ def _read_ids() -> list[str]:
         text = line.strip()
         if not text:
             continue
-        if not (text.isdigit() or FOLLOWUP_ID.match(text)):
+        if not (is_id(text) or FOLLOWUP_ID.match(text)):
             raise ShopcareError(
                 f"stdin line {line_number}: {text!r} is not a case id or a follow-up id",
                 "give one case id (3) or follow-up id (c3, a10.1) a line",
@@ -206,7 +207,7 @@ def _read_ids() -> list[str]:
     return ids
 
 
-FOLLOWUP_ID = re.compile(r"^[rpsca]\d+(\.\d+)?$")
+FOLLOWUP_ID = re.compile(r"^[rpsca][0-9]{1,19}(\.[0-9]{1,4})?$")
 
 
 def _targets(s, raw_ids: list[str]) -> list[Target]:
@@ -215,7 +216,7 @@ def _targets(s, raw_ids: list[str]) -> list[Target]:
     policy = None
     for raw in raw_ids:
         text = raw.strip()
-        if text.isdigit():
+        if is_id(text):
             targets.append(Target(int(text), None, None, f"case-{int(text)}"))
             continue
         if not FOLLOWUP_ID.match(text):
