@@ -67,7 +67,16 @@ def test_a_satisfaction_check_sent_clears_the_check(cli, monkeypatch):
     kinds = [event["kind"] for event in shown["events"]]
     assert kinds[-2:] == ["reply_sent", "followup_done"]
     # another template sent to a resolved case leaves its check on the list
-    third = cli("case", "add", "--summary", "汚れ", "--email", "c@example.jp").stdout.strip()
+    third = cli(
+        "case",
+        "add",
+        "--summary",
+        "汚れ",
+        "--email",
+        "c@example.jp",
+        "--category",
+        "quality.damaged",
+    ).stdout.strip()
     cli("case", "status", third, "resolved")
     monkeypatch.setenv("SHOPCARE_NOW", "2026-12-07T12:00:00+09:00")
     cli("reply", third, "resolution", "--mark-sent")
