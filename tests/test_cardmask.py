@@ -28,3 +28,23 @@ def test_order_numbers_phone_numbers_and_non_luhn_runs_are_left_alone():
         "123456789012",
     ):
         assert mask_cards(text) == (text, 0)
+
+
+def test_every_separator_people_type():
+    for sep in (" ", "  ", "\u00a0", "\u3000", "-", "ー", "－", ".", "/", "\t", "\n", " - "):
+        text = f"カード番号 4111{sep}1111{sep}1111{sep}1111 です"
+        card = sep.join(["4111", "1111", "1111", "1111"])
+        masked = sep.join(["4111", "11**", "****", "1111"])
+        assert mask_cards(text) == (text.replace(card, masked), 1), repr(sep)
+    assert mask_cards("４１１１ー１１１１ー１１１１ー１１１１") == (
+        "４１１１ー１１**ー****ー１１１１",
+        1,
+    )
+
+
+def test_a_card_next_to_other_numbers_is_still_found():
+    masked, count = mask_cards("電話 090-1234-5678 / 4111 1111 1111 1111")
+    assert count == 1
+    assert masked == "電話 090-1234-5678 / 4111 11** **** 1111"
+    masked, count = mask_cards("注文 123456-20261118-00000321 カード 5555555555554444")
+    assert (masked, count) == ("注文 123456-20261118-00000321 カード 555555******4444", 1)

@@ -1,17 +1,25 @@
 """Payment-card numbers never reach the database: they are masked on the way in.
 
-A run of 13 to 19 digits (spaces or hyphens between groups, full-width digits
-too) that passes the Luhn check keeps its first 6 and last 4 digits.
+A number of 13 to 19 digits that passes the Luhn check keeps its first 6 and last 4 digits.
+It may be written unbroken, or in the groups cards print (4-4-4-4, 4-6-5, 4-6-4) with any of
+the separators people type between them: one or more spaces, a no-break or ideographic space,
+a hyphen or dash (-, ー, －, ‐, −), a dot, a slash, a tab or a line break; in ASCII or
+full-width digits. Order numbers (503-1234567-1234567, 123456-20261118-00000321) and phone
+numbers are not card-shaped and are left alone.
 """
 
 from __future__ import annotations
 
 import re
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９－　", "0123456789- ")
-_RUN = re.compile(r"[0-9](?:[ -]?[0-9])*")
-_PIECE = re.compile(r"[0-9](?:-?[0-9])*")
-_SEPARATOR = re.compile(r"[ -]")
+# full-width digits as ASCII: the same length, so positions carry over
+_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_SEPARATORS = " \u00a0\u3000\t\n\r-\u30fc\uff0d\u2010\u2011\u2012\u2013\u2014\u2212./\uff0e\uff0f"
+# a group of digits, then (separator run, group) pairs: up to three separator characters
+# between two groups ("4111 - 1111", "4111\u3000\u30001111")
+_SEP = "[" + re.escape(_SEPARATORS) + "]{1,3}"
+_GROUP = re.compile(r"[0-9]+")
+_RUN = re.compile(r"[0-9]+(?:" + _SEP + r"[0-9]+)*")
 
 
 def luhn_ok(digits: str) -> bool:
@@ -26,9 +34,8 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
-def _card_shaped(run: str) -> bool:
+def _card_shaped(groups: list[int]) -> bool:
     """Unbroken, or grouped as cards print (4-4-4-4, 4-6-5): not 503-1234567-1234567."""
-    groups = [len(g) for g in _SEPARATOR.split(run)]
     if len(groups) == 1:
         return True
     if groups[:2] == [4, 6] and len(groups) == 3:
@@ -36,31 +43,40 @@ def _card_shaped(run: str) -> bool:
     return all(n == 4 for n in groups[:-1]) and 1 <= groups[-1] <= 4
 
 
-def _is_card(run: str) -> bool:
-    digits = _SEPARATOR.sub("", run)
-    return 13 <= len(digits) <= 19 and _card_shaped(run) and luhn_ok(digits)
-
-
 def _cards_in(probe: str):
-    """(start, end) of each card number: a whole run of digits, else its space-separated pieces."""
+    """(start, end) of each card number in probe: within each run of digit groups, the longest
+    card that starts at a group, left to right."""
     for run in _RUN.finditer(probe):
-        if _is_card(run.group()):
-            yield run.start(), run.end()
-            continue
-        for piece in _PIECE.finditer(run.group()):
-            if _is_card(piece.group()):
-                yield run.start() + piece.start(), run.start() + piece.end()
+        groups = [
+            (m.start() + run.start(), m.end() + run.start()) for m in _GROUP.finditer(run.group())
+        ]
+        i = 0
+        while i < len(groups):
+            found = None
+            digits = ""
+            for j in range(i, len(groups)):
+                digits += probe[groups[j][0] : groups[j][1]]
+                if len(digits) > 19:
+                    break
+                lengths = [end - start for start, end in groups[i : j + 1]]
+                if len(digits) >= 13 and _card_shaped(lengths) and luhn_ok(digits):
+                    found = j
+            if found is None:
+                i += 1
+                continue
+            yield groups[i][0], groups[found][1]
+            i = found + 1
 
 
 def mask_cards(text: str) -> tuple[str, int]:
     """text with every card number masked, and how many were masked."""
     if not text:
         return text, 0
-    probe = text.translate(_FULLWIDTH)  # same length: positions carry over
+    probe = text.translate(_DIGITS)
     out = list(text)
     count = 0
     for start, end in _cards_in(probe):
-        positions = [i for i in range(start, end) if probe[i].isdigit()]
+        positions = [i for i in range(start, end) if "0" <= probe[i] <= "9"]
         for i in positions[6:-4]:
             out[i] = "*"
         count += 1
