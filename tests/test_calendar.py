@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -160,3 +160,59 @@ def test_business_hours_agree_with_counting_minute_by_minute(cal, hours):
         assert cal.add_business_hours(start, hours) == hour_by_hour(cal, start, hours), start
     for start in ("2026-12-28T10:00", "2026-12-28T18:00", "2026-12-25T17:59", "2026-12-26T03:00"):
         assert cal.add_business_hours(at(start), hours) == hour_by_hour(cal, at(start), hours)
+
+
+# --- times a shop can keep ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "moment, expected, why",
+    [
+        ("2026-11-25T12:00", "2026-11-25T12:00", None),
+        ("2026-11-25T10:00", "2026-11-25T10:00", None),  # opening time: kept
+        ("2026-11-25T18:00", "2026-11-25T18:00", None),  # closing time: kept
+        ("2026-11-25T09:59", "2026-11-25T18:00", "before"),
+        ("2026-11-25T18:01", "2026-11-26T18:00", "after"),
+        ("2026-11-27T23:30", "2026-11-30T18:00", "after"),  # Friday night: Monday
+        ("2026-11-28T12:00", "2026-11-30T18:00", "weekend"),
+        ("2026-11-23T18:00", "2026-11-24T18:00", "勤労感謝の日"),
+        ("2027-01-01T18:00", "2027-01-04T18:00", "元日"),
+        ("2026-12-29T18:00", "2027-01-04T18:00", "closed"),
+    ],
+)
+def test_within_hours_moves_a_deadline_to_a_closing_time_the_shop_keeps(cal, moment, expected, why):
+    assert cal.within_hours(at(moment)) == (at(expected), why)
+
+
+@pytest.mark.parametrize(
+    "moment, expected",
+    [
+        ("2026-11-25T12:00", "2026-11-25T12:00"),
+        ("2026-11-25T10:00", "2026-11-25T10:00"),
+        ("2026-11-25T08:00", "2026-11-25T10:00"),  # before opening: that day's opening
+        ("2026-11-25T18:00", "2026-11-26T10:00"),  # at closing: the next opening
+        ("2026-11-28T15:30", "2026-11-30T10:00"),  # a Saturday
+        ("2026-11-23T15:30", "2026-11-24T10:00"),  # 勤労感謝の日
+        ("2026-12-28T19:00", "2027-01-04T10:00"),  # the year-end closure and 元日
+    ],
+)
+def test_working_time_is_the_next_opening_of_a_business_day(cal, moment, expected):
+    assert cal.working_time(at(moment)) == at(expected)
+
+
+@pytest.mark.parametrize(
+    "moment, expected",
+    [
+        ("2026-11-25T12:00", "2026-11-25T12:00"),
+        ("2026-11-25T20:00", "2026-11-25T18:00"),
+        ("2026-11-25T08:00", "2026-11-24T18:00"),
+        ("2026-11-24T08:00", "2026-11-20T18:00"),  # over the weekend and the holiday Monday
+    ],
+)
+def test_worked_before_is_the_last_time_the_shop_was_open(cal, moment, expected):
+    found = cal.worked_before(at(moment))
+    assert found == at(expected)
+    # every time before it moves, by working_time, to a time no later than moment
+    for minutes in range(0, 4 * 24 * 60, 17):
+        earlier = found - timedelta(minutes=minutes + 1)
+        assert cal.working_time(earlier) <= at(moment)

@@ -286,3 +286,112 @@ def test_a_reader_that_goes_away_is_no_error(home):
     os.close(write_end)
     assert result.returncode == 0
     assert result.stderr == ""
+
+
+# --- promises the shop can keep --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "now, due, expected, notice",
+    [
+        # +Nd counts days: the local date N days on, at closing time
+        ("2026-11-24T23:30", "+1d", "2026-11-25T18:00", None),
+        ("2026-11-24T08:00", "+2d", "2026-11-26T18:00", None),
+        (
+            "2026-11-27T23:30",
+            "+1d",
+            "2026-11-30T18:00",
+            "2026-11-28 is a Saturday, a closed day: the promise is due 2026-11-30 18:00,"
+            " the next business day's closing time",
+        ),
+        ("2026-11-24T08:00", "today", "2026-11-24T18:00", None),
+        ("2026-11-24T08:00", "2026-11-25T12:00", "2026-11-25T12:00", None),
+        ("2026-11-24T08:00", "2026-11-25T18:00", "2026-11-25T18:00", None),  # closing: kept
+        ("2026-11-24T08:00", "+4h", "2026-11-24T12:00", None),
+        ("2026-11-24T08:00", "+2bd", "2026-11-26T18:00", None),
+        (
+            "2026-11-24T08:00",
+            "2027-01-01",
+            "2027-01-04T18:00",
+            "2027-01-01 is 元日, a closed day: the promise is due 2027-01-04 18:00,"
+            " the next business day's closing time",
+        ),
+        (
+            "2026-11-24T08:00",
+            "2027-01-01T12:00",
+            "2027-01-04T18:00",
+            "2027-01-01 is 元日, a closed day: the promise is due 2027-01-04 18:00,"
+            " the next business day's closing time",
+        ),
+        (
+            "2026-11-20T12:00",
+            "2026-11-23",
+            "2026-11-24T18:00",
+            "2026-11-23 is 勤労感謝の日, a closed day: the promise is due 2026-11-24 18:00,"
+            " the next business day's closing time",
+        ),
+        (
+            "2026-11-24T08:00",
+            "2026-11-25T20:00",
+            "2026-11-26T18:00",
+            "2026-11-25 20:00 is after closing time (18:00): the promise is due"
+            " 2026-11-26 18:00, the next business day's closing time",
+        ),
+        (
+            "2026-11-24T08:00",
+            "2026-11-27T22:00",
+            "2026-11-30T18:00",
+            "2026-11-27 22:00 is after closing time (18:00): the promise is due"
+            " 2026-11-30 18:00, the next business day's closing time",
+        ),
+        (
+            "2026-11-24T08:00",
+            "2026-11-25T09:00",
+            "2026-11-25T18:00",
+            "2026-11-25 09:00 is before opening time (10:00): the promise is due"
+            " 2026-11-25 18:00, that day's closing time",
+        ),
+    ],
+)
+def test_a_promise_is_due_within_opening_hours_on_a_business_day(
+    cli, monkeypatch, now, due, expected, notice
+):
+    monkeypatch.setenv("SHOPCARE_NOW", now + ":00+09:00")
+    case_id = str(add(cli, "--received-at", "2026-11-20T10:00"))
+    result = cli("case", "promise", case_id, "--due", due, "配送状況をご連絡する")
+    lines = result.stderr.splitlines()
+    assert lines == ([notice] if notice else []) + [f"promise recorded on case {case_id}"]
+    assert cli.json("case", "show", case_id)["events"][-1]["due_at"] == expected + ":00+09:00"
+
+
+def test_a_promise_on_a_closed_day_of_the_shop_moves_past_the_closure(cli, home):
+    cli("init", "--name", "はなまる雑貨店")
+    config = (home / "config.toml").read_text(encoding="utf-8")
+    closed = 'closed = ["2026-12-29", "2026-12-30", "2026-12-31", "2027-01-02", "2027-01-03"]'
+    (home / "config.toml").write_text(config.replace("closed = []", closed), encoding="utf-8")
+    case_id = str(add(cli))
+    result = cli("case", "promise", case_id, "--due", "2026-12-30", "連絡")
+    assert result.stderr.splitlines()[0] == (
+        "2026-12-30 is one of the shop's closed days: the promise is due 2027-01-04 18:00,"
+        " the next business day's closing time"
+    )
+    assert cli.json("case", "show", case_id)["events"][-1]["due_at"] == "2027-01-04T18:00:00+09:00"
+
+
+@pytest.mark.parametrize(
+    "now, due",
+    [
+        ("2026-11-24T19:00", "today"),  # closing time today has passed
+        ("2026-11-24T08:00", "2026-11-23"),  # a holiday, and past: not moved to the future
+        ("2026-11-24T08:00", "-1d"),
+        ("2026-11-24T08:00", "now"),
+    ],
+)
+def test_a_promise_typed_in_the_past_is_refused(cli, home, monkeypatch, now, due):
+    monkeypatch.setenv("SHOPCARE_NOW", now + ":00+09:00")
+    case_id = str(add(cli, "--received-at", "2026-11-20T10:00"))
+    before = dump(home)
+    assert "the promised time has already passed" in cli.fails(
+        "case", "promise", case_id, "--due", due, "連絡"
+    )
+    assert dump(home) == before

@@ -136,7 +136,9 @@ def test_satisfaction_check_after_resolving(cli, tuesday, monkeypatch):
     assert f"c{case_id}" not in by_id(cli)
     monkeypatch.setenv("SHOPCARE_NOW", "2026-11-27T09:00:00+09:00")
     item = by_id(cli)[f"c{case_id}"]
-    assert (item["due_at"], item["template"]) == ("2026-11-27T08:00:00+09:00", "satisfaction_check")
+    # 3 days after Tuesday 08:00 is Friday 08:00, before opening: due when the shop opens
+    assert (item["due_at"], item["template"]) == ("2026-11-27T10:00:00+09:00", "satisfaction_check")
+    assert item["overdue"] is False
     cli("case", "close", case_id)
     assert f"c{case_id}" not in by_id(cli)
 
@@ -145,17 +147,24 @@ def test_aftercare_from_imported_orders(cli, tmp_path, monkeypatch):
     rows = shopify_rows()  # #1001 fulfilled 2026-11-19 15:30, accepts marketing; #1002 unfulfilled
     cli("orders", "import", str(write_export(tmp_path / "s.csv", SHOPIFY_2026, rows)))
     order_id = cli.json("orders", "show", "#1001")
-    monkeypatch.setenv(
-        "SHOPCARE_NOW", "2026-11-23T09:00:00+09:00"
-    )  # shipped + 2 transit days = 11-21
+    # shipped + 2 transit days = Saturday 11-21; + 2 days = Monday 11-23, 勤労感謝の日: the
+    # "did it arrive?" mail falls due when the shop opens on Tuesday
+    monkeypatch.setenv("SHOPCARE_NOW", "2026-11-23T16:00:00+09:00")
+    assert items(cli, "--kind", "aftercare") == []
+    monkeypatch.setenv("SHOPCARE_NOW", "2026-11-24T11:00:00+09:00")
     arrival = items(cli, "--kind", "aftercare")
     assert [(i["order_number"], i["template"], i["due_at"]) for i in arrival] == [
-        ("#1001", "followup_arrival", "2026-11-23T15:30:00+09:00")
+        ("#1001", "followup_arrival", "2026-11-24T10:00:00+09:00")
     ]
-    monkeypatch.setenv(
-        "SHOPCARE_NOW", "2026-12-05T16:00:00+09:00"
-    )  # day 14: only for marketing consent
-    assert [i["template"] for i in items(cli, "--kind", "aftercare")] == ["followup_related"]
+    # day 14 (Saturday 12-05, 15:30), only for marketing consent: due Monday at opening time;
+    # day 7's mail (Saturday 11-28, so Monday 11-30) stays listed until then
+    monkeypatch.setenv("SHOPCARE_NOW", "2026-12-05T16:00:00+09:00")
+    assert [i["template"] for i in items(cli, "--kind", "aftercare")] == ["followup_feedback"]
+    monkeypatch.setenv("SHOPCARE_NOW", "2026-12-07T16:00:00+09:00")
+    related = items(cli, "--kind", "aftercare")
+    assert [(i["template"], i["due_at"]) for i in related] == [
+        ("followup_related", "2026-12-07T10:00:00+09:00")
+    ]
     assert order_id["accepts_marketing"] is True
 
 
@@ -163,14 +172,95 @@ def test_no_marketing_aftercare_without_consent_and_none_for_open_cases(cli, tmp
     rows = shopify_rows()
     rows[0]["Accepts Marketing"] = "no"
     cli("orders", "import", str(write_export(tmp_path / "s.csv", SHOPIFY_2026, rows)))
-    monkeypatch.setenv("SHOPCARE_NOW", "2026-12-05T16:00:00+09:00")
+    monkeypatch.setenv("SHOPCARE_NOW", "2026-12-07T16:00:00+09:00")
     assert (
         items(cli, "--kind", "aftercare") == []
     )  # day 14's mail is marketing: none without consent
-    monkeypatch.setenv("SHOPCARE_NOW", "2026-11-23T09:00:00+09:00")
+    monkeypatch.setenv("SHOPCARE_NOW", "2026-11-24T11:00:00+09:00")
     assert len(items(cli, "--kind", "aftercare")) == 1
     add(cli, "--order", "#1001")
     assert items(cli, "--kind", "aftercare") == []  # no "did it arrive?" mail during a complaint
+
+
+def test_no_aftercare_to_a_customer_with_an_open_case_on_another_order(cli, tmp_path, monkeypatch):
+    """The customer is the e-mail address: a complaint about anything (here with no order
+    number at all) stops every aftercare mail to them, a shop's own review request included,
+    until the case is closed."""
+    cli("orders", "import", str(write_export(tmp_path / "s.csv", SHOPIFY_2026, shopify_rows())))
+    monkeypatch.setenv("SHOPCARE_NOW", "2026-11-24T11:00:00+09:00")
+    assert [i["order_number"] for i in items(cli, "--kind", "aftercare")] == ["#1001"]
+    case_id = add(cli, "--email", "hanako.yamada@EXAMPLE.jp")  # the same address, other case
+    assert items(cli, "--kind", "aftercare") == []
+    cli("case", "status", case_id, "resolved")  # resolved is not closed: still none
+    assert items(cli, "--kind", "aftercare") == []
+    cli("case", "close", case_id)
+    assert [i["order_number"] for i in items(cli, "--kind", "aftercare")] == ["#1001"]
+
+
+def test_a_shops_review_request_is_held_back_during_an_open_case(cli, home, tmp_path, monkeypatch):
+    cli("orders", "import", str(write_export(tmp_path / "s.csv", SHOPIFY_2026, shopify_rows())))
+    (home / "policies").mkdir()
+    (home / "policies" / "shop.toml").write_text(
+        '[[aftercare]]\nafter = "3d"\ntemplate = "review_request"\nmarketing = true\n',
+        encoding="utf-8",
+    )
+    # delivered Saturday 11-21 (shipped + 2 days); + 3 days = Tuesday 11-24 15:30
+    monkeypatch.setenv("SHOPCARE_NOW", "2026-11-24T16:00:00+09:00")
+    assert [i["template"] for i in items(cli, "--kind", "aftercare")] == ["review_request"]
+    add(cli, "--email", "hanako.yamada@example.jp")
+    assert items(cli, "--kind", "aftercare") == []
+
+
+def test_monday_mornings_check_does_not_ring_for_weekend_mails(cli, tmp_path, monkeypatch):
+    """Soft follow-ups due over the weekend could not have been sent: on Monday at 08:00, before
+    opening, they are due at 10:00, not late; replies keep their own clocks."""
+    rows = shopify_rows()
+    rows[0]["Fulfilled at"] = "2026-11-24 12:00:00 +0900"  # delivered Thursday 11-26
+    cli("orders", "import", str(write_export(tmp_path / "s.csv", SHOPIFY_2026, rows)))
+    monkeypatch.setenv("SHOPCARE_NOW", "2026-11-26T12:00:00+09:00")
+    resolved = add(cli)
+    cli("case", "status", resolved, "resolved")  # the check: 3 days on, Sunday 11-29 12:00
+    monkeypatch.setenv("SHOPCARE_NOW", "2026-11-30T08:00:00+09:00")
+    result = cli("followups", "--overdue", "--check", "--format", "tsv")
+    assert result.stdout.splitlines()[1:] == [], result.stdout
+    listed = by_id(cli)
+    assert listed[f"c{resolved}"]["due_at"] == "2026-11-30T10:00:00+09:00"
+    arrival = [i for i in listed.values() if i["kind"] == "aftercare"]
+    assert [(i["template"], i["due_at"]) for i in arrival] == [
+        ("followup_arrival", "2026-11-30T10:00:00+09:00")  # Saturday 11-28 12:00, moved
+    ]
+    assert not any(i["overdue"] for i in listed.values())
+    monkeypatch.setenv("SHOPCARE_NOW", "2026-11-30T10:30:00+09:00")
+    assert cli("followups", "--overdue", "--check", code=3).exit_code == 3
+
+
+def test_soft_items_after_closing_wait_for_the_next_opening(cli, monkeypatch):
+    monkeypatch.setenv("SHOPCARE_NOW", "2026-11-24T19:00:00+09:00")
+    case_id = add(cli, "--received-at", "2026-11-24T18:30")
+    cli("case", "status", case_id, "resolved")  # + 3 days: Friday 11-27 19:00, after closing
+    found = by_id(cli, "--until", "2026-12-31", "--kind", "satisfaction")
+    assert found[f"c{case_id}"]["due_at"] == "2026-11-30T10:00:00+09:00"
+
+
+@pytest.mark.parametrize(
+    "channel, category, template",
+    [
+        ("review", "quality.damaged", "review_reply_negative"),
+        ("review", "support.slow", "review_reply_negative"),
+        ("review", "inquiry.product", "review_reply_positive"),
+        ("review", "other", "review_reply_positive"),
+        ("email", "quality.damaged", "first_response"),
+    ],
+)
+def test_a_review_gets_a_review_reply(cli, tuesday, channel, category, template):
+    case_id = add(
+        cli, "--channel", channel, "--category", category, "--received-at", "2026-11-24T07:00"
+    )
+    assert by_id(cli, "--until", "+30d")[f"r{case_id}"]["template"] == template
+    cli("case", "status", case_id, "open")
+    cli("case", "message", case_id, "追記します", "--at", "2026-11-24T07:30")
+    later = by_id(cli, "--until", "+30d")[f"r{case_id}"]["template"]
+    assert later == (template if channel == "review" else "status_update")
 
 
 def test_done_and_snooze(cli, tuesday, home):
@@ -319,12 +409,48 @@ def test_done_and_snoozed_items_when_the_state_outnumbers_the_list(cli, tuesday)
     assert set(by_id(cli, "--kind", "resolve", "--until", "2026-12-31")) == {f"s{ids[3]}"}
 
 
+def _reference_due(calendar, which: str, moment, mall: str, priority: str):
+    """The default policy's clocks worked out the slow, plain way, independently of the calendar's
+    arithmetic (only its list of business days is used): reply within 1bd, 24h on Amazon, 8bh
+    for high priority (the earlier wins); resolve within 5bd; opening hours 10:00-18:00."""
+    from datetime import datetime, time, timedelta
+
+    tz = calendar.tz
+
+    def business_days(count: int):
+        day = moment.astimezone(tz).date()
+        while count:
+            day += timedelta(days=1)
+            count -= calendar.is_business_day(day)
+        return datetime.combine(day, time(18, 0), tzinfo=tz)
+
+    def business_hours(count: int):
+        left = timedelta(hours=count)
+        cursor = moment.astimezone(tz)
+        while True:
+            day = cursor.date()
+            opening = datetime.combine(day, time(10, 0), tzinfo=tz)
+            closing = datetime.combine(day, time(18, 0), tzinfo=tz)
+            if calendar.is_business_day(day) and cursor < closing:
+                cursor = max(cursor, opening)
+                if cursor + left <= closing:
+                    return cursor + left
+                left -= closing - cursor
+            cursor = datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=tz)
+
+    if which == "resolve":
+        return business_days(5)
+    found = moment + timedelta(hours=24) if mall == "amazon" else business_days(1)
+    return min(found, business_hours(8)) if priority == "high" else found
+
+
 @pytest.mark.parametrize("hours", [9, 0, -5, 5.5])
 def test_business_day_clocks_from_stored_text_agree_with_the_calendar(home, hours):
     """Clocks.due_stored works Nbd clocks out once per local day from the stored text, and Nbh
-    clocks once per UTC hour where the hour is outside opening hours; a start every ten
-    minutes of a week, either side of midnight, opening and closing, must give what due()
-    gives."""
+    clocks once per UTC hour where the hour is outside opening hours (in a zone a whole number
+    of hours off UTC; at 5.5 hours every clock is worked out from its own time): a start every
+    ten minutes of a week, either side of midnight, opening and closing, must give the answer
+    worked out independently, and what due() gives."""
     from datetime import UTC, date, datetime, timedelta, timezone
 
     from shopcare.clock import to_storage
@@ -337,6 +463,7 @@ def test_business_day_clocks_from_stored_text_agree_with_the_calendar(home, hour
     calendar = ShopCalendar(Config())
     calendar.tz = timezone(timedelta(hours=hours))
     clocks = Clocks(policy_view(home, date(2026, 11, 24)), calendar)
+    assert clocks._by_day_ok is (hours != 5.5)
     start = datetime(2026, 11, 18, 0, 0, tzinfo=UTC)
     for step in range(7 * 24 * 6):
         moment = start + timedelta(minutes=10 * step, seconds=step % 60)
@@ -348,7 +475,9 @@ def test_business_day_clocks_from_stored_text_agree_with_the_calendar(home, hour
         ):
             for which in ("reply", "resolve"):
                 stored = clocks.due_stored(which, to_storage(moment), mall, priority)
-                assert stored == clocks.due(which, moment, mall, priority), (moment, which, mall)
+                expected = _reference_due(calendar, which, moment, mall, priority)
+                assert stored == expected, (moment, which, mall, priority)
+                assert clocks.due(which, moment, mall, priority) == expected
 
 
 def test_every_due_time_is_utc(cli, home, tuesday):

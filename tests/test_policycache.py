@@ -119,3 +119,20 @@ def test_toml_dates_in_the_config_survive_the_cache(home, cli):
     path.write_text(text, encoding="utf-8")
     for _ in range(2):
         assert load_config(path).closed == (date(2026, 12, 31),)
+
+
+@pytest.mark.parametrize("now", ["2031-06-01T09:00:00+09:00", "2027-01-01T08:00:00+09:00"])
+def test_the_shops_categories_follow_the_pinned_clock(home, cli, builds, monkeypatch, now):
+    """With a shop policy, the categories are read from the cache under the year of the pinned
+    clock, in the shop's zone (2027-01-01 08:00 in Tokyo is still 2026 in UTC), the year every
+    other command keys it by: so a second command does not rebuild it."""
+    cli("init")
+    write_policy(
+        home, '[[category]]\ncode = "gift.wrapping"\nja = "ギフト包装"\nen = "Gift wrap"\n'
+    )
+    monkeypatch.setenv("SHOPCARE_NOW", now)
+    year = int(now[:4])
+    for _ in range(2):
+        cli("case", "add", "--summary", "包装の相談", "--category", "gift.wrapping")
+        cli("followups")  # keys the cache by the shop's date too
+    assert [day.year for day in builds] == [year]

@@ -4,16 +4,21 @@ Every change is an event on the case's append-only timeline. Each function
 that writes runs in one transaction: all of it is stored, or none of it.
 """
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from datetime import datetime, timedelta, tzinfo
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from shopcare.cardmask import mask_cards
 from shopcare.categories import Categories
 from shopcare.clock import Actor, from_storage, to_local_short, to_storage
 from shopcare.customers import find_or_add_customer, normalise_email
+from shopcare.db import write_transaction
 from shopcare.errors import NotFound, ShopcareError, check_choice
+
+if TYPE_CHECKING:
+    from shopcare.shopcalendar import ShopCalendar
 
 CHANNELS = ("email", "mall", "phone", "chat", "review", "form")
 MALLS = ("rakuten", "amazon", "yahoo", "shopify", "base", "stores", "own", "other")
@@ -355,21 +360,21 @@ def add_message(
     """The customer wrote again: on the timeline, and a resolved, closed or waiting case reopens."""
     mask = _Masker()
     body = mask("message", _required_text("message", text))
-    case = get_case_row(conn, case_id)
     moment = at or actor.now
     _not_future("the message time", moment, actor)
-    if to_storage(moment) < case["received_at"]:
-        raise ShopcareError(
-            "the message time is before the case was received",
-            "check --at; the case was received at " + case["received_at"],
-        )
     notices = []
     stamp = to_storage(moment)
-    clocks = {
-        "last_customer_at": max(stamp, case["last_customer_at"] or stamp),
-        "awaiting_reply_since": min(stamp, case["awaiting_reply_since"] or stamp),
-    }
-    with conn:
+    with write_transaction(conn):
+        case = get_case_row(conn, case_id)
+        if stamp < case["received_at"]:
+            raise ShopcareError(
+                "the message time is before the case was received",
+                "check --at; the case was received at " + case["received_at"],
+            )
+        clocks = {
+            "last_customer_at": max(stamp, case["last_customer_at"] or stamp),
+            "awaiting_reply_since": min(stamp, case["awaiting_reply_since"] or stamp),
+        }
         _event(conn, case_id, actor, "message", body, at=moment)
         # the customer wrote: every snooze on this case ends
         conn.execute("DELETE FROM followup_state WHERE case_id = ? AND done_at IS NULL", [case_id])
@@ -387,8 +392,8 @@ def add_note(
     mask = _Masker()
     body = mask("note", _required_text("note", text))
     check_choice("note kind", kind, NOTE_KINDS)
-    get_case_row(conn, case_id)
-    with conn:
+    with write_transaction(conn):
+        get_case_row(conn, case_id)
         _event(conn, case_id, actor, "note", body, note_kind=kind)
         _touch(conn, case_id, actor)
     return Written(case_id, mask.fields)
@@ -410,20 +415,20 @@ def set_status(
         )
     mask = _Masker()
     text = mask("note", _optional_text(note))
-    case = get_case_row(conn, case_id)
-    if case["status"] == status:
-        raise ShopcareError(f"case {case_id} is already {status}")
-    with conn:
+    with write_transaction(conn):
+        case = get_case_row(conn, case_id)
+        if case["status"] == status:
+            raise ShopcareError(f"case {case_id} is already {status}")
         _move(conn, case, actor, status, text)
     return Written(case_id, mask.fields)
 
 
 def assign(conn: sqlite3.Connection, actor: Actor, case_id: int, name: str) -> Written:
     assignee = _required_text("assignee's name", name)
-    case = get_case_row(conn, case_id)
-    if case["assignee"] == assignee:
-        raise ShopcareError(f"case {case_id} is already assigned to {assignee}")
-    with conn:
+    with write_transaction(conn):
+        case = get_case_row(conn, case_id)
+        if case["assignee"] == assignee:
+            raise ShopcareError(f"case {case_id} is already assigned to {assignee}")
         _event(
             conn,
             case_id,
@@ -434,6 +439,64 @@ def assign(conn: sqlite3.Connection, actor: Actor, case_id: int, name: str) -> W
         )
         _touch(conn, case_id, actor, assignee=assignee)
     return Written(case_id)
+
+
+_PROMISE_DAYS = re.compile(r"^\+(\d{1,5})d$")
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+class PromiseDue(NamedTuple):
+    """When a promise falls due, and why it is not the time typed (None: it is)."""
+
+    due: datetime
+    moved: str | None = None
+
+
+def promise_due(text: str, calendar: "ShopCalendar", now: datetime) -> PromiseDue:
+    """A promise's --due as a time the shop can keep: within the opening hours of a business day.
+
+    Read as the command line reads dates, except that +Nd counts days (the local date N days on,
+    at closing time: +1d typed at 23:30 is tomorrow's closing time, not 23:30), and a bare date
+    means closing time that day. A time on a day the shop is closed, or outside its opening
+    hours, moves to the closing time of the next business day that closes after it (before
+    opening: that day's), and moved says so. The time typed must be in the future."""
+    from shopcare.clock import DayTime, parse_when
+
+    tz = calendar.tz
+    closing = DayTime(calendar.close)
+    days = _PROMISE_DAYS.match(text.strip().lower())
+    if days:
+        day = now.astimezone(tz).date() + timedelta(days=int(days.group(1)))
+        typed = calendar.closing_time(day)
+    else:
+        typed = parse_when(text, tz=tz, current=now, bare_date=closing, calendar=calendar)
+    if typed <= now:
+        raise ShopcareError(
+            "the promised time has already passed",
+            "give --due a time in the future, e.g. +2d or tomorrow",
+        )
+    due, why = calendar.within_hours(typed)
+    if why is None:
+        return PromiseDue(due)
+    local = typed.astimezone(tz)
+    shown = due.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    if why == "before":
+        return PromiseDue(
+            due,
+            f"{local:%Y-%m-%d %H:%M} is before opening time ({calendar.open:%H:%M}):"
+            f" the promise is due {shown}, that day's closing time",
+        )
+    if why == "after":
+        reason = f"{local:%Y-%m-%d %H:%M} is after closing time ({calendar.close:%H:%M})"
+    elif why == "weekend":
+        reason = f"{local:%Y-%m-%d} is a {_WEEKDAY_NAMES[local.weekday()]}, a closed day"
+    elif why == "closed":
+        reason = f"{local:%Y-%m-%d} is one of the shop's closed days"
+    else:
+        reason = f"{local:%Y-%m-%d} is {why}, a closed day"
+    return PromiseDue(
+        due, f"{reason}: the promise is due {shown}, the next business day's closing time"
+    )
 
 
 def add_promise(
@@ -469,9 +532,6 @@ def close_case(
     mask = _Masker()
     cause_text = mask("cause", _optional_text(cause))
     prevention_text = mask("prevention", _optional_text(prevention))
-    case = get_case_row(conn, case_id)
-    if case["status"] == "closed":
-        raise ShopcareError(f"case {case_id} is already closed")
     notices = []
     if not cause_text and not prevention_text:
         notices.append(
@@ -485,7 +545,10 @@ def close_case(
         )
         if p
     ]
-    with conn:
+    with write_transaction(conn):
+        case = get_case_row(conn, case_id)
+        if case["status"] == "closed":
+            raise ShopcareError(f"case {case_id} is already closed")
         _event(
             conn, case_id, actor, "closed", "; ".join(parts) or None, data={"from": case["status"]}
         )
@@ -511,7 +574,6 @@ def edit_case(
             "nothing to change",
             "give at least one of --category, --priority, --fault, --request, --mall, --channel, --order",
         )
-    case = get_case_row(conn, case_id)
     mask = _Masker()
     clean: dict = {}
     for name, value in changes.items():
@@ -531,11 +593,12 @@ def edit_case(
             value = mask(name, _optional_text(value))
             if name == "order_number":
                 _one_line("order number", value)
-        if case[name] != value:
-            clean[name] = value
-    if not clean:
-        raise ShopcareError(f"case {case_id} already has those values")
-    with conn:
+        clean[name] = value
+    with write_transaction(conn):
+        case = get_case_row(conn, case_id)
+        clean = {name: value for name, value in clean.items() if case[name] != value}
+        if not clean:
+            raise ShopcareError(f"case {case_id} already has those values")
         for name, value in clean.items():
             _event(
                 conn,

@@ -47,6 +47,20 @@ def batched(values: list, size: int = BATCH):
         yield values[start : start + size]
 
 
+@contextmanager
+def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write, with the reads that lead to it: BEGIN IMMEDIATE takes the write lock before
+    the first read, so that two commands changing one case cannot both act on what they read
+    before the other wrote. Committed at the end, rolled back on any error."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """Open (creating, 0600) and migrate the database at path."""
     if not path.exists():

@@ -1,13 +1,19 @@
 """The follow-up list: everything the shop owes, soonest first.
 
 - reply (r<case>): the first customer message not yet answered, due per the SLA of
-  the case's mall and priority (the stricter applies); paused statuses owe none.
+  the case's mall and priority (the stricter applies); paused statuses owe none. A review
+  is answered with a review reply.
 - promise (p<event>): what a reply promised, by the date promised.
 - resolve (s<case>): an open case's resolution target, moved on by the time it waited.
 - satisfaction (c<case>): a check a few days after a case is resolved.
 - aftercare (a<order>.<step>): the post-delivery rhythm of the policy, from the delivery
   date (or shipping date plus transit days); each step stays listed until the next is
-  due (the last for a week); marketing steps only for customers who accepted.
+  due (the last for a week); marketing steps only for customers who accepted; none for a
+  customer with an open case.
+
+The soft items (satisfaction, aftercare) are mails the shop chooses when to send: each falls
+due within opening hours of a business day (calendar.working_time), so that a morning's list
+never calls a mail late that could not have gone out over the weekend.
 
 Every candidate comes from an indexed query (the open cases, once for both of their
 clocks; promises on open cases; resolved cases; orders by delivery or shipping date);
@@ -216,7 +222,8 @@ def _as_dict(value) -> dict:
 
 CASE_CLOCKS = (
     "SELECT c.id, c.status, c.awaiting_reply_since, c.received_at, c.paused_seconds, c.mall,"
-    " c.priority, c.summary, cu.name FROM cases c LEFT JOIN customers cu ON cu.id = c.customer_id"
+    " c.priority, c.summary, cu.name, c.channel, c.category FROM cases c"
+    " LEFT JOIN customers cu ON cu.id = c.customer_id"
     " WHERE c.status IN ({statuses})"
 )
 
@@ -235,13 +242,23 @@ def case_clocks(
         return
     due_of = clocks.due_stored
     limit = to_storage(until)
-    for case_id, status, since, received, paused, mall, priority, summary, name in tuples(
-        conn, CASE_CLOCKS.format(statuses=marks(statuses)), statuses
-    ):
+    for (
+        case_id,
+        status,
+        since,
+        received,
+        paused,
+        mall,
+        priority,
+        summary,
+        name,
+        channel,
+        category,
+    ) in tuples(conn, CASE_CLOCKS.format(statuses=marks(statuses)), statuses):
         if since and status in replying and since <= limit:
             due = due_of("reply", since, mall, priority)
             if due <= until:
-                template = "first_response" if status == "new" else "status_update"
+                template = reply_template(status, channel, category)
                 yield Item(due, "reply", case_id, summary, template, case_id, None, name)
         if status in resolving and received <= limit:
             due = due_of("resolve", received, mall, priority)
@@ -249,6 +266,17 @@ def case_clocks(
                 due += timedelta(seconds=paused)
             if due <= until:
                 yield Item(due, "resolve", case_id, summary, "resolution", case_id, None, name)
+
+
+def reply_template(status: str, channel: str, category: str) -> str:
+    """The template a reply owed is drafted from: a review is answered in public, with a review
+    reply (the negative one for a complaint, the positive one for an inquiry or anything else);
+    any other case with a first response, or a status update once it has had one."""
+    if channel == "review":
+        if category == "other" or category.startswith("inquiry."):
+            return "review_reply_positive"
+        return "review_reply_negative"
+    return "first_response" if status == "new" else "status_update"
 
 
 def promises_due(conn: sqlite3.Connection, until: datetime) -> Iterable[Item]:
@@ -276,7 +304,10 @@ def satisfaction_checks(
         " WHERE c.resolved_at IS NOT NULL AND c.resolved_at <= ? AND c.status = 'resolved'",
         [to_storage(until)],
     ):
-        due = clocks.calendar.due(from_storage(row["resolved_at"]), clocks.satisfaction)
+        # a mail to the customer: sent on a business day, within opening hours
+        due = clocks.calendar.working_time(
+            clocks.calendar.due(from_storage(row["resolved_at"]), clocks.satisfaction)
+        )
         if due <= until:
             yield Item(
                 due,
@@ -306,6 +337,7 @@ def aftercare_due(
     steps = [(parse_duration(step.after), step) for step in policy.aftercare]
     transit = timedelta(days=policy.delivery.transit_days)
     calendar = clocks.calendar
+    working = calendar.working_time  # a mail to the customer: on a business day, in opening hours
     for index, (after, step) in enumerate(steps):
         # listed from its due time until the next step's (the last: a week)
         if index + 1 < len(steps):
@@ -313,14 +345,20 @@ def aftercare_due(
         else:
             gap = LAST_STEP_WINDOW
         newest = _back(until, after) if after.unit in ("d", "h") else until
-        oldest = _back(now - gap, after) - (
+        # a due time moves on to a working hour: one due before the shop last worked (by the
+        # step's last listed moment) moves no later than that, and is past its window
+        oldest = _back(calendar.worked_before(now - gap), after) - (
             _SLACK if after.unit not in ("d", "h") else timedelta(0)
         )
         marketing = " AND o.accepts_marketing = 1" if step.marketing else ""
+        # no aftercare to a customer with an open case: on this order, or on any (the customer
+        # is the e-mail address); each is one look-up in an index of cases
         query = (
             "SELECT o.id, o.number, o.delivered_at, o.shipped_at, o.customer_name, o.status"
             " FROM orders o WHERE {range}" + marketing + " AND NOT EXISTS (SELECT 1 FROM cases c"
             " WHERE c.order_number = o.number AND c.status != 'closed')"
+            " AND NOT EXISTS (SELECT 1 FROM cases c"
+            " WHERE c.customer_id = o.customer_id AND c.status != 'closed')"
         )
         ranges = [
             ("o.delivered_at IS NOT NULL AND o.delivered_at BETWEEN ? AND ?", oldest, newest),
@@ -341,7 +379,7 @@ def aftercare_due(
                     if delivered_at
                     else from_storage(shipped_at) + transit
                 )
-                due = calendar.due(delivered, after)
+                due = working(calendar.due(delivered, after))
                 if due > until or due + gap <= now:
                     continue
                 yield Item(
@@ -556,6 +594,7 @@ def record_sent(
     cases.reply_sent_rows); and the follow-up it answers leaves the list: the one named (c3,
     p45, a10.1), and a case's satisfaction check when the mail is the satisfaction_check."""
     from shopcare.cases import _event, reply_sent_rows
+    from shopcare.db import write_transaction
 
     settled = []
     if fid and _KIND_OF_PREFIX.get(fid[:1]) in _SETTLED_BY_MAIL:
@@ -563,7 +602,7 @@ def record_sent(
     if case_id is not None and template == "satisfaction_check" and f"c{case_id}" not in settled:
         settled.append(f"c{case_id}")
     notices: list[str] = []
-    with conn:
+    with write_transaction(conn):
         if case_id is not None:
             notices += reply_sent_rows(conn, actor, case_id, template, lang, subject)
         for settled_fid in settled:

@@ -174,6 +174,55 @@ class ShopCalendar:
     def days(self, start: date, count: int) -> list[Day]:
         return [self.day(start + timedelta(days=i)) for i in range(count)]
 
+    # --- times a shop can keep ---------------------------------------------------------
+
+    def closing_time(self, day: date) -> datetime:
+        """The shop's closing time on day, as UTC."""
+        return self._at(day, self.close)
+
+    def within_hours(self, moment: datetime) -> tuple[datetime, str | None]:
+        """A deadline the shop can keep (a promise): moment itself where it falls within the
+        opening hours of a business day, opening and closing time included; else the closing
+        time of the first business day that closes after it. With why it moved: None, "before"
+        (before opening time on a business day: that day's closing time), "after" (after
+        closing time: the next business day's), or the day's reason ("weekend", "closed", a
+        holiday's name)."""
+        day = moment.astimezone(self.tz).date()
+        business, opening, closing, following, _ = self._opening(day)
+        if business:
+            if opening <= moment <= closing:
+                return moment, None
+            if moment < opening:
+                return closing, "before"
+            return self.closing_time(following), "after"
+        return self.closing_time(following), self.day(day).reason
+
+    def working_time(self, moment: datetime) -> datetime:
+        """When a mail due at moment can be sent (aftercare, a satisfaction check): moment where
+        it falls within the opening hours of a business day (from opening time, before closing
+        time), else the next opening time of a business day. UTC, as the calendar's times are."""
+        business, opening, closing, _, following_opening = self._opening(
+            moment.astimezone(self.tz).date()
+        )
+        if business and moment < closing:
+            return opening if moment < opening else moment
+        return following_opening
+
+    def worked_before(self, moment: datetime) -> datetime:
+        """The latest time at or before moment when the shop was open: every due time before it
+        moves, by working_time, to a time at or before moment (a bound for queries)."""
+        day = moment.astimezone(self.tz).date()
+        business, opening, closing, _, _ = self._opening(day)
+        if business and moment >= opening:
+            return min(moment, closing)
+        for _ in range(_MAX_SCAN_DAYS):
+            day -= timedelta(days=1)
+            if self.day(day).business:
+                return self.closing_time(day)
+        raise ValueError(
+            "the calendar has no business day in ten years: check weekdays and closed days"
+        )
+
 
 _HOUR = timedelta(hours=1)
 

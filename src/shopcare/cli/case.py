@@ -341,7 +341,10 @@ def promise(
     due: Annotated[
         str,
         typer.Option(
-            "--due", help="By when: 2026-11-26 (closing time), 2026-11-26T12:00, +2d, tomorrow."
+            "--due",
+            help="By when: 2026-11-26 or +2d (closing time that day), 2026-11-26T12:00, +2bd,"
+            " tomorrow. A closed day or a time outside opening hours moves to the next business"
+            " day's closing time.",
         ),
     ],
 ) -> None:
@@ -350,8 +353,10 @@ def promise(
     Example: shopcare case promise 3 --due 2026-11-26 "配送状況を確認してご連絡する"
     """
     with session() as s:
-        moment = s.when(due, s.closing_time())
-        written = core.add_promise(s.conn, s.actor, case_id, moment, read_text(text) or "")
+        when = core.promise_due(due, s.calendar, s.now)
+        written = core.add_promise(s.conn, s.actor, case_id, when.due, read_text(text) or "")
+    if when.moved:
+        say(when.moved)
     _done(written, f"promise recorded on case {case_id}")
 
 

@@ -1,0 +1,114 @@
+"""Reads that lead to a write happen in the write's transaction: commands racing on one case
+each act on what the others wrote, never on what they read before it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def _together(home, *args: str, count: int = 4) -> list[tuple[int, str]]:
+    env = os.environ | {"SHOPCARE_HOME": str(home)}
+    command = [sys.executable, "-m", "shopcare", *args]
+    runs = [
+        subprocess.Popen(
+            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(count)
+    ]
+    return [(run.wait(timeout=60), run.communicate()[1]) for run in runs]
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_four_status_changes_at_once_make_one_transition(cli, home, round_):
+    case_id = cli(
+        "case", "add", "--summary", "割れていた", "--email", "a@example.jp"
+    ).stdout.strip()
+    results = _together(home, "case", "status", case_id, "waiting")
+    assert sorted(code for code, _ in results) == [0, 1, 1, 1], results
+    for code, stderr in results:
+        assert "Traceback" not in stderr
+        if code:
+            assert "is already waiting" in stderr
+    events = cli.json("case", "show", case_id)["events"]
+    assert [e["kind"] for e in events].count("status") == 1
+
+
+def test_four_reopenings_at_once_count_the_wait_once(cli, home, monkeypatch):
+    case_id = cli(
+        "case", "add", "--summary", "割れていた", "--email", "a@example.jp"
+    ).stdout.strip()
+    cli("case", "status", case_id, "waiting")
+    monkeypatch.setenv("SHOPCARE_NOW", "2026-11-25T08:00:00+09:00")  # a day later
+    results = _together(home, "case", "status", case_id, "open")
+    assert sorted(code for code, _ in results) == [0, 1, 1, 1], results
+    import sqlite3
+
+    conn = sqlite3.connect(home / "shopcare.db")
+    (paused,) = conn.execute("SELECT paused_seconds FROM cases WHERE id = ?", [case_id]).fetchone()
+    conn.close()
+    assert paused == 24 * 3600
+
+
+@pytest.mark.parametrize("args", [("case", "close", "{id}"), ("case", "assign", "{id}", "sato")])
+def test_other_writes_at_once_happen_once(cli, home, args):
+    case_id = cli(
+        "case", "add", "--summary", "割れていた", "--email", "a@example.jp"
+    ).stdout.strip()
+    results = _together(home, *(arg.format(id=case_id) for arg in args))
+    assert sorted(code for code, _ in results) == [0, 1, 1, 1], results
+    kinds = [e["kind"] for e in cli.json("case", "show", case_id)["events"]]
+    assert kinds.count("closed") + kinds.count("assignment") == 1
+
+
+def test_a_status_change_reads_the_case_under_the_write_lock(home, monkeypatch):
+    """Two connections change one case at once; the first pauses right after reading it. The
+    second must wait for it and see its change, not act on the same stale row."""
+    import threading
+    from datetime import UTC, datetime
+
+    from shopcare import cases
+    from shopcare.categories import Categories
+    from shopcare.db import open_db
+    from shopcare.errors import ShopcareError
+
+    actor = cases.Actor("tester", datetime(2026, 11, 23, 23, 0, tzinfo=UTC))
+    with open_db(home) as conn:
+        case_id = cases.add_case(conn, actor, cases.NewCase(summary="割れていた"), Categories()).id
+    read = cases.get_case_row
+    first_has_read = threading.Event()
+
+    def slow_read(conn, case_id):
+        row = read(conn, case_id)
+        if threading.current_thread().name == "first":
+            first_has_read.set()
+            threading.Event().wait(0.5)  # the other command gets every chance to read now
+        return row
+
+    monkeypatch.setattr(cases, "get_case_row", slow_read)
+    outcomes: dict[str, str] = {}
+
+    def change(name: str) -> None:
+        if name == "second":
+            first_has_read.wait(5)
+        with open_db(home) as conn:
+            try:
+                cases.set_status(conn, actor, case_id, "waiting")
+                outcomes[name] = "changed"
+            except ShopcareError as exc:
+                outcomes[name] = exc.message
+
+    threads = [threading.Thread(target=change, args=(n,), name=n) for n in ("first", "second")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert outcomes == {"first": "changed", "second": f"case {case_id} is already waiting"}
+    with open_db(home) as conn:
+        statuses = conn.execute(
+            "SELECT count(*) AS n FROM events WHERE case_id = ? AND kind = 'status'", [case_id]
+        ).fetchone()["n"]
+    assert statuses == 1
