@@ -223,7 +223,7 @@ holidays = "jp"                    # Japanese public holidays; "none" to ignore 
 closed = []                        # the shop's own closing days, e.g. ["2026-12-30", "2026-12-31"]
 
 [replies]
-estimate_margin_days = 2           # days added to a maker's or carrier's date before it is quoted as 目安
+estimate_margin_days = 2           # business days added to a maker's or carrier's date before it is quoted as 目安
 """
 
 

@@ -80,7 +80,7 @@ class Session:
         if self._categories is None:
             from shopcare.categories import categories_for
 
-            self._categories = categories_for(self.home)
+            self._categories = categories_for(self.home, self.today)
         return self._categories
 
     @property
