@@ -520,3 +520,33 @@ def test_how_late_is_remembered_within_a_bound():
         due = now - timedelta(minutes=minutes)
         assert left_of(due, now, lefts) == left_text(due, now)
         assert len(lefts) <= MEMO_LIMIT
+
+
+def test_done_and_snooze_name_a_follow_up_owed_now(cli, tuesday, home):
+    """c1 on a new case, r on a closed one, s on a waiting one: nothing is owed, so nothing is
+    marked (a mark would hide a real follow-up later)."""
+    from conftest import dump
+
+    new = add(cli)
+    closed = add(cli)
+    cli("case", "close", closed)
+    waiting = add(cli)
+    cli("case", "status", waiting, "waiting")
+    before = dump(home)
+    for fid, says in (
+        (f"c{new}", f"case {new} is new, and owes no satisfaction now"),
+        (f"r{closed}", f"case {closed} is closed, and owes no reply now"),
+        (f"s{waiting}", f"case {waiting} is waiting, and owes no resolve now"),
+        ("r9223372036854775808", "is not a follow-up id"),
+        ("r²", "is not a follow-up id"),
+        ("a1.²", "is not a follow-up id"),
+    ):
+        assert says in cli.fails("followups", "done", fid)
+        assert says in cli.fails("followups", "snooze", fid, "--until", "tomorrow")
+    assert dump(home) == before
+    # what is owed can be marked: the reply and the resolution of the new case
+    cli("followups", "done", f"r{new}")
+    cli("followups", "snooze", f"s{new}", "--until", "+2bd")
+    # and once resolved, its satisfaction check later: no mark made earlier hides it
+    cli("case", "status", new, "resolved")
+    cli("followups", "done", f"c{new}")

@@ -117,3 +117,16 @@ def test_follow_up_ids_in_a_batch(cli, delivered, tmp_path):
 def test_ids_that_are_no_ids(cli, raw):
     assert "is not a case id or a follow-up id" in cli.fails("reply", raw, "apology")
     assert "neither an e-mail address nor a customer id" in cli.fails("customer", "show", raw)
+
+
+def test_an_aftercare_step_must_be_owed_to_be_marked(cli, delivered, monkeypatch, home):
+    monkeypatch.setenv("SHOPCARE_NOW", "2027-02-01T11:00:00+09:00")  # every window has passed
+    before = dump(home)
+    assert "not owed for this order now" in cli.fails("followups", "done", delivered)
+    assert "not owed for this order now" in cli.fails(
+        "reply", delivered, "followup_arrival", "--mark-sent"
+    )
+    assert dump(home) == before
+    monkeypatch.setenv("SHOPCARE_NOW", "2026-11-24T11:00:00+09:00")
+    cli("case", "add", "--summary", "割れていた", "--order", "#1001")  # the customer complains
+    assert "not owed for this order now" in cli.fails("followups", "done", delivered)

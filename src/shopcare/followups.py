@@ -31,6 +31,7 @@ from shopcare.clock import from_storage, remember, to_storage
 from shopcare.db import batched, marks, tuples
 from shopcare.durations import Duration, parse_duration
 from shopcare.errors import NotFound, ShopcareError
+from shopcare.ids import is_id
 from shopcare.shopcalendar import ShopCalendar
 
 if TYPE_CHECKING:
@@ -331,8 +332,13 @@ def _back(moment: datetime, duration: Duration) -> datetime:
 
 
 def aftercare_due(
-    conn: sqlite3.Connection, clocks: Clocks, now: datetime, until: datetime
+    conn: sqlite3.Connection,
+    clocks: Clocks,
+    now: datetime,
+    until: datetime,
+    order_id: int | None = None,
 ) -> Iterable[Item]:
+    """Aftercare steps due by until and still in their window at now (of one order, if given)."""
     policy = clocks.policy
     steps = [(parse_duration(step.after), step) for step in policy.aftercare]
     transit = timedelta(days=policy.delivery.transit_days)
@@ -351,6 +357,8 @@ def aftercare_due(
             _SLACK if after.unit not in ("d", "h") else timedelta(0)
         )
         marketing = " AND o.accepts_marketing = 1" if step.marketing else ""
+        if order_id is not None:
+            marketing += f" AND o.id = {int(order_id)}"
         # no aftercare to a customer with an open case: on this order, or on any (the customer
         # is the e-mail address); each is one look-up in an index of cases
         query = (
@@ -443,8 +451,9 @@ def _state_key(fid: str) -> tuple[str, int | str] | None:
     if kind is None:
         return None
     if kind == "aftercare":
-        return (kind, rest) if "." in rest else None
-    return (kind, int(rest)) if rest.isdigit() else None
+        order_id, dot, step = rest.partition(".")
+        return (kind, rest) if dot and is_id(order_id) and is_id(step) else None
+    return (kind, int(rest)) if is_id(rest) else None
 
 
 def _apply_state(conn: sqlite3.Connection, items: list[Item], until: datetime) -> list[Item]:
@@ -491,8 +500,17 @@ def _apply_state(conn: sqlite3.Connection, items: list[Item], until: datetime) -
 # --- done and snooze ----------------------------------------------------------------
 
 
-def _target(conn: sqlite3.Connection, fid: str, policy: "Policy") -> int | None:
-    """The case a follow-up id belongs to (None for aftercare), or an error if there is no such item."""
+def _target(
+    conn: sqlite3.Connection,
+    fid: str,
+    policy: "Policy",
+    calendar: ShopCalendar | None = None,
+    now: datetime | None = None,
+) -> int | None:
+    """The case a follow-up id belongs to (None for aftercare), or an error where there is no
+    such follow-up owed now: c1 on a new case or r6 on a closed one names nothing, and marking
+    it would silently hide a real one later. With no calendar, an aftercare id is checked
+    against the policy's steps and the orders only."""
     hint = "shopcare followups lists the ids (r12, p45, s12, c12, a7.2)"
     parsed = _state_key(fid)
     if parsed is None:
@@ -500,19 +518,50 @@ def _target(conn: sqlite3.Connection, fid: str, policy: "Policy") -> int | None:
     kind, key = parsed
     if kind == "promise":
         row = conn.execute(
-            "SELECT case_id FROM events WHERE id = ? AND kind = 'promise'", [key]
+            "SELECT e.case_id, c.status FROM events e JOIN cases c ON c.id = e.case_id"
+            " WHERE e.id = ? AND e.kind = 'promise'",
+            [key],
         ).fetchone()
-        if row:
+        if row and row["status"] in ("new", "open", "waiting", "resolved"):
             return row["case_id"]
+        if row:
+            raise NotFound(f"no follow-up {fid}: case {row['case_id']} is closed", hint)
     elif kind == "aftercare":
         order_id, _, step = key.partition(".")
-        valid = order_id.isdigit() and step.isdigit() and 1 <= int(step) <= len(policy.aftercare)
-        if valid and conn.execute("SELECT 1 FROM orders WHERE id = ?", [int(order_id)]).fetchone():
-            return None
+        if int(step) <= len(policy.aftercare):
+            found = conn.execute("SELECT 1 FROM orders WHERE id = ?", [int(order_id)]).fetchone()
+            if found and (calendar is None or now is None):
+                return None
+            if found:
+                horizon = now + timedelta(days=3660)
+                clocks = Clocks(policy, calendar)
+                owed = {
+                    item.key for item in aftercare_due(conn, clocks, now, horizon, int(order_id))
+                }
+                if key in owed:
+                    return None
+                raise NotFound(
+                    f"no follow-up {fid}: that step is not owed for this order now (past its"
+                    " window, cancelled, without marketing consent, or the customer has an open case)",
+                    hint,
+                )
     else:
-        row = conn.execute("SELECT id FROM cases WHERE id = ?", [key]).fetchone()
+        row = conn.execute(
+            "SELECT id, status, awaiting_reply_since, resolved_at FROM cases WHERE id = ?", [key]
+        ).fetchone()
         if row:
-            return row["id"]
+            status = row["status"]
+            running = status in ("new", "open", "waiting") and status not in policy.sla.pause_when
+            owed = {
+                "reply": running and row["awaiting_reply_since"] is not None,
+                "resolve": running and status != "waiting",
+                "satisfaction": status == "resolved" and row["resolved_at"] is not None,
+            }[kind]
+            if owed:
+                return row["id"]
+            raise NotFound(
+                f"no follow-up {fid}: case {key} is {status}, and owes no {kind} now", hint
+            )
     raise NotFound(f"no follow-up {fid}", hint)
 
 
@@ -523,21 +572,29 @@ def _refuse_if_done(conn: sqlite3.Connection, fid: str) -> None:
 
 
 def mark_done(
-    conn: sqlite3.Connection, actor, fid: str, policy: "Policy", note: str | None = None
+    conn: sqlite3.Connection,
+    actor,
+    fid: str,
+    policy: "Policy",
+    calendar: ShopCalendar,
+    note: str | None = None,
 ) -> None:
-    """A follow-up handled: gone from the list (a reply handled elsewhere stops its clock)."""
+    """A follow-up handled: gone from the list (a reply handled elsewhere stops its clock). It
+    must be owed now; it is read and written in one transaction."""
     from shopcare.cases import _event, _touch
+    from shopcare.db import write_transaction
 
     fid = fid.strip()
-    case_id = _target(conn, fid, policy)
     note = (note or "").strip() or None
-    _refuse_if_done(conn, fid)
-    with conn:
+    with write_transaction(conn):
+        case_id = _target(conn, fid, policy, calendar, actor.now)
+        _refuse_if_done(conn, fid)
         if fid.startswith("r"):
             _touch(conn, case_id, actor, awaiting_reply_since=None)
         else:
             conn.execute(
-                "INSERT OR REPLACE INTO followup_state (fid, case_id, done_at, note, author) VALUES (?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO followup_state (fid, case_id, done_at, note, author)"
+                " VALUES (?, ?, ?, ?, ?)",
                 [fid, case_id, to_storage(actor.now), note, actor.author],
             )
         if case_id is not None:
@@ -551,18 +608,28 @@ def mark_done(
             )
 
 
-def snooze(conn: sqlite3.Connection, actor, fid: str, until: datetime, policy: "Policy") -> None:
+def snooze(
+    conn: sqlite3.Connection,
+    actor,
+    fid: str,
+    until: datetime,
+    policy: "Policy",
+    calendar: ShopCalendar,
+) -> None:
     """Hide a follow-up until a time; it ends early if the customer writes."""
+    from shopcare.db import write_transaction
+
     fid = fid.strip()
-    case_id = _target(conn, fid, policy)
     if until <= actor.now:
         raise ShopcareError(
             "a snooze must end in the future", "for example --until tomorrow or --until +2bd"
         )
-    _refuse_if_done(conn, fid)
-    with conn:
+    with write_transaction(conn):
+        case_id = _target(conn, fid, policy, calendar, actor.now)
+        _refuse_if_done(conn, fid)
         conn.execute(
-            "INSERT OR REPLACE INTO followup_state (fid, case_id, snoozed_until, snoozed_at, author) VALUES (?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO followup_state (fid, case_id, snoozed_until, snoozed_at, author)"
+            " VALUES (?, ?, ?, ?, ?)",
             [fid, case_id, to_storage(until), to_storage(actor.now), actor.author],
         )
 
@@ -575,10 +642,12 @@ def snooze(conn: sqlite3.Connection, actor, fid: str, until: datetime, policy: "
 _SETTLED_BY_MAIL = ("satisfaction", "promise", "aftercare")
 
 
-def target_of(conn: sqlite3.Connection, fid: str, policy: "Policy") -> int | None:
+def target_of(
+    conn: sqlite3.Connection, fid: str, policy: "Policy", calendar: ShopCalendar, now: datetime
+) -> int | None:
     """The case a follow-up id belongs to (None: an aftercare item, which belongs to an order);
-    an error where there is no such follow-up."""
-    return _target(conn, fid.strip(), policy)
+    an error where there is no such follow-up owed now."""
+    return _target(conn, fid.strip(), policy, calendar, now)
 
 
 def record_sent(
@@ -606,6 +675,10 @@ def record_sent(
         if case_id is not None:
             notices += reply_sent_rows(conn, actor, case_id, template, lang, subject)
         for settled_fid in settled:
+            if settled_fid != fid:  # the check the template answers: only while one is owed
+                row = conn.execute("SELECT status FROM cases WHERE id = ?", [case_id]).fetchone()
+                if row is None or row["status"] != "resolved":
+                    continue
             state = conn.execute(
                 "SELECT done_at FROM followup_state WHERE fid = ?", [settled_fid]
             ).fetchone()

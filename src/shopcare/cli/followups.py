@@ -109,7 +109,7 @@ def done(
     from shopcare.policycache import policy_view
 
     with session() as s:
-        mark_done(s.conn, s.actor, fid, policy_view(s.home, s.today), note)
+        mark_done(s.conn, s.actor, fid, policy_view(s.home, s.today), s.calendar, note)
     say(f"follow-up {fid.strip()} done")
 
 
@@ -129,5 +129,5 @@ def snooze(
 
     with session() as s:
         moment = s.when(until, DayTime(s.config.open))
-        core_snooze(s.conn, s.actor, fid, moment, policy_view(s.home, s.today))
+        core_snooze(s.conn, s.actor, fid, moment, policy_view(s.home, s.today), s.calendar)
     say(f"follow-up {fid.strip()} snoozed")

@@ -228,7 +228,7 @@ def _targets(s, raw_ids: list[str]) -> list[Target]:
         from shopcare.policycache import policy_view
 
         policy = policy or policy_view(s.home, s.today)
-        case_id = target_of(s.conn, text, policy)
+        case_id = target_of(s.conn, text, policy, s.calendar, s.now)
         if case_id is None:
             order_id = int(text[1:].partition(".")[0])
             targets.append(Target(None, order_id, text, text))
