@@ -48,3 +48,61 @@ def test_a_card_next_to_other_numbers_is_still_found():
     assert masked == "電話 090-1234-5678 / 4111 11** **** 1111"
     masked, count = mask_cards("注文 123456-20261118-00000321 カード 5555555555554444")
     assert (masked, count) == ("注文 123456-20261118-00000321 カード 555555******4444", 1)
+
+
+CARD = "4111 1111 1111 1111"
+MASKED = "4111 11** **** 1111"
+
+
+def test_no_card_number_reaches_the_database_by_any_door(cli, home, tmp_path):
+    """Every text that is stored, typed or imported: the database file holds no whole number."""
+    from exports import SHOPIFY_2026, shopify_rows, write_export
+
+    rows = shopify_rows()
+    rows[0]["Billing Name"] = f"山田 花子 {CARD}"
+    rows[0]["Lineitem name"] = f"マグカップ {CARD.replace(' ', '-')}"
+    rows[0]["Email"] = "4111111111111111@example.jp"
+    cli("orders", "import", str(write_export(tmp_path / "s.csv", SHOPIFY_2026, rows)))
+    stderr = cli(
+        "case",
+        "add",
+        "--summary",
+        "届かない",
+        "--email",
+        "5555555555554444@example.jp",
+        "--customer",
+        f"佐藤 {CARD}",
+        "--order",
+        "4012888888881881",
+        "--assignee",
+        f"sato {CARD}",
+        "--request",
+        f"返金 {CARD}",
+    ).stderr
+    assert "masked" in stderr
+    case_id = "1"
+    assert "masked" in cli("case", "assign", case_id, f"tanaka　4111ー1111ー1111ー1111").stderr
+    cli("case", "note", case_id, f"カード\t{CARD}")
+    cli("case", "message", case_id, f"番号は\n{CARD}です")
+    cli("case", "status", case_id, "waiting", "--note", f"{CARD}")
+    cli("case", "status", case_id, "open")
+    cli("followups", "done", f"r{case_id}", "--note", f"card {CARD}")
+    cli("case", "status", case_id, "resolved")
+    cli("followups", "done", f"c{case_id}", "--note", f"checked {CARD}")
+    cli("case", "close", case_id, "--cause", CARD, "--prevention", CARD)
+    raw = (home / "shopcare.db").read_bytes()
+    for path in home.glob("shopcare.db-wal"):
+        raw += path.read_bytes()
+    text = raw.decode("utf-8", errors="replace")
+    for whole in (
+        "4111111111111111",
+        "4111 1111 1111 1111",
+        "1111 1111 1111",
+        "5555555555554444",
+        "4012888888881881",
+        "4111ー1111ー1111ー1111",
+        "4111-1111-1111-1111",
+    ):
+        assert whole not in text, whole
+    shown = cli.json("case", "show", case_id)
+    assert MASKED in shown["customer_name"] and shown["order_number"] == "401288******1881"

@@ -68,10 +68,14 @@ def _cards_in(probe: str):
             i = found + 1
 
 
+# deleting every digit (ASCII and full-width) in C tells how many a text holds
+_NO_DIGITS = str.maketrans("", "", "0123456789０１２３４５６７８９")
+
+
 def mask_cards(text: str) -> tuple[str, int]:
     """text with every card number masked, and how many were masked."""
-    if not text:
-        return text, 0
+    if not text or len(text) - len(text.translate(_NO_DIGITS)) < 13:
+        return text, 0  # fewer than 13 digits: no card (most names, addresses and notes)
     probe = text.translate(_DIGITS)
     out = list(text)
     count = 0
@@ -81,3 +85,15 @@ def mask_cards(text: str) -> tuple[str, int]:
             out[i] = "*"
         count += 1
     return ("".join(out), count) if count else (text, 0)
+
+
+def mask_value(value):
+    """A value on its way into the store with every card number in it masked: a text, or the
+    texts inside a dict or list (an event's data). Other values pass as they are."""
+    if isinstance(value, str):
+        return mask_cards(value)[0]
+    if isinstance(value, dict):
+        return {key: mask_value(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [mask_value(item) for item in value]
+    return value

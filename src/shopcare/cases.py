@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, NamedTuple
 
-from shopcare.cardmask import mask_cards
+from shopcare.cardmask import mask_cards, mask_value
 from shopcare.categories import Categories
 from shopcare.clock import Actor, from_storage, to_local_short, to_storage
 from shopcare.customers import find_or_add_customer, normalise_email
@@ -158,6 +158,8 @@ def _event(
 ) -> int:
     import json  # here, not at the top: listing cases needs no json
 
+    # the last door into the timeline: whatever a caller passes, no card number gets through
+    text, data = mask_value(text), mask_value(data) if data else data
     cursor = conn.execute(
         "INSERT INTO events (case_id, at, kind, author, text, note_kind, due_at, amount, data)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -205,6 +207,7 @@ def _move(
 
 
 def _touch(conn: sqlite3.Connection, case_id: int, actor: Actor, **changes) -> None:
+    changes = {name: mask_value(value) for name, value in changes.items()}
     changes["updated_at"] = to_storage(actor.now)
     assignments = ", ".join(f"{name} = ?" for name in changes)
     conn.execute(f"UPDATE cases SET {assignments} WHERE id = ?", [*changes.values(), case_id])
@@ -233,11 +236,11 @@ def add_case(
     check_choice("priority", priority, PRIORITIES)
     received_at = new.received_at or actor.now
     _not_future("the received time", received_at, actor)
-    email = normalise_email(new.customer_email) if new.customer_email else None
+    email = mask("e-mail", normalise_email(new.customer_email)) if new.customer_email else None
     name = mask("customer", _optional_text(new.customer_name))
     request = mask("request", _optional_text(new.request))
-    order_number = _one_line("order number", _optional_text(new.order_number))
-    assignee = _optional_text(new.assignee)
+    order_number = mask("order", _one_line("order number", _optional_text(new.order_number)))
+    assignee = mask("assignee", _optional_text(new.assignee))
     mall = new.mall
     notices: list[str] = []
     order_customer = None
@@ -424,7 +427,8 @@ def set_status(
 
 
 def assign(conn: sqlite3.Connection, actor: Actor, case_id: int, name: str) -> Written:
-    assignee = _required_text("assignee's name", name)
+    mask = _Masker()
+    assignee = mask("assignee", _required_text("assignee's name", name))
     with write_transaction(conn):
         case = get_case_row(conn, case_id)
         if case["assignee"] == assignee:
@@ -438,7 +442,7 @@ def assign(conn: sqlite3.Connection, actor: Actor, case_id: int, name: str) -> W
             data={"from": case["assignee"], "to": assignee},
         )
         _touch(conn, case_id, actor, assignee=assignee)
-    return Written(case_id)
+    return Written(case_id, mask.fields)
 
 
 _PROMISE_DAYS = re.compile(r"^\+(\d{1,5})d$")

@@ -44,6 +44,9 @@ def find_or_add_customer(
     conn: sqlite3.Connection, now: datetime, email: str | None, name: str | None
 ) -> int | None:
     """The customer with this e-mail address (created if new); a name-only customer otherwise."""
+    from shopcare.cardmask import mask_value
+
+    email, name = mask_value(email), mask_value(name)
     if email:
         row = conn.execute("SELECT id, name FROM customers WHERE email = ?", [email]).fetchone()
         if row:

@@ -584,8 +584,10 @@ def mark_done(
     from shopcare.cases import _event, _touch
     from shopcare.db import write_transaction
 
+    from shopcare.cardmask import mask_cards
+
     fid = fid.strip()
-    note = (note or "").strip() or None
+    note = mask_cards((note or "").strip())[0] or None
     with write_transaction(conn):
         case_id = _target(conn, fid, policy, calendar, actor.now)
         _refuse_if_done(conn, fid)

@@ -331,7 +331,9 @@ def assign(
     """
     with session() as s:
         written = core.assign(s.conn, s.actor, case_id, name)
-    _done(written, f"case {case_id} assigned to {name.strip()}")
+    from shopcare.cardmask import mask_cards
+
+    _done(written, f"case {case_id} assigned to {mask_cards(name.strip())[0]}")
 
 
 @app.command("promise")
