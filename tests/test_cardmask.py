@@ -81,7 +81,7 @@ def test_no_card_number_reaches_the_database_by_any_door(cli, home, tmp_path):
     ).stderr
     assert "masked" in stderr
     case_id = "1"
-    assert "masked" in cli("case", "assign", case_id, f"tanaka　4111ー1111ー1111ー1111").stderr
+    assert "masked" in cli("case", "assign", case_id, "tanaka　4111ー1111ー1111ー1111").stderr
     cli("case", "note", case_id, f"カード\t{CARD}")
     cli("case", "message", case_id, f"番号は\n{CARD}です")
     cli("case", "status", case_id, "waiting", "--note", f"{CARD}")

@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 from shopcare.bulk import collector_paused
-from shopcare.cardmask import mask_cards
+from shopcare.cardmask import mask_cards, may_hold_card
 from shopcare.clock import to_storage
 from shopcare.customers import email_or_none
 from shopcare.db import batched, marks, tuples
@@ -315,9 +315,12 @@ def _store(
     for draft in ready:  # no card number reaches the store, from a mall's file either
         fields = draft.fields
         for key in ("customer_name", "customer_email"):
-            if fields.get(key):
-                fields[key] = mask_cards(fields[key])[0]
-        draft.items = [(mask_cards(item[0])[0], *item[1:]) for item in draft.items]
+            value = fields.get(key)
+            if value and may_hold_card(value):
+                fields[key] = mask_cards(value)[0]
+        for index, item in enumerate(draft.items):
+            if may_hold_card(item[0]):
+                draft.items[index] = (mask_cards(item[0])[0], *item[1:])
     emails: dict[str, str | None] = {}  # as the file spells them -> as stored
     for draft in ready:
         fields = draft.fields
