@@ -581,10 +581,9 @@ def mark_done(
 ) -> None:
     """A follow-up handled: gone from the list (a reply handled elsewhere stops its clock). It
     must be owed now; it is read and written in one transaction."""
+    from shopcare.cardmask import mask_cards
     from shopcare.cases import _event, _touch
     from shopcare.db import write_transaction
-
-    from shopcare.cardmask import mask_cards
 
     fid = fid.strip()
     note = mask_cards((note or "").strip())[0] or None
