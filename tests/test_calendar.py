@@ -216,3 +216,27 @@ def test_worked_before_is_the_last_time_the_shop_was_open(cal, moment, expected)
     for minutes in range(0, 4 * 24 * 60, 17):
         earlier = found - timedelta(minutes=minutes + 1)
         assert cal.working_time(earlier) <= at(moment)
+
+
+def test_business_days_jump_by_weeks_and_agree_with_counting_day_by_day():
+    """nth_business_day_after jumps whole weeks; counting one business day at a time must
+    give the same day, over year ends, holidays, the shop's closed days and a six-day week."""
+    import random
+
+    from shopcare.config import Config
+    from shopcare.shopcalendar import ShopCalendar
+
+    closed = (date(2026, 12, 29), date(2026, 12, 30), date(2027, 1, 2), date(2027, 8, 13))
+    rng = random.Random(15)
+    for weekdays in (
+        ("mon", "tue", "wed", "thu", "fri"),
+        ("mon", "tue", "wed", "thu", "fri", "sat"),
+    ):
+        calendar = ShopCalendar(Config(weekdays=weekdays, closed=closed))
+        for _ in range(60):
+            start = date(2026, 1, 1) + timedelta(days=rng.randrange(900))
+            n = rng.randrange(0, 700)
+            slow = start
+            for _ in range(n):
+                slow = calendar.next_business_day(slow)
+            assert calendar.nth_business_day_after(start, n) == slow, (weekdays, start, n)

@@ -58,3 +58,48 @@ def test_unreadable_dates_are_errors_with_a_hint(text):
 def test_unknown_time_zone():
     with pytest.raises(ShopcareError, match="time zone"):
         zone("Mars/Olympus")
+
+
+@pytest.mark.parametrize(
+    "text, says",
+    [
+        ("", "an empty date or time"),
+        ("   ", "an empty date or time"),
+        ("0001-01-01", "outside the years shopcare works with"),
+        ("9999-12-31T23:00-05:00", "outside the years shopcare works with"),
+        ("1899-12-31", "outside the years shopcare works with"),
+        ("+99999bd", "too far away"),
+        ("+3661d", "too far away"),
+        ("-87841h", "too far away"),
+        ("+9999999bh", "too far away"),
+        ("２０２６-11-30", "cannot read"),
+    ],
+)
+def test_dates_beyond_a_shops_work_are_refused(text, says):
+    from datetime import UTC, datetime
+
+    from shopcare.clock import DayTime, parse_when
+    from shopcare.config import Config
+    from shopcare.errors import ShopcareError
+    from shopcare.shopcalendar import ShopCalendar
+
+    calendar = ShopCalendar(Config())
+    now = datetime(2026, 11, 24, 0, 0, tzinfo=UTC)
+    with pytest.raises(ShopcareError, match=says):
+        parse_when(text, tz=calendar.tz, current=now, bare_date=DayTime.start(), calendar=calendar)
+
+
+def test_the_furthest_relative_times_are_quick_and_exact():
+    from datetime import UTC, datetime
+
+    from shopcare.clock import DayTime, parse_when
+    from shopcare.config import Config
+    from shopcare.shopcalendar import ShopCalendar
+
+    calendar = ShopCalendar(Config())
+    now = datetime(2026, 11, 24, 0, 0, tzinfo=UTC)
+    far = parse_when(
+        "+2610bd", tz=calendar.tz, current=now, bare_date=DayTime.start(), calendar=calendar
+    )
+    assert 2036 <= far.year <= 2037
+    assert calendar.is_business_day(far.astimezone(calendar.tz).date())

@@ -123,8 +123,13 @@ class DayTime(NamedTuple):
         return DayTime(time(23, 59, 59))
 
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_RELATIVE = re.compile(r"^([+-])(\d{1,5})(d|h|bd|bh)$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+# Dates a shop's work can be about: the edges of Python's range (year 1, year 9999) would
+# overflow as soon as a time zone or a duration is applied.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+# Relative times reach ten years at most: +99999bd would walk the calendar for decades.
+RELATIVE_LIMITS = {"d": 3660, "h": 3660 * 24, "bd": 2610, "bh": 2610 * 24}
+_RELATIVE = re.compile(r"^([+-])([0-9]{1,7})(d|h|bd|bh)$")
 
 
 def parse_when(
@@ -143,6 +148,8 @@ def parse_when(
     """
     raw = text.strip()
     word = raw.lower()
+    if not raw:
+        raise ShopcareError("an empty date or time", WHEN_HINT)
     local_now = current.astimezone(tz)
     if word in ("now",):
         return current
@@ -154,6 +161,12 @@ def parse_when(
         sign = 1 if match.group(1) == "+" else -1
         count = int(match.group(2)) * sign
         unit = match.group(3)
+        if abs(count) > RELATIVE_LIMITS[unit]:
+            raise ShopcareError(
+                f"{raw!r} is too far away: relative times reach at most ten years"
+                f" ({RELATIVE_LIMITS[unit]:,}{unit})",
+                "give a date instead, such as 2027-03-31",
+            )
         if unit == "d":
             return current + timedelta(days=count)
         if unit == "h":
@@ -165,12 +178,19 @@ def parse_when(
         if unit == "bd":
             return calendar.add_business_days(current, count)
         return calendar.add_business_hours(current, count)
+    shown = raw if len(raw) <= 40 else raw[:40] + "..."
     try:
         if _DATE.match(raw):
-            return _at(date.fromisoformat(raw), bare_date, tz)
-        value = datetime.fromisoformat(raw)
+            value = datetime.combine(date.fromisoformat(raw), bare_date.at)
+        else:
+            value = datetime.fromisoformat(raw)
     except ValueError:
-        raise ShopcareError(f"cannot read {raw!r} as a date or time", WHEN_HINT) from None
+        raise ShopcareError(f"cannot read {shown!r} as a date or time", WHEN_HINT) from None
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ShopcareError(
+            f"{shown!r} is outside the years shopcare works with ({FIRST_YEAR} to {LAST_YEAR})",
+            WHEN_HINT,
+        )
     if value.tzinfo is None:
         value = value.replace(tzinfo=tz)
     return value.astimezone(UTC)
