@@ -26,11 +26,13 @@ def parse_yen(text: str | int, what: str = "amount") -> int:
     else:
         # full-width digits, comma and yen sign (１，５００円, ￥1,500) read as their ASCII forms
         normal = unicodedata.normalize("NFKC", str(text)).strip().replace("￥", "¥")
-        match = _YEN.match(normal)
+        # a minus sign before an amount (-500, −500, ¥-500): read it, to say it is not above 0
+        sign = -1 if normal[:1] in ("-", "\u2212") else 1
+        match = _YEN.match(normal[1:].strip() if sign < 0 else normal)
         if not match:
             shown = str(text) if len(str(text)) <= 40 else str(text)[:40] + "..."
             raise ShopcareError(f"{what} {shown!r} is not an amount of yen", AMOUNT_HINT)
-        value = int(match.group(1).replace(",", ""))
+        value = sign * int(match.group(1).replace(",", ""))
     if value <= 0:
         raise ShopcareError(f"{what} must be more than 0 yen, not {value:,}", AMOUNT_HINT)
     if value > MAX_YEN:

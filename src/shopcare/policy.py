@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -37,6 +37,25 @@ RemedyKind = Literal[
     "apology_only",
 ]
 REMEDY_KINDS = RemedyKind.__args__  # type: ignore[attr-defined]
+# What a mall does not let a shop offer, and why. A rule offering one of these never matches
+# a case of that mall, `shopcare remedy` refuses it there, and `policy check` reports a rule
+# that offers it and can match that mall. Every other remedy (refunds, replacement,
+# reshipment, a return label, an apology) any mall allows.
+NOT_ALLOWED: dict[str, dict[str, str]] = {
+    "amazon": {
+        "points": "an Amazon seller cannot give Amazon points",
+        "coupon": "Amazon does not let a seller send a buyer a coupon code (its messaging rules"
+        " count it as marketing)",
+    },
+}
+MALL_NAMES = {"amazon": "Amazon", "rakuten": "Rakuten", "yahoo": "Yahoo!"}
+
+
+def not_allowed(mall: str | None, kind: str) -> str | None:
+    """Why the case's mall does not let the shop offer this kind of remedy; None where it may."""
+    return NOT_ALLOWED.get(mall or "", {}).get(kind)
+
+
 _PERCENT = re.compile(r"^(\d{1,3}(?:\.\d+)?)%$")
 
 
@@ -193,10 +212,16 @@ class Problem:
     message: str
     line: int | None = None
     rule: str | None = None
+    warning: bool = False  # reported by policy check, but the policy is still used
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: " + (f"rule {self.rule}: " if self.rule else "") + self.message
+        return (
+            f"{where}: "
+            + ("warning: " if self.warning else "")
+            + (f"rule {self.rule}: " if self.rule else "")
+            + self.message
+        )
 
 
 @dataclass
@@ -204,6 +229,7 @@ class Loaded:
     policy: Policy
     sources: dict[str, str]  # rule id -> the file it came from
     files: list[Path]
+    warnings: list[Problem] = field(default_factory=list)  # what policy check reports, not fatal
 
 
 # --- reading -------------------------------------------------------------------------
@@ -383,8 +409,9 @@ def load(
         rule=rules,
         category=list(categories.values()),
     )
-    problems += _cross_check(policy, sources, texts, str(paths[0]), template_names)
-    return (None if problems else Loaded(policy, sources, paths)), problems
+    errors, warnings = _cross_check(policy, sources, texts, str(paths[0]), template_names)
+    problems += errors
+    return (None if problems else Loaded(policy, sources, paths, warnings)), problems
 
 
 def _last_setting(paths: list[Path], texts: dict, key: str) -> str:
@@ -397,14 +424,16 @@ def _last_setting(paths: list[Path], texts: dict, key: str) -> str:
 
 def _cross_check(
     policy: Policy, sources: dict, texts: dict, builtin: str, template_names: set[str] | None
-) -> list[Problem]:
-    """What needs the whole policy: categories and templates that exist."""
+) -> tuple[list[Problem], list[Problem]]:
+    """What needs the whole policy: categories and templates that exist, remedies the rule's
+    malls allow. The errors, and the warnings."""
     from shopcare.categories import Categories, Category
 
     categories = Categories(
         tuple(Category(c.code, c.ja, c.en, c.priority) for c in policy.category)
     )
     problems = []
+    warnings = []
     for rule in policy.rule:
         source = sources.get(rule.id, builtin)
         line = _rule_line(texts.get(source, ""), rule.id)
@@ -438,6 +467,8 @@ def _cross_check(
                 problems.append(
                     Problem(source, f"remedies: {remedy.kind}: min is above max", line, rule.id)
                 )
+        for problem in _mall_problems(rule, source, line):
+            (warnings if problem.warning else problems).append(problem)
     if template_names is not None:
         for number, step in enumerate(policy.aftercare, start=1):
             if step.template not in template_names:
@@ -446,7 +477,32 @@ def _cross_check(
                         builtin, f"aftercare[{number}].template: unknown template {step.template!r}"
                     )
                 )
-    return problems
+    return problems, warnings
+
+
+def _mall_problems(rule: Rule, source: str, line: int | None) -> list[Problem]:
+    """A remedy the rule offers that a mall it can match does not allow: an error where
+    when.mall names that mall (the rule contradicts itself), a warning where the rule names no
+    mall (it works elsewhere, and that mall's cases skip it)."""
+    found = []
+    for mall, kinds in NOT_ALLOWED.items():
+        named = rule.when.mall is not None and mall in rule.when.mall
+        if rule.when.mall is not None and not named:
+            continue
+        for kind in dict.fromkeys(r.kind for r in rule.remedies):
+            why = kinds.get(kind)
+            if why is None:
+                continue
+            name = MALL_NAMES.get(mall, mall)
+            if named:
+                message = f"remedies: {kind}: when.mall names {mall}, but {why}: take {mall} out"
+            else:
+                message = (
+                    f"remedies: {kind}: the rule can match {name} cases, but {why}: they skip"
+                    f" it; say which malls it is for with when.mall"
+                )
+            found.append(Problem(source, message, line, rule.id, warning=not named))
+    return found
 
 
 def template_names(home: Path) -> set[str]:

@@ -42,6 +42,7 @@ REMEDIES = View(
         Column("kind", "Kind"),
         Column("amount", "Yen"),
         Column("worth", "Worth (yen)"),
+        Column("items_text", "Items"),
         Column("note", "Note", max_width=60),
     ),
     empty="none",
@@ -84,7 +85,11 @@ def check(
         raise ShopcareError(
             f"{len(problems)} problem{'s' if len(problems) > 1 else ''} in the policy files"
         )
-    say(f"policy ok: {', '.join(str(p) for p in loaded.files)}")
+    for warning in loaded.warnings:
+        sys.stdout.write(f"{warning}\n")
+    count = len(loaded.warnings)
+    warned = f" ({count} warning{'s' if count > 1 else ''})" if count else ""
+    say(f"policy ok{warned}: {', '.join(str(p) for p in loaded.files)}")
 
 
 @app.command("show")
@@ -123,21 +128,29 @@ def suggest(
     """
     from shopcare.cases import get_case_row
     from shopcare.policy import load_or_fail
+    from shopcare.remedies import goods_text
     from shopcare.remedies import suggest as core_suggest
 
     output = pick_format(fmt, as_json)
     with session() as s:
         loaded = load_or_fail(s.home)
         case = get_case_row(s.conn, case_id)
-        result = core_suggest(s.conn, case, loaded, s.now).as_json()
+        result = core_suggest(s.conn, case, loaded, s.now, s.tz).as_json()
     result["case_id"] = case_id
     line = loaded.policy.approval.over
     if output is Format.json:
         print_record(result, (), output, s.tz)
         return
+    unknown = [r["kind"] for r in result["remedies"] if r["worth"] is None]
     result["approval"] = (
-        f"{'needed' if result['approval_needed'] else 'not needed'} (line {line:,} yen)"
+        f"{'needed' if result['approval_needed'] else 'not needed'}: worth"
+        f" {result['worth']:,} yen, line {line:,} yen"
+        + (f" (not counted, worth unknown: {', '.join(unknown)})" if unknown else "")
     )
+    for remedy in result["remedies"]:
+        remedy["items_text"] = goods_text(remedy["items"]) if remedy["items"] else ""
+    if result["return_right"]:
+        result["return_right"] = result["return_right"]["text"]
     result["warnings_text"] = "; ".join(result["warnings"])
     for reason in result["reasons"]:
         reason["rule"] = (
@@ -161,7 +174,23 @@ def remedy(
         ),
     ],
     amount: Annotated[
-        int | None, typer.Option("--amount", help="Yen (points: the number of points).")
+        str | None,
+        typer.Option(
+            "--amount",
+            help="Yen, as 1500, 1,500, 1500円 or ¥1,500 (points: the number of points); for a"
+            " replacement or reship, its worth.",
+        ),
+    ] = None,
+    item: Annotated[
+        str | None,
+        typer.Option(
+            "--item",
+            help="Replacement or reship: the item sent, by sku or name (all: the whole order);"
+            " its price from the order is the worth.",
+        ),
+    ] = None,
+    quantity: Annotated[
+        int | None, typer.Option("--quantity", help="How many of --item are sent (default 1).")
     ] = None,
     note: Annotated[str | None, typer.Option("--note", help="What exactly was offered.")] = None,
     approved_by: Annotated[
@@ -171,12 +200,27 @@ def remedy(
 ) -> None:
     """Record the remedy offered; above the approval line it needs --approved-by, or nothing is recorded.
 
+    A replacement or reship is worth the item(s) sent: --item names one line of the order
+    (not needed when the order has one), or --amount gives the worth.
     Example: shopcare remedy 3 refund --amount 12800 --approved-by owner
+    Example: shopcare remedy 5 replacement --item PLATE-WH --note "割れた1枚を本日発送"
     """
     from shopcare.policy import load_or_fail
     from shopcare.remedies import record_remedy
 
     with session() as s:
         policy = load_or_fail(s.home).policy
-        record_remedy(s.conn, s.actor, case_id, kind, policy, amount, note, approved_by)
-    say(f"remedy recorded on case {case_id}")
+        written = record_remedy(
+            s.conn,
+            s.actor,
+            case_id,
+            kind,
+            policy,
+            amount,
+            note,
+            approved_by,
+            item=item,
+            quantity=quantity,
+        )
+    for notice in written.notices:
+        say(notice)
