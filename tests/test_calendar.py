@@ -240,3 +240,16 @@ def test_business_days_jump_by_weeks_and_agree_with_counting_day_by_day():
             for _ in range(n):
                 slow = calendar.next_business_day(slow)
             assert calendar.nth_business_day_after(start, n) == slow, (weekdays, start, n)
+
+
+@pytest.mark.parametrize("path, says", [("/dev/zero", "not a regular file"), ("/", "a folder")])
+def test_holiday_import_and_policy_check_refuse_what_is_no_file(cli, path, says):
+    assert says in cli.fails("calendar", "import-holidays", path)
+    result = cli("policy", "check", path, code=1)
+    assert f"{path}: {says}" in result.stdout + result.stderr
+
+
+def test_a_holiday_list_too_large_is_refused(cli, tmp_path):
+    big = tmp_path / "syukujitsu.csv"
+    big.write_bytes(b"x" * (5 * 1024 * 1024))
+    assert "too large for a holiday list" in cli.fails("calendar", "import-holidays", str(big))

@@ -508,3 +508,31 @@ def test_a_quantity_that_is_no_quantity_skips_the_order(cli, tmp_path, quantity)
     rows[0]["Lineitem quantity"] = quantity
     stderr = imported(cli, write_export(tmp_path / "bad.csv", SHOPIFY_2026, rows))
     assert "(order #1001 skipped)" in stderr
+
+
+def test_a_cell_too_large_for_any_export_is_one_error_and_nothing_imported(cli, tmp_path, home):
+    path = tmp_path / "big.csv"
+    path.write_text(
+        "Name,Email,Financial Status,Total,Lineitem name,Lineitem quantity,Lineitem price,Notes\n"
+        "#1,a@example.jp,paid,100,Cup,1,100,ok\n"
+        "#2,b@example.jp,paid,100,Cup,1,100," + "x" * 200_000 + "\n",
+        encoding="utf-8",
+    )
+    cli("case", "list")
+    before = dump(home)
+    stderr = cli.fails("orders", "import", str(path))
+    assert "big.csv line 3: field larger than field limit" in stderr
+    assert "nothing was imported" in stderr
+    assert dump(home) == before
+
+
+def test_a_million_columns_is_read_and_reported_quickly(cli, tmp_path):
+    path = tmp_path / "wide.csv"
+    header = "Name,Email,Financial Status,Total,Lineitem name,Lineitem quantity,Lineitem price"
+    path.write_text(
+        header + "," + ",".join(f"c{i}" for i in range(1_000_000)) + "\n"
+        "#1,a@example.jp,paid,100,Cup,1,100\n",
+        encoding="utf-8",
+    )
+    stderr = imported(cli, path)
+    assert "line 2: has 7 columns, the header has 1000007 (order #1 skipped)" in stderr

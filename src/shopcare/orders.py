@@ -143,7 +143,10 @@ def _read(
         fmt = _pick_format(header, source, path)
         if fmt.delimiter != delimiter:
             header = _header_cells(next(csv.reader([first], delimiter=fmt.delimiter)))
-        return fmt, *_read_rows(csv.reader(text, delimiter=fmt.delimiter), header, fmt)
+        try:
+            return fmt, *_read_rows(csv.reader(text, delimiter=fmt.delimiter), header, fmt)
+        except ShopcareError as exc:
+            raise ShopcareError(f"{path.name} {exc.message}", exc.hint) from None
 
 
 def _read_rows(reader, header: list[str], fmt: OrderFormat) -> tuple[dict, list, int]:
@@ -168,7 +171,7 @@ def _read_rows(reader, header: list[str], fmt: OrderFormat) -> tuple[dict, list,
     # quote left open that swallowed the next lines): both are skipped whole, never half-imported.
     last_number = ""
     suspect_next: int | None = None  # the line of an unreadable row the next order may own
-    for row in reader:
+    for row in _rows_or_error(reader, lambda: previous_end + 1):
         line = previous_end + 1
         previous_end = reader.line_num + 1
         if not row or (len(row) == 1 and not row[0].strip()):
@@ -211,6 +214,19 @@ def _read_rows(reader, header: list[str], fmt: OrderFormat) -> tuple[dict, list,
         if item is not None:
             draft.items.append(item)
     return drafts, problems, rows
+
+
+def _rows_or_error(reader, line_now: Callable[[], int]):
+    """The reader's rows; a file the csv module cannot read at all (a cell over its 128 KiB
+    limit, a NUL byte) is an error naming the line, and nothing is imported."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise ShopcareError(
+            f"line {line_now()}: {exc}; this is not an export shopcare can read, nothing was"
+            " imported",
+            "export the orders from the mall again",
+        ) from None
 
 
 def _broken(drafts: dict, problems: list, number: str, line: int, message: str) -> None:

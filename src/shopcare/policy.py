@@ -245,10 +245,12 @@ def shop_files(home: Path) -> list[Path]:
 
 
 def _read(path: Path, problems: list[Problem]) -> tuple[dict | None, str]:
+    from shopcare.inputfiles import UnreadableFile, read_small_file
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        problems.append(Problem(str(path), "no such file"))
+        text = read_small_file(path, "policy file").decode("utf-8")
+    except UnreadableFile as exc:
+        problems.append(Problem(str(path), exc.reason))
         return None, ""
     except UnicodeDecodeError:
         problems.append(Problem(str(path), "not UTF-8 text"))

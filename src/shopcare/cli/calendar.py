@@ -8,7 +8,6 @@ import typer
 from shopcare.cli.app import subcommands
 from shopcare.cli.output import Column, FormatOption, JsonOption, View, pick_format, print_rows, say
 from shopcare.cli.session import session
-from shopcare.errors import ShopcareError
 
 app = subcommands("calendar", invoke_without_command=True)
 
@@ -72,13 +71,10 @@ def import_holidays(
     Example: shopcare calendar import-holidays ~/Downloads/syukujitsu.csv
     """
     from shopcare.clock import to_storage
+    from shopcare.inputfiles import read_small_file
     from shopcare.shopcalendar import read_holiday_file
 
-    try:
-        raw = file.read_bytes()
-    except OSError as exc:
-        raise ShopcareError(f"cannot read {file}: {exc.strerror}") from None
-    holidays = read_holiday_file(raw)
+    holidays = read_holiday_file(read_small_file(file, "holiday list (syukujitsu.csv)"))
     years = sorted({day.year for day in holidays})
     with session() as s:
         stamp = to_storage(s.now)
