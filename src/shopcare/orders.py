@@ -171,7 +171,7 @@ def _read_rows(reader, header: list[str], fmt: OrderFormat) -> tuple[dict, list,
     # quote left open that swallowed the next lines): both are skipped whole, never half-imported.
     last_number = ""
     suspect_next: int | None = None  # the line of an unreadable row the next order may own
-    for row in _rows_or_error(reader, lambda: previous_end + 1):
+    for row in _rows_or_error(reader):
         line = previous_end + 1
         previous_end = reader.line_num + 1
         if not row or (len(row) == 1 and not row[0].strip()):
@@ -216,14 +216,14 @@ def _read_rows(reader, header: list[str], fmt: OrderFormat) -> tuple[dict, list,
     return drafts, problems, rows
 
 
-def _rows_or_error(reader, line_now: Callable[[], int]):
+def _rows_or_error(reader):
     """The reader's rows; a file the csv module cannot read at all (a cell over its 128 KiB
     limit, a NUL byte) is an error naming the line, and nothing is imported."""
     try:
         yield from reader
     except csv.Error as exc:
         raise ShopcareError(
-            f"line {line_now()}: {exc}; this is not an export shopcare can read, nothing was"
+            f"line {reader.line_num + 1}: {exc}; this is not an export shopcare can read, nothing was"
             " imported",
             "export the orders from the mall again",
         ) from None
