@@ -59,3 +59,31 @@ def test_an_older_database_is_upgraded_in_place_keeping_its_data(home):
     with open_db(home) as conn:
         assert schema_of(conn) == SCHEMA_FILE.read_text(encoding="utf-8")
         assert conn.execute("SELECT name FROM customers").fetchone()["name"] == "青木"
+
+
+def test_a_read_only_database_can_be_read_and_says_it_is_read_only(cli, home, monkeypatch):
+    """As a backup copy or a read-only mount: permissions are faked, because tests may run as
+    root, whom no file mode stops; SQLite's read-only mode does stop it."""
+    import shopcare.db
+
+    case_id = cli("case", "add", "--summary", "割れていた").stdout.strip()
+    monkeypatch.setattr(shopcare.db, "writable", lambda path: False)
+    before = (home / "shopcare.db").read_bytes()
+    assert [c["id"] for c in cli.json("case", "list")] == [int(case_id)]
+    assert cli.json("case", "show", case_id)["summary"] == "割れていた"
+    cli("followups", "--format", "tsv")
+    for args in (("case", "note", case_id, "x"), ("case", "add", "--summary", "y")):
+        stderr = cli.fails(*args)
+        assert "read-only" in stderr and "another shopcare" not in stderr
+    assert (home / "shopcare.db").read_bytes() == before
+
+
+def test_a_read_only_database_of_an_older_schema_says_it_needs_an_upgrade(home, monkeypatch, cli):
+    import shutil
+
+    import shopcare.db
+
+    home.mkdir(parents=True)
+    shutil.copy(Path(__file__).parent / "data" / "released" / "c650fc1.db", home / "shopcare.db")
+    monkeypatch.setattr(shopcare.db, "writable", lambda path: False)
+    assert "must be upgraded before it can be read" in cli.fails("case", "list")

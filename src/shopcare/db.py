@@ -61,6 +61,11 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.commit()
 
 
+def writable(path: Path) -> bool:
+    """Whether this process may write the database and its folder (its journal lives there)."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """Open (creating, 0600) and migrate the database at path."""
     if not path.exists():
@@ -73,17 +78,31 @@ def connect(path: Path) -> sqlite3.Connection:
                 f"cannot create the database {path}: {exc.strerror}",
                 "give a folder you can write with --home or SHOPCARE_HOME",
             ) from None
+    read_only = not writable(path)
     try:
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+        if read_only:  # a backup, a read-only mount: it can still be read
+            conn = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
+            )
+        else:
+            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
         conn.row_factory = _dict_row
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        if conn.execute("PRAGMA journal_mode").fetchone()["journal_mode"] != "wal":
+        if read_only:
+            conn.execute("PRAGMA query_only = ON")
+        elif conn.execute("PRAGMA journal_mode").fetchone()["journal_mode"] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute(
             "PRAGMA synchronous = NORMAL"
         )  # with WAL: a power cut may undo the last commit, never corrupt
         conn.execute("PRAGMA foreign_keys = ON")
         if _pending(conn):
+            if read_only:
+                raise ShopcareError(
+                    f"the database {path} is read-only, and it was made by an older shopcare:"
+                    " it must be upgraded before it can be read",
+                    "run a command once with write access to it (as its owner), then read it",
+                )
             _migrate(conn)
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):

@@ -36,12 +36,12 @@ def ensure_home(home: Path) -> Path:
         ) from None
     if not home.is_dir():
         raise ShopcareError(f"home {home} is not a folder", "give another path with --home")
-    if not os.access(home, os.W_OK | os.X_OK):
+    if not os.access(home, os.X_OK):
         raise ShopcareError(
-            f"cannot write to the home {home}",
-            "give a folder you can write with --home or SHOPCARE_HOME",
+            f"cannot open the home {home}",
+            "give a folder you can read with --home or SHOPCARE_HOME",
         )
-    return home
+    return home  # a home that cannot be written can still be read (see db.connect)
 
 
 def write_private(path: Path, data: str | bytes) -> None:

@@ -191,8 +191,16 @@ class ShopcareGroup(TyperGroup):
                 raise
             if isinstance(exc, ShopcareError):
                 report(exc.message, exc.hint)
+            elif isinstance(exc, sqlite3.OperationalError) and "readonly" in str(exc):
+                report(
+                    "the database is read-only: this command writes to it",
+                    "reading commands work on it; to write, check its permissions or run as"
+                    " its owner",
+                )
+            elif isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                report(f"database: {exc}", "another shopcare is writing; try again in a moment")
             elif isinstance(exc, sqlite3.OperationalError):
-                report(f"database: {exc}", "another shopcare may be writing; try again")
+                report(f"database: {exc}")
             else:
                 report(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
             raise typer.Exit(1) from None
