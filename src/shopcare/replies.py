@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -26,6 +27,7 @@ from shopcare.resources import resource_dir
 
 if TYPE_CHECKING:
     from shopcare.categories import Categories
+    from shopcare.shopcalendar import ShopCalendar
 
 LANGS = ("ja", "en")
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -72,10 +74,14 @@ def check_name(name: str) -> str:
 # --- filters -------------------------------------------------------------------
 
 
-def _as_date(value: Any) -> date | datetime:
+def _as_date(value: Any, read: DateReader | None = None) -> date | datetime:
+    """A date or a time as the filters take it: a date or datetime as it is; text (a --var) as
+    read reads it (the command line's words: +2bd, tomorrow, ISO), or else as ISO text."""
     if isinstance(value, (date, datetime)):
         return value
     if isinstance(value, str):
+        if read is not None:
+            return read(value)
         try:
             return (
                 datetime.fromisoformat(value)
@@ -139,17 +145,116 @@ def _number(value: Any) -> int | float:
         return float(text)
 
 
-def make_estimate(margin_days: int):
-    """An uncertain date (a maker's, a carrier's) as 目安 wording, moved later by the shop's margin,
-    so that a surprise, if any, is a good one."""
+# A date filter's reader of text: the text, and a function that names the --var it came from
+# (called only to word an error).
+DateReader = Callable[..., "date | datetime"]
+_BARE_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2}|today|tomorrow|yesterday)$", re.IGNORECASE)
 
-    def estimate_ja(value: Any) -> str:
-        return f"{jdate(_as_date(value) + timedelta(days=margin_days))}ごろ(目安)"
 
-    def estimate_en(value: Any) -> str:
-        return f"around {en_date(_as_date(value) + timedelta(days=margin_days))} (an estimate)"
+def _calendar_getter(calendar: Any, config: Config | None = None) -> Callable[[], ShopCalendar]:
+    """calendar as a function that gives it: a ShopCalendar, a function that gives one (built on
+    first use), or None: a calendar of config.toml alone, built on first use."""
+    if calendar is not None and not callable(calendar):
+        return lambda: calendar
+    found: list = []
+
+    def get() -> ShopCalendar:
+        if not found:
+            if calendar is not None:
+                found.append(calendar())
+            else:
+                from shopcare.shopcalendar import ShopCalendar
+
+                found.append(ShopCalendar(config or Config()))
+        return found[0]
+
+    return get
+
+
+def _now_of(now: datetime | None) -> datetime:
+    if now is not None:
+        return now
+    from shopcare.clock import now as clock_now
+
+    return clock_now()
+
+
+def date_reader(calendar: Any = None, now: datetime | None = None) -> DateReader:
+    """Text given to a date filter (a --var value) read as the command line reads a date, on the
+    shop's calendar and the pinned clock: 2026-11-28, 2026-11-28T15:00, today, tomorrow, +3d,
+    +4h, +2bd (closing time of the 2nd business day), +8bh. A date or a day's word gives a date;
+    anything else a time in the shop's zone. Text that cannot be read is an error that names it,
+    and the --var it came from where that is known."""
+    calendar_of = _calendar_getter(calendar)
+
+    def read(text: str, name_of: Callable[[], str | None] | None = None) -> date | datetime:
+        from shopcare.clock import WHEN_HINT, DayTime, parse_when
+
+        shop = calendar_of()
+        try:
+            moment = parse_when(
+                text, tz=shop.tz, current=_now_of(now), bare_date=DayTime.start(), calendar=shop
+            )
+        except ShopcareError:
+            name = name_of() if name_of else None
+            what = f"--var {name}={text!r}" if name else repr(text)
+            raise ShopcareError(f"cannot read {what} as a date or time", WHEN_HINT) from None
+        local = moment.astimezone(shop.tz)
+        return local.date() if _BARE_DATE.match(text.strip()) else local
+
+    return read
+
+
+def make_estimate(
+    margin_days: int,
+    calendar: Any = None,
+    now: datetime | None = None,
+    read: DateReader | None = None,
+):
+    """An uncertain date (a maker's, a carrier's) as 目安 wording: moved later by the shop's margin
+    in business days, onto a day the shop works, so that a surprise, if any, is a good one.
+    目安 is said once: 2026年11月30日(月)ごろ, around Monday, 30 November 2026. A date before today
+    is an error that names it. calendar: the shop's ShopCalendar, a function that gives it, or
+    None (config.toml's defaults); now: the pinned clock (None: read it when needed)."""
+    calendar_of = _calendar_getter(calendar)
+
+    def landing(value: Any, name_of: Callable[[], str | None] | None = None) -> date:
+        shop = calendar_of()
+        if read is not None and isinstance(value, str):
+            moment = read(value, name_of)
+        else:
+            moment = _as_date(value)
+        if isinstance(moment, datetime):
+            moment = moment.astimezone(shop.tz) if moment.tzinfo else moment
+            day = moment.date()
+        else:
+            day = moment
+        today = _now_of(now).astimezone(shop.tz).date()
+        if day < today:
+            name = name_of() if name_of else None
+            raise ShopcareError(
+                f"{name or 'the estimated date'} {day.isoformat()} is already past:"
+                f" today is {today.isoformat()}",
+                f"give the date now expected, e.g. --var {name or 'eta'}=+3bd"
+                f" or --var {name or 'eta'}={(today + timedelta(days=3)).isoformat()}",
+            )
+        if margin_days:
+            return shop.nth_business_day_after(day, margin_days)
+        return day if shop.is_business_day(day) else shop.next_business_day(day)
+
+    def estimate_ja(value: Any, name_of: Callable[[], str | None] | None = None) -> str:
+        return f"{jdate(landing(value, name_of))}ごろ"
+
+    def estimate_en(value: Any, name_of: Callable[[], str | None] | None = None) -> str:
+        return f"around {en_date(landing(value, name_of))}"
 
     return estimate_ja, estimate_en
+
+
+def _var_name(context, value: Any) -> str | None:
+    """The --var a filter's value came from, where it is one: to name it in an error."""
+    variables = context.get("vars") or {}
+    return next((key for key, text in variables.items() if text == value), None)
 
 
 def sama(customer: dict | None) -> str:
@@ -202,8 +307,19 @@ FILTERS = {
 class Templates:
     """The templates in force: the shop's own folder first, then the built-in one."""
 
-    def __init__(self, home: Path, config: Config) -> None:
-        from jinja2 import Environment, FileSystemLoader, StrictUndefined
+    def __init__(
+        self,
+        home: Path,
+        config: Config,
+        *,
+        calendar: ShopCalendar | Callable[[], ShopCalendar] | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        """calendar: the shop's calendar, or a function that gives it (built when a date filter
+        first reads text: a --var); None: one of config.toml alone. now: the pinned clock
+        (None: read when needed). Both are for the date filters: a --var date is read as the
+        command line reads one, and an estimate counts business days from today."""
+        from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 
         self.shop_dir = home / "templates"
         self.builtin_dir = resource_dir("templates")
@@ -218,9 +334,37 @@ class Templates:
             keep_trailing_newline=False,
         )
         self.env.filters.update(FILTERS)
-        estimate_ja, estimate_en = make_estimate(config.estimate_margin_days)
-        self.env.filters["estimate"] = estimate_ja
-        self.env.filters["en_estimate"] = estimate_en
+        calendar_of = _calendar_getter(calendar, config)
+        read = date_reader(calendar_of, now)
+
+        def dated(show):
+            """A date filter whose text (a --var) is read as the command line reads a date."""
+
+            @pass_context
+            def apply(context, value):
+                if isinstance(value, str):
+                    value = read(value, lambda: _var_name(context, value))
+                return show(value)
+
+            return apply
+
+        for name, show in (
+            ("jdate", jdate),
+            ("jdatetime", jdatetime),
+            ("en_date", en_date),
+            ("en_datetime", en_datetime),
+        ):
+            self.env.filters[name] = dated(show)
+        for name, estimate in zip(
+            ("estimate", "en_estimate"),
+            make_estimate(config.estimate_margin_days, calendar_of, now, read),
+            strict=True,
+        ):
+            self.env.filters[name] = pass_context(
+                lambda context, value, estimate=estimate: estimate(
+                    value, lambda: _var_name(context, value)
+                )
+            )
 
     def _template(self, name: str, lang: str):
         """The compiled template, compiled once per process (a batch renders it thousands of times)."""
@@ -308,15 +452,21 @@ class Templates:
         return sorted(found.values(), key=lambda e: (e["name"] not in BUILT_IN, e["name"]))
 
     def render(self, name: str, lang: str, context: dict) -> Rendered:
+        """The draft; a public reply (is_public) is rendered from public_context alone, so that
+        not even a shop's own review template can print the customer's name or order."""
         source = self.path_of(name, lang)
+        if is_public(name):
+            context = public_context(context)
         try:
             text = self._template(name, lang).render(context)
         except Exception as exc:  # one that is not the template's fault is raised as it was
-            raise _render_error(exc, name, lang, source) from None
+            raise _render_error(exc, name, lang, source, context) from None
         return _split(name, lang, text, source)
 
 
-def _render_error(exc: Exception, name: str, lang: str, source: Path | None) -> Exception:
+def _render_error(
+    exc: Exception, name: str, lang: str, source: Path | None, context: dict | None = None
+) -> Exception:
     """What a failed render tells the user: the template, its line and the fix; a failure that is
     not the template's, unchanged."""
     from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
@@ -334,10 +484,32 @@ def _render_error(exc: Exception, name: str, lang: str, source: Path | None) -> 
     if isinstance(exc, UndefinedError):
         variable = _undefined_name(str(exc))
         if variable.startswith("shop."):
+            option = variable[5:].replace("_", "-")
+            hint = f"set it with shopcare init --{option} VALUE"
+            if option == "return-address":
+                hint = (
+                    "set the shop's address with shopcare init --address VALUE"
+                    " (or where returns go, if elsewhere: --return-address VALUE)"
+                )
             return ShopcareError(
                 f"template {name} ({lang}) needs {variable}, which config.toml does not set"
                 + _where(exc, source),
-                f"set it with shopcare init --{variable[5:]} VALUE",
+                hint,
+            )
+        if is_public(name) and variable.split(".")[-1] in _PRIVATE_NAMES:
+            return ShopcareError(
+                f"template {name} ({lang}) is a public reply, posted on the mall: it cannot"
+                f" print {variable}" + _where(exc, source),
+                "a review reply names no customer, e-mail, order, order number or address:"
+                " take it out of the template",
+            )
+        if variable == "amount":
+            case_id = ((context or {}).get("case") or {}).get("id", "ID")
+            return ShopcareError(
+                f"template {name} ({lang}) needs the amount refunded: no refund is recorded on"
+                f" case {case_id}, and no --var amount was given" + _where(exc, source),
+                f"record the refund with shopcare remedy {case_id} refund --amount N"
+                " (or partial_refund), or give --var amount=N",
             )
         return ShopcareError(
             f"template {name} ({lang}) needs {variable}, which this case does not have"
@@ -456,6 +628,42 @@ def _split(name: str, lang: str, text: str, source: Path | None) -> Rendered:
 
 
 ORDER_TIMES = ("ordered_at", "paid_at", "shipped_at", "delivered_at")
+# Remedies that give money back: refund_notice words the latest of them.
+REFUND_KINDS = ("refund", "partial_refund")
+# --var values that are amounts of yen: read as people type them, and refused when they are not.
+YEN_VARS = ("amount", "cost")
+# A template whose name starts so is a reply to a review: posted on the mall for anyone to read.
+PUBLIC_PREFIX = "review_reply_"
+# What a public reply's context leaves out (the customer is empty), and the case's fields it drops.
+_WITHHELD = ("order", "order_number", "promise", "remedy", "remedies", "refund")
+_PRIVATE_CASE_FIELDS = ("customer_name", "customer_email", "customer_id", "order_number")
+# Names a public reply asking for one of them is told it cannot print.
+_PRIVATE_NAMES = frozenset((*_WITHHELD, *_PRIVATE_CASE_FIELDS, "name", "email", "address"))
+# The mail-order law's return right where the shop declares no return policy (特定商取引法 15条の3).
+LAW_RETURN_DAYS = 8
+
+
+def is_public(template: str) -> bool:
+    """A review reply is published on the mall, not mailed to the customer: it carries nothing
+    private, is not addressed to anyone, and is never drafted as a mail (eml)."""
+    return template.startswith(PUBLIC_PREFIX)
+
+
+def is_inquiry(category: str | None) -> bool:
+    """A question (inquiry.*, other) is answered, not apologised for."""
+    return category == "other" or (category or "").startswith("inquiry.")
+
+
+def public_context(context: dict) -> dict:
+    """What a public reply sees: no customer name or e-mail, no order or its number, nothing
+    promised or offered to the customer; the case without its customer's fields."""
+    public = {key: value for key, value in context.items() if key not in _WITHHELD}
+    public["customer"] = {}
+    if isinstance(context.get("case"), dict):
+        public["case"] = {
+            key: value for key, value in context["case"].items() if key not in _PRIVATE_CASE_FIELDS
+        }
+    return public
 
 
 def case_contexts(
@@ -468,27 +676,33 @@ def case_contexts(
     variables: dict[str, str],
     lang: str,
     reads: dict[str, frozenset[str] | None] | None = None,
+    home: Path | None = None,
 ) -> list[dict]:
-    """For each case: the case, customer, order with items, shop, the open promise, the latest
-    remedy, today and the --var values. Looked up a batch of cases at a time, so that drafting
-    for thousands of cases costs a few queries per batch, not per case; and only what reads
-    names (Templates.reads; None: everything): an apology that never names the order costs no
-    order look-ups, a status mail that prints the tracking number no items."""
+    """For each case: the case, customer, order with items, shop, the open promise, every remedy
+    (remedies, oldest first; remedy, the latest; refund, the latest that gives money back), the
+    return terms, today and the --var values. Looked up a batch of cases at a time, so that
+    drafting for thousands of cases costs a few queries per batch, not per case; and only what
+    reads names (Templates.reads; None: everything): an apology that never names the order costs
+    no order look-ups, a status mail that prints the tracking number no items. The return terms
+    come from the policy of home (default: the folder of the database)."""
     from shopcare.cases import CASE_COLUMNS, case_select, case_view
     from shopcare.errors import NotFound
 
     base = base_context(config, tz, now, variables)
     local_now = now.astimezone(tz)
     everything = reads is None
-    want_order, want_promise, want_remedy = (
-        everything or part in reads for part in ("order", "promise", "remedy")
+    want_order, want_promise, want_returns = (
+        everything or part in reads for part in ("order", "promise", "returns")
     )
+    want_remedy = everything or any(part in reads for part in ("remedy", "remedies", "refund"))
+    if want_returns:
+        base["returns"] = return_terms(home or _home_of(conn), local_now.date())
     case_fields = None if everything else reads.get("case", frozenset())
     if case_fields is None:
         select = case_select()
     else:  # what the template reads, and what finds the customer and the order
         needed = {"id", "order_number", "mall", "customer_name", "customer_email"} | case_fields
-        if "category_label" in case_fields:
+        if case_fields & {"category_label", "is_inquiry"}:
             needed.add("category")
         select = case_select(needed & CASE_COLUMNS.keys())
     contexts = []
@@ -499,6 +713,8 @@ def case_contexts(
         cases = {}
         for values in cursor:
             case = case_view(names, values, categories, lang)  # labels in the reply's language
+            if "category" in case:
+                case["is_inquiry"] = is_inquiry(case["category"])
             cases[case["id"]] = case
         missing = [case_id for case_id in chunk if case_id not in cases]
         if missing:
@@ -511,6 +727,8 @@ def case_contexts(
         promises, remedies = (
             _promises_and_remedies(conn, chunk, kinds, tz, local_now) if kinds else ({}, {})
         )
+        if remedies:
+            _mark_full_refunds(conn, cases, remedies)
         orders = (
             _orders_of(conn, cases, tz, None if everything else reads["order"])
             if want_order
@@ -534,7 +752,13 @@ def case_contexts(
             if want_promise:
                 context["promise"] = promises.get(case_id)
             if want_remedy:
-                context["remedy"] = remedies.get(case_id)
+                offered = remedies.get(case_id, [])
+                context["remedies"] = offered
+                context["remedy"] = offered[-1] if offered else None
+                context["refund"] = next(
+                    (r for r in reversed(offered) if r["kind"] in REFUND_KINDS and "amount" in r),
+                    None,
+                )
             contexts.append(context)
     return contexts
 
@@ -545,11 +769,12 @@ def _promises_and_remedies(
     kinds: list[str],
     tz: tzinfo,
     local_now: datetime,
-) -> tuple[dict[int, dict], dict[int, dict]]:
-    """Each case's latest promise, where it is still open (one already past is not), and its
-    latest remedy with the fields that hold a value: the kinds asked for, in one pass."""
+) -> tuple[dict[int, dict], dict[int, list[dict]]]:
+    """Each case's latest promise, where it is still open (one already past is not), and every
+    remedy recorded on it, oldest first, with the fields that hold a value: the kinds asked for,
+    in one pass."""
     promises: dict[int, dict | None] = {}
-    remedies: dict[int, dict] = {}
+    remedies: dict[int, list[dict]] = {}
     for case_id, kind, text, due_at, data in tuples(
         conn,
         "SELECT case_id, kind, text, due_at, data FROM events"
@@ -560,9 +785,48 @@ def _promises_and_remedies(
             due = from_storage(due_at).astimezone(tz)
             promises[case_id] = {"due_at": due, "text": text} if due >= local_now else None
         elif kind == "remedy" and data:
-            remedies[case_id] = {k: v for k, v in json.loads(data).items() if v is not None}
+            offered = {k: v for k, v in json.loads(data).items() if v is not None}
+            offered["full"] = False
+            remedies.setdefault(case_id, []).append(offered)
     open_promises = {case_id: promise for case_id, promise in promises.items() if promise}
     return open_promises, remedies
+
+
+def _mark_full_refunds(
+    conn: sqlite3.Connection, cases: dict[int, dict], remedies: dict[int, list[dict]]
+) -> None:
+    """full: true for a refund of exactly what was paid (the order's total, in yen), so that a
+    mail says 全額 only then. An order the case cannot name for certain is never full."""
+    from shopcare.orders import order_views, pick_order
+
+    refunded = {
+        case_id: cases[case_id]
+        for case_id, offered in remedies.items()
+        if "order_number" in cases[case_id]
+        and any(r["kind"] in REFUND_KINDS and "amount" in r for r in offered)
+    }
+    if not refunded:
+        return
+    numbered = order_views(
+        conn,
+        [case["order_number"] for case in refunded.values()],
+        frozenset(("total", "currency")),
+    )
+    for case_id, case in refunded.items():
+        try:
+            order = pick_order(
+                numbered.get(case["order_number"], []), case["order_number"], case.get("mall")
+            )
+        except ShopcareError:  # the number is in two malls: which was paid is not certain
+            order = None
+        if order is None or order.get("total") is None or order.get("currency", "JPY") != "JPY":
+            continue
+        for offered in remedies[case_id]:
+            offered["full"] = (
+                offered["kind"] in REFUND_KINDS
+                and "amount" in offered
+                and offered["amount"] == round(order["total"])
+            )
 
 
 def _orders_of(
@@ -590,8 +854,42 @@ def _orders_of(
     return orders
 
 
+def _home_of(conn: sqlite3.Connection) -> Path | None:
+    """The home a database belongs to: the folder of its file (None for one in memory)."""
+    for _, name, file in tuples(conn, "PRAGMA database_list"):
+        if name == "main" and file:
+            return Path(file).parent
+    return None
+
+
+def return_terms(home: Path | None, today: date) -> dict:
+    """What a return instruction states: the shop's declared return policy ([returns] of its
+    policy), or where it declares none, the mail-order law's: 8 days from delivery, the day of
+    delivery counted as the first, return shipping paid by the customer."""
+    declared = None
+    if home is not None:
+        from shopcare.policycache import policy_view
+
+        declared = policy_view(home, today).returns
+    if declared is None or not declared.declared_policy:
+        return {
+            "declared_policy": False,
+            "window_days": LAW_RETURN_DAYS,
+            "customer_pays_shipping": True,
+        }
+    return {
+        "declared_policy": True,
+        "window_days": declared.window_days,
+        "customer_pays_shipping": bool(declared.customer_pays_shipping),
+    }
+
+
 def base_context(config: Config, tz: tzinfo, now: datetime, variables: dict[str, str]) -> dict:
+    """What every draft sees: the shop (from config.toml), today, now and the --var values, the
+    amounts among them (amount, cost) read as yen."""
     from jinja2 import StrictUndefined
+
+    from shopcare.money import parse_yen
 
     # A shop value config.toml does not set is undefined under its full name: the error says shop.email
     shop = {
@@ -600,10 +898,16 @@ def base_context(config: Config, tz: tzinfo, now: datetime, variables: dict[str,
             ("name", config.shop_name),
             ("email", config.shop_email),
             ("signature", config.signature),
+            ("address", config.shop_address),
+            ("return_address", config.return_address),
         )
     }
+    given = {
+        key: parse_yen(value, f"--var {key}") if key in YEN_VARS else value
+        for key, value in variables.items()
+    }
     local = now.astimezone(tz)
-    return {"shop": shop, "today": local.date(), "now": local, "vars": dict(variables)} | variables
+    return {"shop": shop, "today": local.date(), "now": local, "vars": dict(given)} | given
 
 
 def parse_vars(pairs: list[str]) -> dict[str, str]:
@@ -631,6 +935,9 @@ RESERVED = (
     "shop",
     "promise",
     "remedy",
+    "remedies",
+    "refund",
+    "returns",
     "today",
     "now",
     "vars",
@@ -648,6 +955,8 @@ def as_json(rendered: Rendered, to: str | None, case_id: int | None) -> str:
     in a single call, where an object costs it a new encoder each time (a batch of 10,000 drafts:
     a tenth of the time against a third)."""
     value = _JSON.encode
+    if is_public(rendered.template):
+        to = None  # posted on the mall, addressed to no one
     return (
         f'{{"to": {value(to)}, "subject": {value(rendered.subject)}, '
         f'"body": {value(rendered.body)}, "case_id": {"null" if case_id is None else int(case_id)}, '
@@ -663,6 +972,12 @@ def as_eml(
     from email.message import EmailMessage
     from email.utils import format_datetime, make_msgid
 
+    if is_public(rendered.template):
+        raise ShopcareError(
+            f"{rendered.template} is a public reply, posted on the mall under the review:"
+            " it is not mailed to the customer",
+            "draft it with --format text (or json) and paste it as the shop's reply on the mall",
+        )
     if not to:
         raise ShopcareError(
             "this case has no customer e-mail address",

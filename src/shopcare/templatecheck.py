@@ -1,7 +1,10 @@
 """shopcare templates check: every template, built-in and the shop's, rendered against sample cases.
 
-Two samples: a full one (an order with items and tracking, a named customer, an
-open promise, a remedy) and a bare one (no order, no name, nothing promised).
+Four samples, so that every branch of the built-ins is rendered: a complaint (an order with
+items and tracking, a named customer, an open promise, several remedies, among them a full
+refund with a note), a bare case (no order, no name, nothing promised or offered), an inquiry
+(「ギフト包装はできますか」, no order) and a review (a complaint posted as a review, on an order).
+The shop's address and the return terms are filled in where config.toml lacks them.
 A Japanese mail must come out with no English words left in it.
 """
 
@@ -14,18 +17,22 @@ from pathlib import Path
 
 from shopcare.config import Config
 from shopcare.errors import ShopcareError
-from shopcare.replies import Templates, base_context
+from shopcare.replies import Templates, base_context, is_inquiry
 
 # Values a template may need from --var, as a shop would give them: the check renders with these.
 SAMPLE_VARS = {
-    "return_address": "〒150-0001 東京都渋谷区神宮前1-2-3 返品係",
     "amount": "3980",
+    "answer": "はい、ギフト包装は無料で承っております。",
 }
 SAMPLE_SHOP = {
     "name": "見本の店",
     "email": "support@shop.example",
     "signature": "――――\n見本の店\nsupport@shop.example\n――――",
+    "address": "〒150-0001 東京都渋谷区神宮前1-2-3",
+    "return_address": "〒150-0001 東京都渋谷区神宮前1-2-3 見本の店 返品係",
 }
+# No return policy declared: the mail-order law's terms
+SAMPLE_RETURNS = {"declared_policy": False, "window_days": 8, "customer_pays_shipping": True}
 # ASCII that may stand in a Japanese mail: e-mail addresses, numbers, SKUs and the like are removed first.
 _ALLOWED_ASCII = re.compile(r"[\w.+-]+@[\w.-]+|[A-Z0-9#][A-Z0-9#-]*|\d+")
 _ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
@@ -39,59 +46,129 @@ class CheckResult:
     error: str | None
 
 
+def _case(**fields) -> dict:
+    fields["is_inquiry"] = is_inquiry(fields["category"])
+    return fields
+
+
 def samples(now: datetime, tz: tzinfo, lang: str) -> list[dict]:
     local = now.astimezone(tz)
     label = {"ja": "商品の破損", "en": "Damaged product"}[lang]
+    order = {
+        "number": "123456-20261118-00000101",
+        "mall": "rakuten",
+        "ordered_at": local - timedelta(days=6),
+        "shipped_at": local - timedelta(days=4),
+        "total": 6820,
+        "currency": "JPY",
+        "status": "発送済",
+        "carrier": "ヤマト運輸",
+        "tracking_number": "492155382206",
+        "items": [
+            {"name": "有田焼 小皿", "sku": "ARITA-5", "quantity": 1, "price": 4400},
+            {"name": "ほうじ茶", "sku": None, "quantity": 2, "price": 1210},
+        ],
+    }
+    remedies = [
+        {
+            "kind": "reship",
+            "note": "割れた1枚を本日発送",
+            "items": [{"name": "有田焼 小皿", "sku": "ARITA-5", "quantity": 1, "price": 4400}],
+            "full": False,
+        },
+        {"kind": "return_label", "full": False},
+        {"kind": "partial_refund", "amount": 500, "full": False},
+        {"kind": "refund", "amount": 6820, "note": "カードへ返金", "full": True},
+        {"kind": "points", "amount": 100, "full": False},
+        {"kind": "coupon", "amount": 500, "full": False},
+        {"kind": "replacement", "full": False},
+        {"kind": "apology_only", "full": False},
+    ]
     full = {
-        "case": {
-            "id": 101,
-            "summary": "届いた小皿が1枚割れていた {{ 7*7 }}",
-            "request": "交換してほしい",
-            "category": "quality.damaged",
-            "category_label": label,
-            "priority": "high",
-            "status": "open",
-            "fault": "carrier",
-            "received_at": local - timedelta(hours=20),
-        },
+        "case": _case(
+            id=101,
+            channel="email",
+            summary="届いた小皿が1枚割れていた {{ 7*7 }}",
+            request="交換してほしい",
+            category="quality.damaged",
+            category_label=label,
+            priority="high",
+            status="open",
+            fault="carrier",
+            received_at=local - timedelta(hours=20),
+        ),
         "customer": {"name": "山田 花子", "email": "hanako@example.jp"},
-        "order": {
-            "number": "123456-20261118-00000101",
-            "mall": "rakuten",
-            "ordered_at": local - timedelta(days=6),
-            "shipped_at": local - timedelta(days=4),
-            "total": 6820,
-            "currency": "JPY",
-            "status": "発送済",
-            "carrier": "ヤマト運輸",
-            "tracking_number": "492155382206",
-            "items": [
-                {"name": "有田焼 小皿", "sku": "ARITA-5", "quantity": 1, "price": 4400},
-                {"name": "ほうじ茶", "sku": None, "quantity": 2, "price": 1210},
-            ],
-        },
-        "order_number": "123456-20261118-00000101",
+        "order": order,
+        "order_number": order["number"],
         "promise": {"due_at": local + timedelta(days=1), "text": "交換品の発送日を連絡する"},
-        "remedy": {"kind": "replacement"},
+        "remedies": remedies,
+        "remedy": remedies[-1],
+        "refund": remedies[3],
     }
     bare = {
-        "case": {
-            "id": 102,
-            "summary": "問い合わせ",
-            "category": "other",
-            "category_label": {"ja": "その他", "en": "Other"}[lang],
-            "priority": "normal",
-            "status": "new",
-            "fault": "unknown",
-            "received_at": local - timedelta(hours=1),
-        },
+        "case": _case(
+            id=102,
+            summary="問い合わせ",
+            category="other",
+            category_label={"ja": "その他", "en": "Other"}[lang],
+            priority="normal",
+            status="new",
+            fault="unknown",
+            received_at=local - timedelta(hours=1),
+        ),
         "customer": {},
         "order": None,
         "order_number": None,
         "promise": None,
+        "remedies": [],
         "remedy": None,
+        "refund": None,
     }
-    return [full, bare]
+    inquiry = {
+        "case": _case(
+            id=103,
+            channel="form",
+            summary="ギフト包装はできますか",
+            category="inquiry.product",
+            category_label={"ja": "商品についてのお問い合わせ", "en": "Product question"}[lang],
+            priority="normal",
+            status="new",
+            fault="unknown",
+            received_at=local - timedelta(hours=3),
+        ),
+        "customer": {"name": "田中 陽子", "email": "yoko@example.jp"},
+        "order": None,
+        "order_number": None,
+        "promise": {"due_at": local + timedelta(hours=6), "text": "包装の可否を回答する"},
+        "remedies": [],
+        "remedy": None,
+        "refund": None,
+    }
+    review = {
+        "case": _case(
+            id=104,
+            channel="review",
+            summary="箱がつぶれて届きました。星1つです",
+            category="delivery.damaged",
+            category_label={"ja": "配送中の破損", "en": "Damaged in transit"}[lang],
+            priority="high",
+            status="new",
+            fault="carrier",
+            customer_name="佐藤 美咲",
+            customer_email="misaki@example.jp",
+            order_number=order["number"],
+            mall="rakuten",
+            received_at=local - timedelta(hours=5),
+        ),
+        "customer": {"name": "佐藤 美咲", "email": "misaki@example.jp"},
+        "order": order,
+        "order_number": order["number"],
+        "promise": None,
+        "remedies": remedies[:1],
+        "remedy": remedies[0],
+        "refund": None,
+    }
+    return [full, bare, inquiry, review]
 
 
 def english_left(text: str, context: dict) -> list[str]:
@@ -116,7 +193,7 @@ def _values(context) -> list[str]:
 
 
 def check_all(home: Path, config: Config, tz: tzinfo, now: datetime) -> list[CheckResult]:
-    templates = Templates(home, config)
+    templates = Templates(home, config, now=now)
     base = base_context(config, tz, now, SAMPLE_VARS)
     base["shop"] = {
         key: config_value or SAMPLE_SHOP[key]
@@ -124,8 +201,11 @@ def check_all(home: Path, config: Config, tz: tzinfo, now: datetime) -> list[Che
             ("name", config.shop_name),
             ("email", config.shop_email),
             ("signature", config.signature),
+            ("address", config.shop_address),
+            ("return_address", config.return_address),
         )
     }
+    base["returns"] = SAMPLE_RETURNS
     results = []
     for entry in templates.available():
         for lang, origin in sorted(entry["langs"].items()):
