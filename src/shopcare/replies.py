@@ -696,7 +696,7 @@ def case_contexts(
     )
     want_remedy = everything or any(part in reads for part in ("remedy", "remedies", "refund"))
     if want_returns:
-        base["returns"] = return_terms(home or _home_of(conn), local_now.date())
+        base["returns"] = return_terms(home, local_now.date())
     case_fields = None if everything else reads.get("case", frozenset())
     if case_fields is None:
         select = case_select()
@@ -852,14 +852,6 @@ def _orders_of(
             if order is not None:
                 orders[case_id] = order  # cases naming one order share its view
     return orders
-
-
-def _home_of(conn: sqlite3.Connection) -> Path | None:
-    """The home a database belongs to: the folder of its file (None for one in memory)."""
-    for _, name, file in tuples(conn, "PRAGMA database_list"):
-        if name == "main" and file:
-            return Path(file).parent
-    return None
 
 
 def return_terms(home: Path | None, today: date) -> dict:

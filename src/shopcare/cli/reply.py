@@ -129,6 +129,7 @@ def reply(
                     variables,
                     use_lang,
                     reads=reads,
+                    home=s.home,
                 )
                 if case_ids
                 else []
