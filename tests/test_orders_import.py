@@ -536,3 +536,16 @@ def test_a_million_columns_is_read_and_reported_quickly(cli, tmp_path):
     )
     stderr = imported(cli, path)
     assert "line 2: has 7 columns, the header has 1000007 (order #1 skipped)" in stderr
+
+
+def test_an_order_number_with_a_line_break_is_a_row_that_cannot_be_read(cli, tmp_path):
+    path = tmp_path / "nl.csv"
+    path.write_text(
+        "Name,Email,Financial Status,Total,Lineitem name,Lineitem quantity,Lineitem price\n"
+        '"#1\n2",a@example.jp,paid,100,Cup,1,100\n'
+        "#3,c@example.jp,paid,100,Cup,1,100\n",
+        encoding="utf-8",
+    )
+    stderr = imported(cli, path)
+    assert "the order number holds a line break" in stderr
+    assert "1 added" in stderr

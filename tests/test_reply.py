@@ -495,3 +495,34 @@ def test_an_include_of_a_missing_file_is_named_and_checked(cli, home, bare_case)
     assert (
         "FAIL ja/parcel (shop)" in result.stdout and "ok   ja/apology (built-in)" in result.stdout
     )
+
+
+@pytest.mark.parametrize("brk", ["\u2028", "\u0085", "\v", "\f", "\x1c", "\x1d", "\x1e", "\r\n"])
+def test_every_kind_of_line_break_is_refused_on_the_way_in_and_never_crashes_a_draft(
+    cli, shop, home, brk
+):
+    assert "holds a line break" in cli.fails(
+        "case", "add", "--summary", "x", "--email", "a@example.jp", "--order", f"A{brk}B"
+    )
+    assert "line break" in cli.fails("init", "--name", f"はなまる{brk}雑貨店")
+    # an order number stored before the check (an older home, an import): the draft says why
+    import sqlite3
+
+    case_id = cli("case", "add", "--summary", "x", "--email", "a@example.jp").stdout.strip()
+    conn = sqlite3.connect(home / "shopcare.db")
+    conn.execute("UPDATE cases SET order_number = ? WHERE id = ?", [f"A{brk}B", case_id])
+    conn.commit()
+    conn.close()
+    stderr = cli.fails("reply", case_id, "first_response", "--format", "eml")
+    assert "line break" in stderr
+    stderr = cli.fails(
+        "reply",
+        "-",
+        "first_response",
+        "--format",
+        "eml",
+        "--out",
+        str(home / "d"),
+        input=f"{case_id}\n",
+    )
+    assert "line break" in stderr

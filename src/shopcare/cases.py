@@ -15,7 +15,7 @@ from shopcare.categories import Categories
 from shopcare.clock import Actor, from_storage, to_local_short, to_storage
 from shopcare.customers import find_or_add_customer, normalise_email
 from shopcare.db import write_transaction
-from shopcare.errors import NotFound, ShopcareError, check_choice
+from shopcare.errors import NotFound, ShopcareError, breaks_line, check_choice
 
 if TYPE_CHECKING:
     from shopcare.shopcalendar import ShopCalendar
@@ -131,8 +131,9 @@ def _required_text(what: str, text: str | None) -> str:
 
 
 def _one_line(what: str, text: str | None) -> str | None:
-    """A value that goes into mail headers and subjects: a line break there is refused."""
-    if text is not None and any(ch in text for ch in "\r\n"):
+    """A value that goes into mail headers and subjects: a line break there is refused (every
+    one Python's str.splitlines knows: CR, LF, \v, \f, \x1c-\x1e, U+0085, U+2028, U+2029)."""
+    if text is not None and breaks_line(text):
         raise ShopcareError(f"the {what} holds a line break", f"give the {what} on one line")
     return text
 

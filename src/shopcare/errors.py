@@ -24,3 +24,11 @@ def check_choice(what: str, value: str, valid: tuple[str, ...] | list[str]) -> s
     if value not in valid:
         raise ShopcareError(f"unknown {what} {value!r}", choices_hint(valid))
     return value
+
+
+def breaks_line(text: str) -> bool:
+    """True when text holds anything that ends a line: CR, LF, and what Python's str.splitlines
+    and mail header folding also treat as one (\v, \f, \x1c-\x1e, U+0085, U+2028, U+2029)."""
+    return len(text.splitlines()) > 1 or text.endswith(
+        ("\r", "\n", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+    )

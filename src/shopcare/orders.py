@@ -24,7 +24,7 @@ from shopcare.cardmask import mask_cards, may_hold_card
 from shopcare.clock import to_storage
 from shopcare.customers import email_or_none
 from shopcare.db import batched, marks, tuples
-from shopcare.errors import NotFound, ShopcareError
+from shopcare.errors import NotFound, ShopcareError, breaks_line
 from shopcare.orderformats import FORMATS, SOURCES, OrderFormat, RowError, by_source, detect
 
 ORDER_FIELDS = (
@@ -191,6 +191,9 @@ def _read_rows(reader, header: list[str], fmt: OrderFormat) -> tuple[dict, list,
             if last_number:
                 _broken(drafts, problems, last_number, line, "may hold a row of this order")
             suspect_next = line
+            continue
+        if breaks_line(number):
+            _broken(drafts, problems, number, line, "the order number holds a line break")
             continue
         if suspect_next is not None and number != last_number:
             _broken(drafts, problems, number, suspect_next, "may hold a row of this order")

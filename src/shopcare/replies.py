@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from shopcare.clock import from_storage
 from shopcare.config import Config
 from shopcare.db import batched, marks, tuples
-from shopcare.errors import ShopcareError
+from shopcare.errors import ShopcareError, breaks_line
 from shopcare.resources import resource_dir
 
 if TYPE_CHECKING:
@@ -736,6 +736,12 @@ def case_contexts(
         )
         for case_id in chunk:
             case = cases[case_id]
+            if case.get("order_number") and breaks_line(case["order_number"]):
+                raise ShopcareError(  # stored by an older shopcare: it would split the subject
+                    f"case {case_id}'s order number holds a line break, which would break the"
+                    " mail's subject",
+                    f"correct it: shopcare case edit {case_id} --order NUMBER",
+                )
             if "received_at" in case:
                 case["received_at"] = from_storage(case["received_at"]).astimezone(tz)
             context = base | {
@@ -981,22 +987,31 @@ def as_eml(
             "shopcare init --email support@example.jp",
         )
     for what, value in (("subject", rendered.subject), ("recipient", to), ("shop name", shop_name)):
-        if "\n" in value or "\r" in value:
+        if breaks_line(value):
             raise ShopcareError(
-                f"the {what} holds a line break, which would break the mail's headers"
+                f"the {what} holds a line break, which would break the mail's headers",
+                "correct it where it comes from (case edit --order, shopcare init --name)",
             )
-    message = EmailMessage()
-    message["To"] = to
-    user, _, domain = shop_email.partition("@")
-    message["From"] = (
-        Address(display_name=shop_name, username=user, domain=domain) if shop_name else shop_email
-    )
-    message["Subject"] = rendered.subject
-    message["Date"] = format_datetime(now)
-    message["Message-ID"] = make_msgid(domain=domain or None)
-    message["X-Unsent"] = "1"
-    message.set_content(rendered.body, charset="utf-8")
-    return message.as_string()
+    try:
+        message = EmailMessage()
+        message["To"] = to
+        user, _, domain = shop_email.partition("@")
+        message["From"] = (
+            Address(display_name=shop_name, username=user, domain=domain)
+            if shop_name
+            else shop_email
+        )
+        message["Subject"] = rendered.subject
+        message["Date"] = format_datetime(now)
+        message["Message-ID"] = make_msgid(domain=domain or None)
+        message["X-Unsent"] = "1"
+        message.set_content(rendered.body, charset="utf-8")
+        return message.as_string()
+    except (ValueError, TypeError, IndexError) as exc:  # the email package's own refusals
+        raise ShopcareError(
+            f"case's draft cannot be made into a mail: {exc}",
+            "check the recipient, the shop's name and e-mail (shopcare init), or use --format text",
+        ) from None
 
 
 # --- drafts for an order's follow-up (aftercare), which has no case --------------------------
