@@ -582,7 +582,7 @@ def mark_done(
     """A follow-up handled: gone from the list (a reply handled elsewhere stops its clock). It
     must be owed now; it is read and written in one transaction."""
     from shopcare.cardmask import mask_cards
-    from shopcare.cases import _event, _touch
+    from shopcare.cases import _touch
     from shopcare.db import write_transaction
 
     fid = fid.strip()
@@ -592,21 +592,25 @@ def mark_done(
         _refuse_if_done(conn, fid)
         if fid.startswith("r"):
             _touch(conn, case_id, actor, awaiting_reply_since=None)
-        else:
-            conn.execute(
-                "INSERT OR REPLACE INTO followup_state (fid, case_id, done_at, note, author)"
-                " VALUES (?, ?, ?, ?, ?)",
-                [fid, case_id, to_storage(actor.now), note, actor.author],
-            )
-        if case_id is not None:
-            _event(
-                conn,
-                case_id,
-                actor,
-                "followup_done",
-                f"{fid}" + (f": {note}" if note else ""),
-                data={"fid": fid},
-            )
+        _done_rows(conn, actor, fid, case_id, note, state=not fid.startswith("r"))
+
+
+def _done_rows(
+    conn: sqlite3.Connection, actor, fid: str, case_id: int | None, note: str | None, state=True
+) -> None:
+    """A follow-up marked done, inside the caller's transaction: its state row (a reply owed
+    needs none: its clock stops on the case), and for a case, a followup_done event."""
+    from shopcare.cases import _event
+
+    if state:
+        conn.execute(
+            "INSERT OR REPLACE INTO followup_state (fid, case_id, done_at, note, author)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [fid, case_id, to_storage(actor.now), note, actor.author],
+        )
+    if case_id is not None:
+        text = f"{fid}" + (f": {note}" if note else "")
+        _event(conn, case_id, actor, "followup_done", text, data={"fid": fid})
 
 
 def snooze(
@@ -663,7 +667,7 @@ def record_sent(
     """A draft went out, in one transaction: for a case, the reply on its timeline (see
     cases.reply_sent_rows); and the follow-up it answers leaves the list: the one named (c3,
     p45, a10.1), and a case's satisfaction check when the mail is the satisfaction_check."""
-    from shopcare.cases import _event, reply_sent_rows
+    from shopcare.cases import reply_sent_rows
     from shopcare.db import write_transaction
 
     settled = []
@@ -685,20 +689,6 @@ def record_sent(
             ).fetchone()
             if state and state["done_at"]:
                 continue
-            note = f"{template} sent"
-            conn.execute(
-                "INSERT OR REPLACE INTO followup_state (fid, case_id, done_at, note, author)"
-                " VALUES (?, ?, ?, ?, ?)",
-                [settled_fid, case_id, to_storage(actor.now), note, actor.author],
-            )
-            if case_id is not None:
-                _event(
-                    conn,
-                    case_id,
-                    actor,
-                    "followup_done",
-                    f"{settled_fid}: {note}",
-                    data={"fid": settled_fid},
-                )
+            _done_rows(conn, actor, settled_fid, case_id, f"{template} sent")
             notices.append(f"follow-up {settled_fid} done")
     return notices
