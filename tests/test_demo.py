@@ -8,9 +8,12 @@ def test_demo_runs_the_main_job_on_a_throwaway_home(cli, home):
     assert not home.exists()  # the user's own home is untouched
 
 
-def test_demo_keep_leaves_a_home_to_explore(cli, tmp_path):
+def test_demo_keep_leaves_a_home_to_explore(cli, tmp_path, monkeypatch):
+    monkeypatch.delenv("SHOPCARE_NOW")  # as a user runs it: the demo pins its own clock
     kept = tmp_path / "demo-shop"
-    cli("demo", "--keep", str(kept))
+    out = cli("demo", "--keep", str(kept)).stdout
+    assert f"export SHOPCARE_NOW=2026-11-24T08:00:00+09:00 SHOPCARE_HOME={kept}" in out
+    monkeypatch.setenv("SHOPCARE_NOW", "2026-11-24T08:00:00+09:00")
     assert (kept / "shopcare.db").exists()
     assert cli.json("--home", str(kept), "case", "list")
     assert "not empty" in cli.fails("demo", "--keep", str(kept))

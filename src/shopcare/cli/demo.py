@@ -82,6 +82,12 @@ def demo(
         for step in script["finale"]:
             _run([*base, *step])
         if keep:
+            import shlex
+
+            pinned = os.environ["SHOPCARE_NOW"]
             sys.stdout.write(
-                f"\nThe demo shop is kept in {home}: try shopcare --home {home} case list\n"
+                f"\nThe demo shop is kept in {home}, at the demo's clock ({pinned}). To go on"
+                " with it:\n"
+                f"  export SHOPCARE_NOW={pinned} SHOPCARE_HOME={shlex.quote(str(home))}\n"
+                "  shopcare case list\n"
             )
