@@ -1,10 +1,19 @@
 #!/bin/sh
 # Mail the owner what is due today and what is already late. For cron (see crontab).
 #   sh morning-mail.sh ADDRESS
-# Needs a working `mail` command (mailutils or bsd-mailx). Sends nothing when
-# nothing is due; says OVERDUE in the subject when anything is late.
+# Needs a working `mail` command (mailutils or bsd-mailx) and `shopcare` on PATH (the
+# virtual environment's bin folder). Sends nothing on a day the shop is closed (its own
+# calendar says so), nothing when nothing is due; says OVERDUE in the subject when
+# anything is late.
 set -u
 to="${1:?usage: morning-mail.sh ADDRESS}"
+: "${LANG:=C.UTF-8}"  # cron's bare environment: Japanese text needs a UTF-8 locale
+export LANG
+if ! closed=$(shopcare calendar --business-today 2>&1); then
+    [ -z "$closed" ] && exit 0  # a closed day: no mail
+    echo "$closed" >&2  # an error, not a closed day
+    exit 1
+fi
 list=$(mktemp)
 trap 'rm -f "$list"' EXIT
 shopcare followups --check --format tsv > "$list"

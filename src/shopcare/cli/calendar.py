@@ -35,15 +35,30 @@ def calendar(
     ] = 14,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
+    business_today: Annotated[
+        bool,
+        typer.Option(
+            "--business-today",
+            help="Print nothing; exit 0 if the shop works today, 1 if it is closed (for cron).",
+        ),
+    ] = False,
 ) -> None:
     """List each day: business or closed, and why (a holiday's name, the weekend, the shop's closure).
 
+    With --business-today, only the exit status says whether the shop works today, so that a
+    cron job can skip the shop's closed days as its own calendar knows them.
     Example: shopcare calendar --from 2026-12-25 --days 14
     """
     if ctx.invoked_subcommand:
         return
     from shopcare.clock import DayTime
 
+    if business_today:
+        with session() as s:
+            today = s.calendar.day(s.today)
+        if not today.business:
+            raise typer.Exit(1)
+        return
     output = pick_format(fmt, as_json)
     with session() as s:
         first = s.when(start or "today", DayTime.start()).astimezone(s.tz).date()
