@@ -549,3 +549,21 @@ def test_an_order_number_with_a_line_break_is_a_row_that_cannot_be_read(cli, tmp
     stderr = imported(cli, path)
     assert "the order number holds a line break" in stderr
     assert "1 added" in stderr
+
+
+@pytest.mark.parametrize("typed", ["1042", "#1042", "＃１０４２", " #1042 "])
+def test_an_order_is_found_however_its_number_is_typed(cli, typed):
+    cli("orders", "import", str(EXAMPLE_SHOPIFY))
+    assert cli.json("orders", "show", typed)["number"] == "#1042"
+    case_id = cli("case", "add", "--summary", "届かない", "--order", typed).stdout.strip()
+    case = cli.json("case", "show", case_id)
+    assert case["order_number"] == "#1042" and case["mall"] == "shopify"
+    assert [c["id"] for c in cli.json("case", "list", "--order", typed)] == [int(case_id)]
+
+
+def test_a_base_order_is_found_in_lower_case(cli):
+    base = EXAMPLE_SHOPIFY.parent / "base_orders.csv"
+    cli("orders", "import", str(base))
+    number = cli.json("customer", "show", "shota.yamamoto@example.com")["orders"][0]["number"]
+    assert cli.json("orders", "show", number.lower())["number"] == number
+    assert "no order zzz" in cli.fails("orders", "show", "zzz")

@@ -254,6 +254,7 @@ def add_case(
                 f"order {order_number} is not imported yet: the case keeps the number, and case show finds the order once its export is imported"
             )
         else:
+            order_number = order["number"]  # as the mall writes it (#1050 for a typed 1050)
             mall = mall or order["mall"]
             if not email:
                 email = order["customer_email"]
@@ -345,8 +346,11 @@ def list_cases(conn: sqlite3.Connection, flt: CaseFilter, categories: Categories
         where.append("c.mall = ?")
         params.append(check_choice("mall", flt.mall, MALLS))
     if flt.order_number:
-        where.append("c.order_number = ?")
-        params.append(flt.order_number.strip())
+        from shopcare.orders import number_spellings
+
+        spellings = number_spellings(flt.order_number)
+        where.append(f"c.order_number IN ({', '.join('?' for _ in spellings)})")
+        params.extend(spellings)
     if flt.email:
         where.append("cu.email = ?")
         params.append(normalise_email(flt.email))

@@ -537,11 +537,33 @@ def pick_order(candidates: list[dict], number: str, mall: str | None) -> dict | 
     return candidates[0] if candidates else None
 
 
+def number_spellings(typed: str) -> list[str]:
+    """The ways a typed order number may be stored, the likeliest first: as typed; with
+    full-width letters, digits and ＃ made plain (＃１０５０); in upper or lower case (BASE's
+    A7KQ2M9XP4 typed a7kq2m9xp4); with or without Shopify's leading # (1050, #1050)."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKC", typed).strip()
+    found: list[str] = []
+    for base in (typed.strip(), plain):
+        for cased in (base, base.upper(), base.lower()):
+            bare = cased.lstrip("#")
+            for spelling in (cased, bare, f"#{bare}"):
+                if spelling and spelling not in found:
+                    found.append(spelling)
+    return found
+
+
 def find_order(conn: sqlite3.Connection, number: str, mall: str | None = None) -> dict | None:
-    """The order with this number (in this mall); None if it was never imported."""
-    number = number.strip()
-    rows = conn.execute(ORDER_SELECT + " WHERE number = ?", [number]).fetchall()
-    return pick_order(rows, number, mall)
+    """The order with this number (in this mall), however it was typed (see number_spellings):
+    the first spelling that names an order wins; None if it was never imported."""
+    for spelling in number_spellings(number):
+        rows = conn.execute(ORDER_SELECT + " WHERE number = ?", [spelling]).fetchall()
+        if rows:
+            found = pick_order(rows, spelling, mall)
+            if found is not None:
+                return found
+    return None
 
 
 def order_of_case(conn: sqlite3.Connection, case: dict) -> dict | None:
