@@ -109,11 +109,13 @@ def test_show_has_events_with_time_kind_author_text(cli):
         "status",
     ]
     assert all({"at", "kind", "author", "text"} <= set(e) for e in events)
-    assert events[1] == events[1] | {
+    assert events[1] == events[1] | {  # the customer wrote it; the operator logged it
         "text": "まだ?",
-        "author": "tester",
+        "author": "customer",
         "at": "2026-11-24T08:00:00+09:00",
+        "data": {"logged_by": "tester"},
     }
+    assert all(e["author"] == "tester" for e in events if e["kind"] != "message")
     assert events[4]["due_at"] == "2026-11-26T18:00:00+09:00"  # a bare date: closing time
 
 

@@ -552,3 +552,11 @@ def test_done_and_snooze_name_a_follow_up_owed_now(cli, tuesday, home):
     # and once resolved, its satisfaction check later: no mark made earlier hides it
     cli("case", "status", new, "resolved")
     cli("followups", "done", f"c{new}")
+
+
+def test_a_reply_owed_shows_the_customers_latest_words(cli, tuesday):
+    case_id = add(cli, "--received-at", "2026-11-20T10:00")
+    assert by_id(cli)[f"r{case_id}"]["what"] == "reply: 届かない"
+    cli("case", "message", case_id, "まだですか?", "--at", "2026-11-23T09:00")
+    cli("case", "message", case_id, "前の連絡", "--at", "2026-11-21T09:00")  # logged late
+    assert by_id(cli)[f"r{case_id}"]["what"] == "reply: まだですか?"

@@ -84,6 +84,9 @@ CLOCK_KEYS = frozenset(
 )
 
 
+CUSTOMER_AUTHOR = "customer"  # the author of a customer's message on the timeline
+
+
 class Written(NamedTuple):
     """What a write produced: the id, and the fields in which card numbers were masked."""
 
@@ -383,7 +386,13 @@ def add_message(
             "last_customer_at": max(stamp, case["last_customer_at"] or stamp),
             "awaiting_reply_since": min(stamp, case["awaiting_reply_since"] or stamp),
         }
-        _event(conn, case_id, actor, "message", body, at=moment)
+        if stamp >= (case["last_customer_at"] or stamp):  # the latest words, unless logged late
+            clocks["last_message"] = body
+        # the customer wrote it: the timeline says so, and who logged it
+        customer = Actor(CUSTOMER_AUTHOR, actor.now)
+        _event(
+            conn, case_id, customer, "message", body, at=moment, data={"logged_by": actor.author}
+        )
         # the customer wrote: every snooze on this case ends
         conn.execute("DELETE FROM followup_state WHERE case_id = ? AND done_at IS NULL", [case_id])
         if case["status"] in ("resolved", "closed", "waiting"):

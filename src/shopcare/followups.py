@@ -223,7 +223,7 @@ def _as_dict(value) -> dict:
 
 CASE_CLOCKS = (
     "SELECT c.id, c.status, c.awaiting_reply_since, c.received_at, c.paused_seconds, c.mall,"
-    " c.priority, c.summary, cu.name, c.channel, c.category FROM cases c"
+    " c.priority, c.summary, cu.name, c.channel, c.category, c.last_message FROM cases c"
     " LEFT JOIN customers cu ON cu.id = c.customer_id"
     " WHERE c.status IN ({statuses})"
 )
@@ -255,12 +255,16 @@ def case_clocks(
         name,
         channel,
         category,
+        last_message,
     ) in tuples(conn, CASE_CLOCKS.format(statuses=marks(statuses)), statuses):
         if since and status in replying and since <= limit:
             due = due_of("reply", since, mall, priority)
             if due <= until:
                 template = reply_template(status, channel, category)
-                yield Item(due, "reply", case_id, summary, template, case_id, None, name)
+                # what the reply answers: the customer's latest words (「まだですか?」), or
+                # the case's summary where they have not written again
+                said = last_message or summary
+                yield Item(due, "reply", case_id, said, template, case_id, None, name)
         if status in resolving and received <= limit:
             due = due_of("resolve", received, mall, priority)
             if paused:

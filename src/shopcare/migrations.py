@@ -219,6 +219,23 @@ def m006_one_schema_for_every_home(db: Database) -> None:
     )
 
 
+def m007_latest_message_and_language(db: Database) -> None:
+    """The customer's latest words on the case itself, so that the follow-up list says what a
+    reply owed answers without reading the timeline; and each customer's language, for the
+    replies written to them."""
+    _run(
+        db,
+        [
+            "ALTER TABLE cases ADD COLUMN last_message TEXT",
+            """UPDATE cases SET last_message = (SELECT e.text FROM events e
+                WHERE e.case_id = cases.id AND e.kind = 'message'
+                ORDER BY e.at DESC, e.id DESC LIMIT 1)
+            WHERE id IN (SELECT case_id FROM events WHERE kind = 'message')""",
+            "ALTER TABLE customers ADD COLUMN lang TEXT",
+        ],
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m001_cases", m001_cases),
     ("m002_orders", m002_orders),
@@ -226,6 +243,7 @@ MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m004_one_pass_over_open_cases", m004_one_pass_over_open_cases),
     ("m005_promises_by_case", m005_promises_by_case),
     ("m006_one_schema_for_every_home", m006_one_schema_for_every_home),
+    ("m007_latest_message_and_language", m007_latest_message_and_language),
 ]
 
 

@@ -60,14 +60,14 @@ CREATE TABLE cases (
                 created_at TEXT NOT NULL,
                 updated_at TEXT NOT NULL,
                 closed_at TEXT
-            , awaiting_reply_since TEXT, last_customer_at TEXT, paused_since TEXT, paused_seconds INTEGER NOT NULL DEFAULT 0, resolved_at TEXT);
+            , awaiting_reply_since TEXT, last_customer_at TEXT, paused_since TEXT, paused_seconds INTEGER NOT NULL DEFAULT 0, resolved_at TEXT, last_message TEXT);
 -- table customers
 CREATE TABLE customers (
                 id INTEGER PRIMARY KEY,
                 email TEXT,
                 name TEXT,
                 created_at TEXT NOT NULL
-            );
+            , lang TEXT);
 -- table events
 CREATE TABLE events (
                 id INTEGER PRIMARY KEY,
