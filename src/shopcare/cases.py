@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from shopcare.cardmask import mask_cards, mask_value
 from shopcare.categories import Categories
 from shopcare.clock import Actor, from_storage, to_local_short, to_storage
-from shopcare.customers import find_or_add_customer, normalise_email
+from shopcare.customers import LANGS, find_or_add_customer, normalise_email, note_language
 from shopcare.db import write_transaction
 from shopcare.errors import NotFound, ShopcareError, breaks_line, check_choice
 
@@ -26,7 +26,18 @@ PRIORITIES = ("high", "normal", "low")
 STATUSES = ("new", "open", "waiting", "resolved", "closed")
 FAULTS = ("shop", "carrier", "maker", "customer", "unknown")
 NOTE_KINDS = ("fact", "decision", "contact", "internal")
-EDITABLE = ("category", "priority", "fault", "request", "mall", "channel", "order_number")
+EDITABLE = (
+    "category",
+    "priority",
+    "fault",
+    "request",
+    "mall",
+    "channel",
+    "order_number",
+    "customer_email",
+    "customer_name",
+    "lang",
+)
 
 # A clock a little fast on the customer's side is no reason to refuse a case.
 _FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -108,6 +119,7 @@ class NewCase(NamedTuple):
     request: str | None = None
     fault: str = "unknown"
     assignee: str | None = None
+    lang: str | None = None  # the customer's language (ja, en): replies use it
 
 
 class _Masker:
@@ -236,6 +248,8 @@ def add_case(
     if new.mall is not None:
         check_choice("mall", new.mall, MALLS)
     check_choice("fault", new.fault, FAULTS)
+    if new.lang is not None:
+        check_choice("language", new.lang, LANGS)
     priority = new.priority or category.default_priority
     check_choice("priority", priority, PRIORITIES)
     received_at = new.received_at or actor.now
@@ -291,6 +305,9 @@ def add_case(
         )
         case_id = cursor.lastrowid
         _event(conn, case_id, actor, "created", summary, at=received_at, data={"logged_at": stamp})
+        language = note_language(conn, customer_id, new.lang, summary)
+        if language and not new.lang:
+            notices.append(f"the customer wrote in English: replies to them are in {language}")
         if assignee:
             _event(
                 conn, case_id, actor, "assignment", assignee, data={"from": None, "to": assignee}
@@ -393,6 +410,8 @@ def add_message(
         _event(
             conn, case_id, customer, "message", body, at=moment, data={"logged_by": actor.author}
         )
+        if note_language(conn, case["customer_id"], None, body):
+            notices.append("the customer wrote in English: replies to them are in en")
         # the customer wrote: every snooze on this case ends
         conn.execute("DELETE FROM followup_state WHERE case_id = ? AND done_at IS NULL", [case_id])
         if case["status"] in ("resolved", "closed", "waiting"):
@@ -586,11 +605,15 @@ def close_case(
 def edit_case(
     conn: sqlite3.Connection, actor: Actor, case_id: int, changes: dict, categories: Categories
 ) -> Written:
-    """Correct what was logged (category, fault, ...); each change is an event, the old value kept."""
+    """Correct what was logged: anything case add set. Each change is an event, the old value
+    kept. A new order re-links the case as case add links it (the mall, and the customer where
+    the case names none); a new category brings its priority unless one is given; the e-mail
+    address, the customer's name and language change the case's customer."""
     if not changes:
         raise ShopcareError(
             "nothing to change",
-            "give at least one of --category, --priority, --fault, --request, --mall, --channel, --order",
+            "give at least one of --category, --priority, --fault, --request, --mall, --channel,"
+            " --order, --email, --customer, --lang",
         )
     mask = _Masker()
     clean: dict = {}
@@ -607,27 +630,91 @@ def edit_case(
             check_choice("mall", value, MALLS)
         elif name == "channel":
             check_choice("channel", value, CHANNELS)
+        elif name == "lang":
+            check_choice("language", value, LANGS)
+        elif name == "customer_email":
+            value = mask("e-mail", normalise_email(value))
         else:
             value = mask(name, _optional_text(value))
             if name == "order_number":
                 _one_line("order number", value)
         clean[name] = value
+    if "category" in clean and "priority" not in clean:
+        clean["priority"] = categories.get(clean["category"]).default_priority
+    notices: list[str] = []
     with write_transaction(conn):
         case = get_case_row(conn, case_id)
-        clean = {name: value for name, value in clean.items() if case[name] != value}
-        if not clean:
-            raise ShopcareError(f"case {case_id} already has those values")
-        for name, value in clean.items():
-            _event(
-                conn,
-                case_id,
-                actor,
-                "edited",
-                f"{name}: {case[name] or '-'} → {value or '-'}",
-                data={"field": name, "from": case[name], "to": value},
+        if clean.get("order_number"):
+            from shopcare.orders import find_order
+
+            order = find_order(conn, clean["order_number"], clean.get("mall") or case["mall"])
+            if order is None:
+                notices.append(
+                    f"order {clean['order_number']} is not imported yet: the case keeps the"
+                    " number, and case show finds the order once its export is imported"
+                )
+            else:
+                clean["order_number"] = order["number"]
+                clean.setdefault("mall", order["mall"])
+                if case["customer_id"] is None and "customer_email" not in clean:
+                    clean["customer_id"] = order["customer_id"]
+        customer = {key: clean.pop(key) for key in CUSTOMER_FIELDS if key in clean}
+        clean = {name: value for name, value in clean.items() if case.get(name) != value}
+        edited = [name for name in clean if name != "customer_id"]
+        email = customer.get("customer_email")
+        if email is not None and email != case["customer_email"]:
+            clean["customer_id"] = find_or_add_customer(
+                conn, actor.now, email, case["customer_name"]
             )
-        _touch(conn, case_id, actor, **clean)
-    return Written(case_id, mask.fields)
+            _edited(conn, actor, case, "customer_email", case["customer_email"], email)
+            edited.append("customer_email")
+        who = clean.get("customer_id", case["customer_id"])
+        name = customer.get("customer_name")
+        if name is not None and name != case["customer_name"]:
+            if who is None:  # a case without a customer gets one of its own
+                who = clean["customer_id"] = find_or_add_customer(conn, actor.now, None, name)
+            else:
+                conn.execute("UPDATE customers SET name = ? WHERE id = ?", [name, who])
+            _edited(conn, actor, case, "customer_name", case["customer_name"], name)
+            edited.append("customer_name")
+        lang = customer.get("lang")
+        if lang is not None:
+            from shopcare.customers import language_of
+
+            before = language_of(conn, who)
+            if who is None:
+                raise ShopcareError(
+                    "this case has no customer to remember a language for",
+                    f"give the customer first: shopcare case edit {case_id} --email ADDRESS",
+                )
+            if lang != before:
+                note_language(conn, who, lang, None)
+                _edited(conn, actor, case, "lang", before, lang)
+                notices.append(f"replies to this customer are in {lang}")
+                edited.append("lang")
+        if not edited:
+            raise ShopcareError(f"case {case_id} already has those values")
+        for field in clean:
+            if field != "customer_id":
+                _edited(conn, actor, case, field, case[field], clean[field])
+        if clean:
+            _touch(conn, case_id, actor, **clean)
+    return Written(case_id, mask.fields, notices)
+
+
+# edits that change the case's customer rather than the case
+CUSTOMER_FIELDS = ("customer_email", "customer_name", "lang")
+
+
+def _edited(conn: sqlite3.Connection, actor: Actor, case: dict, name: str, old, new) -> None:
+    _event(
+        conn,
+        case["id"],
+        actor,
+        "edited",
+        f"{name}: {old or '-'} → {new or '-'}",
+        data={"field": name, "from": old, "to": new},
+    )
 
 
 def case_record(row: dict, categories: Categories, lang: str) -> dict:

@@ -87,3 +87,68 @@ def get_customer(conn: sqlite3.Connection, key: str) -> dict:
             "customers appear when a case names them or an order export is imported",
         )
     return row
+
+
+LANGS = ("ja", "en")
+# Hiragana, katakana, CJK ideographs, half-width katakana: a text with any of them is not
+# English-only; one with a few words of Latin letters and none of these is.
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+_WORDS = re.compile(r"[A-Za-z]{2,}")
+
+
+def looks_english(text: str | None) -> bool:
+    """True for a customer's text in English alone: three words or more, no Japanese script,
+    and mostly letters (an order number or a stray code is not a language)."""
+    if not text or _JAPANESE.search(text):
+        return False
+    words = _WORDS.findall(text)
+    visible = sum(1 for ch in text if not ch.isspace())
+    return len(words) >= 3 and sum(map(len, words)) >= 0.6 * visible
+
+
+def language_of(conn: sqlite3.Connection, customer_id: int | None) -> str | None:
+    if customer_id is None:
+        return None
+    row = conn.execute("SELECT lang FROM customers WHERE id = ?", [customer_id]).fetchone()
+    return row["lang"] if row else None
+
+
+def note_language(
+    conn: sqlite3.Connection, customer_id: int | None, lang: str | None, text: str | None
+) -> str | None:
+    """Remember a customer's language, inside the caller's transaction: the one given (it
+    replaces what was known), else English where none is known and they wrote in English
+    alone. Returns the language set, or None where nothing changed."""
+    if customer_id is None:
+        return None
+    if lang is None:
+        if language_of(conn, customer_id) is not None or not looks_english(text):
+            return None
+        lang = "en"
+    conn.execute("UPDATE customers SET lang = ? WHERE id = ?", [lang, customer_id])
+    return lang
+
+
+def languages_of(
+    conn: sqlite3.Connection, case_ids: list[int], order_ids: list[int]
+) -> dict[tuple[int | None, int | None], str]:
+    """The language known for each case's customer and each order's: (case_id, None) or
+    (None, order_id) -> ja or en; those without one are left out."""
+    from shopcare.db import batched, marks
+
+    found: dict[tuple[int | None, int | None], str] = {}
+    for chunk in batched(sorted(set(case_ids))):
+        for row in conn.execute(
+            "SELECT c.id, cu.lang FROM cases c JOIN customers cu ON cu.id = c.customer_id"
+            f" WHERE c.id IN ({marks(chunk)}) AND cu.lang IS NOT NULL",
+            chunk,
+        ):
+            found[(row["id"], None)] = row["lang"]
+    for chunk in batched(sorted(set(order_ids))):
+        for row in conn.execute(
+            "SELECT o.id, cu.lang FROM orders o JOIN customers cu ON cu.id = o.customer_id"
+            f" WHERE o.id IN ({marks(chunk)}) AND cu.lang IS NOT NULL",
+            chunk,
+        ):
+            found[(None, row["id"])] = row["lang"]
+    return found
