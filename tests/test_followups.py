@@ -560,3 +560,26 @@ def test_a_reply_owed_shows_the_customers_latest_words(cli, tuesday):
     cli("case", "message", case_id, "まだですか?", "--at", "2026-11-23T09:00")
     cli("case", "message", case_id, "前の連絡", "--at", "2026-11-21T09:00")  # logged late
     assert by_id(cli)[f"r{case_id}"]["what"] == "reply: まだですか?"
+
+
+def test_waiting_with_a_message_unanswered_says_the_reply_is_kept(cli, tuesday):
+    case_id = add(cli, "--received-at", "2026-11-19T10:00")
+    stderr = cli("case", "status", case_id, "waiting").stderr
+    assert f"case {case_id} has a customer message still unanswered" in stderr
+    assert f"r{case_id}" not in by_id(cli)  # paused while it waits
+    cli("case", "status", case_id, "open")
+    assert by_id(cli)[f"r{case_id}"]["overdue"] is True  # owed again, and late
+    cli("followups", "done", f"r{case_id}")
+    assert "unanswered" not in cli("case", "status", case_id, "waiting").stderr
+
+
+def test_snooze_for_business_hours_makes_the_item_due_then(cli, monkeypatch):
+    monkeypatch.setenv("SHOPCARE_NOW", "2026-11-24T11:00:00+09:00")
+    case_id = add(cli, "--received-at", "2026-11-19T10:00")
+    cli("followups", "snooze", f"r{case_id}", "--until", "+1bh")
+    assert by_id(cli)[f"r{case_id}"]["due_at"] == "2026-11-24T12:00:00+09:00"
+    monkeypatch.setenv("SHOPCARE_NOW", "2026-11-24T17:30:00+09:00")
+    cli("followups", "snooze", f"r{case_id}", "--until", "+1bh")  # over the night
+    assert f"r{case_id}" not in by_id(cli)  # hidden until then
+    due = by_id(cli, "--until", "+2d")[f"r{case_id}"]["due_at"]
+    assert due == "2026-11-25T10:30:00+09:00"

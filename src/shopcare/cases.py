@@ -451,12 +451,20 @@ def set_status(
         )
     mask = _Masker()
     text = mask("note", _optional_text(note))
+    notices = []
     with write_transaction(conn):
         case = get_case_row(conn, case_id)
         if case["status"] == status:
             raise ShopcareError(f"case {case_id} is already {status}")
         _move(conn, case, actor, status, text)
-    return Written(case_id, mask.fields)
+        if status == "waiting" and case["awaiting_reply_since"]:
+            # kept, not dropped: the customer's words stay unanswered while the case waits
+            notices.append(
+                f"case {case_id} has a customer message still unanswered: its reply leaves the"
+                " follow-up list while the case waits, and is owed again (late by then) when"
+                f" the case is reopened; reply --mark-sent or followups done r{case_id} settles it"
+            )
+    return Written(case_id, mask.fields, notices)
 
 
 def assign(conn: sqlite3.Connection, actor: Actor, case_id: int, name: str) -> Written:
