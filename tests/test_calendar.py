@@ -253,3 +253,13 @@ def test_a_holiday_list_too_large_is_refused(cli, tmp_path):
     big = tmp_path / "syukujitsu.csv"
     big.write_bytes(b"x" * (5 * 1024 * 1024))
     assert "too large for a holiday list" in cli.fails("calendar", "import-holidays", str(big))
+
+
+@pytest.mark.parametrize(
+    "extra", [["--from", "2026-12-25"], ["--from", "soon"], ["--days", "3"], ["--json"]]
+)
+def test_business_today_takes_no_other_option(cli, extra):
+    """--business-today answers for today only: a --from beside it (even one that is no date)
+    was ignored, and the exit status answered for another day than the one asked about."""
+    stderr = cli.fails("calendar", "--business-today", *extra)
+    assert "--business-today answers for today only" in stderr

@@ -160,12 +160,41 @@ def test_edit_changes_fields_on_the_timeline(cli):
     case_id = str(add(cli))
     cli("case", "edit", case_id, "--category", "delivery.damaged", "--fault", "carrier")
     shown = cli.json("case", "show", case_id)
+    # a new category brings its priority (delivery trouble is high), on the timeline too
     assert (shown["category"], shown["fault"], shown["priority"]) == (
         "delivery.damaged",
         "carrier",
-        "normal",
+        "high",
     )
-    assert [e["kind"] for e in shown["events"]][-2:] == ["edited", "edited"]
+    edits = [e["data"]["field"] for e in shown["events"] if e["kind"] == "edited"]
+    assert edits == ["category", "fault", "priority"]
+    # unless a priority is given with it
+    cli("case", "edit", case_id, "--category", "inquiry.product", "--priority", "low")
+    assert cli.json("case", "show", case_id)["priority"] == "low"
+
+
+def test_edit_fixes_what_add_set_about_the_customer_and_the_order(cli, tmp_path):
+    from exports import SHOPIFY_2026, shopify_rows, write_export
+
+    cli("orders", "import", str(write_export(tmp_path / "s.csv", SHOPIFY_2026, shopify_rows())))
+    case_id = cli("case", "add", "--summary", "届かない").stdout.strip()
+    # the order, typed without its #: re-linked, the mall and the customer filled from it
+    cli("case", "edit", case_id, "--order", "1001")
+    shown = cli.json("case", "show", case_id)
+    assert (shown["order_number"], shown["mall"]) == ("#1001", "shopify")
+    assert shown["customer_email"] == "hanako.yamada@example.jp"
+    # the address and name the customer really has
+    cli("case", "edit", case_id, "--email", "hanako.y@example.jp", "--customer", "山田 はなこ")
+    shown = cli.json("case", "show", case_id)
+    assert (shown["customer_email"], shown["customer_name"]) == (
+        "hanako.y@example.jp",
+        "山田 はなこ",
+    )
+    fields = [e["data"]["field"] for e in shown["events"] if e["kind"] == "edited"]
+    assert fields[-2:] == ["customer_email", "customer_name"]
+    assert "already has those values" in cli.fails(
+        "case", "edit", case_id, "--email", "hanako.y@example.jp"
+    )
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,17 @@ def test_now_needs_an_offset(monkeypatch):
         now()
 
 
+@pytest.mark.parametrize(
+    "pinned",
+    ["9999-12-31T23:00:00-05:00", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59+00:00"],
+)
+def test_now_at_the_edge_of_pythons_range_is_refused(monkeypatch, pinned):
+    """SHOPCARE_NOW=9999-12-31T23:00-05:00 overflowed in UTC: every command showed a traceback."""
+    monkeypatch.setenv("SHOPCARE_NOW", pinned)
+    with pytest.raises(ShopcareError, match="outside the years shopcare works with"):
+        now()
+
+
 def test_storage_round_trip_is_utc_text():
     moment = datetime(2026, 11, 24, 9, 30, tzinfo=TOKYO)
     assert to_storage(moment) == "2026-11-24T00:30:00Z"

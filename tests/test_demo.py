@@ -17,3 +17,16 @@ def test_demo_keep_leaves_a_home_to_explore(cli, tmp_path, monkeypatch):
     assert (kept / "shopcare.db").exists()
     assert cli.json("--home", str(kept), "case", "list")
     assert "not empty" in cli.fails("demo", "--keep", str(kept))
+
+
+def test_a_demo_that_stops_leaves_nothing_behind(cli, tmp_path, monkeypatch):
+    """All or nothing: a demo stopped halfway (here by a clock past the demo's dates, so that its
+    promise is already due) left a half-made home in --keep, and the folders it made for it."""
+    monkeypatch.setenv("SHOPCARE_NOW", "2999-12-31T23:59:59+00:00")
+    new = tmp_path / "new" / "shop"
+    cli("demo", "--keep", str(new), code=1)
+    assert not (tmp_path / "new").exists()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    cli("demo", "--keep", str(empty), code=1)
+    assert empty.is_dir() and not any(empty.iterdir())

@@ -332,6 +332,10 @@ def test_return_right_follows_a_declared_policy(cli, home, imported):
             '[[aftercare]]\nafter = "2d"\ntemplate = "nope"\n',
             "aftercare[1].template: unknown template 'nope'",
         ),
+        (  # a rule id that is no text is named by the rule's place (it raised a TypeError)
+            '[[rule]]\nid = 3\nwhen = { category = "other" }\nremedies = [{ kind = "reship" }]\n',
+            "shop.toml:2: rule[1].id: Input should be a valid string",
+        ),
     ],
 )
 def test_policy_check_names_file_line_rule_and_key(cli, home, text, expected):

@@ -59,6 +59,12 @@ def now() -> datetime:
             f"SHOPCARE_NOW={pinned!r} is not an ISO-8601 time with an offset",
             "for example SHOPCARE_NOW=2026-11-24T08:00:00+09:00",
         )
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:  # 9999-12-31T23:00-05:00 overflows in UTC
+        raise ShopcareError(
+            f"SHOPCARE_NOW={pinned!r} is outside the years shopcare works with"
+            f" ({FIRST_YEAR} to {LAST_YEAR})",
+            "for example SHOPCARE_NOW=2026-11-24T08:00:00+09:00",
+        )
     return value.astimezone(UTC)
 
 

@@ -294,7 +294,11 @@ def _validation_problems(exc: ValidationError, data: dict, path: Path, text: str
                 if loc[1] < len(rules) and isinstance(rules[loc[1]], dict)
                 else None
             )
-            loc = loc[2:]
+            if isinstance(rule_id, str):
+                loc = loc[2:]
+            else:  # no id, or id = 3: the rule is named by its place (re.escape(3) raised)
+                rule_id = None
+                loc = [f"rule[{loc[1] + 1}]", *loc[2:]]
         elif len(loc) >= 2 and loc[0] in ("aftercare", "category") and isinstance(loc[1], int):
             loc = [f"{loc[0]}[{loc[1] + 1}]", *loc[2:]]
         key = ""

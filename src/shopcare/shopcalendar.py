@@ -286,7 +286,10 @@ def read_holiday_file(raw: bytes) -> dict[date, str]:
             continue
     else:
         raise ShopcareError("the holiday file is neither UTF-8 nor CP932 text")
-    rows = list(csv.reader(io.StringIO(text)))
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:  # a cell over the csv module's 128 KiB, a NUL: not a holiday list
+        raise ShopcareError(f"the holiday file cannot be read as csv: {exc}") from None
     if not rows or len(rows[0]) < 2 or "月日" not in rows[0][0]:
         raise ShopcareError(
             "this is not the Cabinet Office's holiday list: its header should read 国民の祝日・休日月日,国民の祝日・休日名称",

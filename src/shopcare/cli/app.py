@@ -13,6 +13,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from shopcare import __version__
+from shopcare.cli.params import CheckedCommand, CheckedGroup
 from shopcare.errors import ShopcareError
 
 if TYPE_CHECKING:
@@ -25,6 +26,26 @@ def report(message: str, hint: str | None = None) -> None:
     sys.stderr.write(f"Error: {message}\n")
     if hint:
         sys.stderr.write(f"hint: {hint}\n")
+
+
+def is_utf8(stream) -> bool:
+    """Whether stream writes UTF-8, which holds every character shopcare prints."""
+    import codecs
+
+    try:
+        return codecs.lookup(getattr(stream, "encoding", None) or "utf-8").name == "utf-8"
+    except LookupError:
+        return False
+
+
+def forgiving_output() -> None:
+    """What the output's encoding cannot hold (Japanese under PYTHONIOENCODING=ascii, an emoji in
+    a cp932 pipe, a file name that is not UTF-8) is written as a backslash escape (\\u3042,
+    \\udcff), never a traceback. The encoding asked for is kept: a cp932 reader still gets its
+    Japanese as cp932. (Python's stderr does this already.)"""
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
 
 
 def reader_gone() -> None:
@@ -92,7 +113,11 @@ COMMANDS: dict[str, Lazy] = {
 def subcommands(name: str, **settings) -> typer.Typer:
     """The group of subcommands under top-level command `name`, with shopcare's settings."""
     return typer.Typer(
-        help=COMMANDS[name].summary, rich_markup_mode=None, add_completion=False, **settings
+        cls=CheckedGroup,
+        help=COMMANDS[name].summary,
+        rich_markup_mode=None,
+        add_completion=False,
+        **settings,
     )
 
 
@@ -113,9 +138,12 @@ def build(name: str) -> Command:
 
 
 def _command(info) -> Command:
-    """One command from its function, as typer makes it, with shopcare's plain help."""
+    """One command from its function, as typer makes it, with shopcare's plain help and its typed
+    values checked (cli/params.py)."""
     from typer.main import get_command_from_info
 
+    if info.cls in (None, TyperCommand):  # typer's default: the decorator fills it in
+        info.cls = CheckedCommand
     return get_command_from_info(info, pretty_exceptions_short=True, rich_markup_mode=None)
 
 
@@ -179,6 +207,10 @@ class ShopcareGroup(TyperGroup):
         ]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
+
+    def main(self, *args, **kwargs):
+        forgiving_output()
+        return super().main(*args, **kwargs)
 
     def invoke(self, ctx):
         try:

@@ -54,6 +54,13 @@ def calendar(
     from shopcare.clock import DayTime
 
     if business_today:
+        if start is not None or days != 14 or fmt is not None or as_json:
+            from shopcare.errors import ShopcareError
+
+            raise ShopcareError(
+                "--business-today answers for today only, by its exit status",
+                "leave out --from, --days and --format",
+            )
         with session() as s:
             today = s.calendar.day(s.today)
         if not today.business:

@@ -1,5 +1,6 @@
 """shopcare case ...: log complaints and inquiries and follow each through its timeline."""
 
+from contextlib import closing
 from typing import Annotated
 
 import typer
@@ -18,6 +19,7 @@ from shopcare.cli.output import (
     print_rows,
     say,
 )
+from shopcare.cli.params import CaseIdArgument, empty_clears
 from shopcare.cli.session import Session, read_text, session
 from shopcare.clock import DayTime
 from shopcare.lazy import lazy_module
@@ -145,6 +147,14 @@ def add(
         ),
     ] = None,
     assignee: Annotated[str | None, typer.Option("--assignee", help="Who handles it.")] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help="ja or en: the customer's language, for replies (default: guessed from an"
+            " English-only summary, else the shop's).",
+        ),
+    ] = None,
 ) -> None:
     """Log a complaint or inquiry as a new case; prints its id.
 
@@ -164,6 +174,7 @@ def add(
             request=request,
             fault=fault or "unknown",
             assignee=assignee,
+            lang=lang,
         )
         written = core.add_case(s.conn, s.actor, new, s.categories)
     _report_masked(written.masked)
@@ -204,17 +215,19 @@ def list_(
         flt = core.CaseFilter(
             status=status, category=category, mall=mall, order_number=order, email=email
         )
-        rows = core.list_cases(s.conn, flt, s.categories)
-        first = next(rows, None)  # validates the filter before any output is written
+        # closed while the database is open, also when the reader of stdout went away (| head):
+        # a cursor left to the garbage collector complains of a closed database on stderr
+        with closing(core.list_cases(s.conn, flt, s.categories)) as rows:
+            first = next(rows, None)  # validates the filter before any output is written
 
-        def records():
-            if first is None:
-                return
-            yield core.case_record(first, s.categories, s.lang)
-            for row in rows:
-                yield core.case_record(row, s.categories, s.lang)
+            def records():
+                if first is None:
+                    return
+                yield core.case_record(first, s.categories, s.lang)
+                for row in rows:
+                    yield core.case_record(row, s.categories, s.lang)
 
-        print_rows(records(), CASE_LIST, output, s.tz)
+            print_rows(records(), CASE_LIST, output, s.tz)
 
 
 RECENT_ORDERS = 5
@@ -242,7 +255,7 @@ def _case_view(s: Session, case_id: int) -> dict:
 
 @app.command("show")
 def show(
-    case_id: Annotated[int, typer.Argument(help="The case's id.")],
+    case_id: CaseIdArgument,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -274,7 +287,7 @@ def show(
 
 @app.command("message")
 def message(
-    case_id: Annotated[int, typer.Argument(help="The case's id.")],
+    case_id: CaseIdArgument,
     text: Annotated[str, typer.Argument(help="What the customer wrote (- reads stdin).")],
     at: Annotated[str | None, typer.Option("--at", help="When they wrote (default: now).")] = None,
 ) -> None:
@@ -290,7 +303,7 @@ def message(
 
 @app.command("note")
 def note(
-    case_id: Annotated[int, typer.Argument(help="The case's id.")],
+    case_id: CaseIdArgument,
     text: Annotated[str, typer.Argument(help="The note (- reads stdin).")],
     kind: Annotated[
         str, typer.Option("--kind", help="fact, decision, contact or internal.")
@@ -307,7 +320,7 @@ def note(
 
 @app.command("status")
 def status(
-    case_id: Annotated[int, typer.Argument(help="The case's id.")],
+    case_id: CaseIdArgument,
     new_status: Annotated[str, typer.Argument(metavar="STATUS", help="open, waiting or resolved.")],
     note_text: Annotated[str | None, typer.Option("--note", help="Why (- reads stdin).")] = None,
 ) -> None:
@@ -322,7 +335,7 @@ def status(
 
 @app.command("assign")
 def assign(
-    case_id: Annotated[int, typer.Argument(help="The case's id.")],
+    case_id: CaseIdArgument,
     name: Annotated[str, typer.Argument(help="Who takes it.")],
 ) -> None:
     """Give a case to a person.
@@ -338,7 +351,7 @@ def assign(
 
 @app.command("promise")
 def promise(
-    case_id: Annotated[int, typer.Argument(help="The case's id.")],
+    case_id: CaseIdArgument,
     text: Annotated[str, typer.Argument(help="What was promised (- reads stdin).")],
     due: Annotated[
         str,
@@ -364,7 +377,7 @@ def promise(
 
 @app.command("close")
 def close(
-    case_id: Annotated[int, typer.Argument(help="The case's id.")],
+    case_id: CaseIdArgument,
     cause: Annotated[str | None, typer.Option("--cause", help="Why it happened.")] = None,
     prevention: Annotated[
         str | None, typer.Option("--prevention", help="What will stop it happening again.")
@@ -380,22 +393,38 @@ def close(
 
 
 @app.command("edit")
+@empty_clears("request", "order")
 def edit(
-    case_id: Annotated[int, typer.Argument(help="The case's id.")],
+    case_id: CaseIdArgument,
     category: CategoryOpt = None,
     priority: PriorityOpt = None,
     fault: FaultOpt = None,
     request: Annotated[
-        str | None, typer.Option("--request", help="What the customer asks for.")
+        str | None, typer.Option("--request", help="What the customer asks for ('' clears it).")
     ] = None,
     mall: MallOpt = None,
     channel: Annotated[
         str | None, typer.Option("--channel", help="email, mall, phone, chat, review or form.")
     ] = None,
-    order: Annotated[str | None, typer.Option("--order", help="The mall's order number.")] = None,
+    order: Annotated[
+        str | None,
+        typer.Option(
+            "--order",
+            help="The mall's order number: re-links the case (mall and customer from the order).",
+        ),
+    ] = None,
+    email: Annotated[
+        str | None, typer.Option("--email", help="The customer's e-mail address.")
+    ] = None,
+    customer: Annotated[str | None, typer.Option("--customer", help="The customer's name.")] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", help="ja or en: the customer's language, for replies."),
+    ] = None,
 ) -> None:
     """Correct what was logged; every change goes on the timeline with the old value.
 
+    A new --category brings its priority unless --priority is given.
     Example: shopcare case edit 3 --category delivery.damaged --fault carrier
     """
     changes = {
@@ -408,6 +437,9 @@ def edit(
             ("mall", mall),
             ("channel", channel),
             ("order_number", order),
+            ("customer_email", email),
+            ("customer_name", customer),
+            ("lang", lang),
         )
         if value is not None
     }

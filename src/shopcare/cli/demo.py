@@ -45,6 +45,47 @@ def _case_args(case: dict) -> list[str]:
     return args
 
 
+def _play(script: dict, base: list[str]) -> None:
+    """The demo's commands, one after the other, on the home that base names."""
+    shop = script["shop"]
+    _run(
+        [*base, "init", "--name", shop["name"], "--email", shop["email"]]
+        + ["--address", shop["address"]]
+    )
+    for export in sorted((resource_dir("examples") / "orders").iterdir()):
+        _run([*base, "orders", "import", str(export)])
+    for number, case in enumerate(script["cases"], start=1):  # a fresh home numbers from 1
+        _run([*base, *_case_args(case)])
+        for step in case.get("then", []):
+            _run([*base, *(arg.replace("{id}", str(number)) for arg in step)])
+    for step in script["finale"]:
+        _run([*base, *step])
+
+
+def _first_missing(path: Path) -> Path | None:
+    """The outermost folder of path that does not exist yet (the demo would make it)."""
+    missing = None
+    for folder in (path, *path.parents):
+        if folder.exists():
+            break
+        missing = folder
+    return missing
+
+
+def _remove_made(keep: Path, made: Path | None) -> None:
+    """Remove what the demo made: the folders it created, or what it put in an empty --keep."""
+    import shutil
+
+    if made is not None:
+        shutil.rmtree(made, ignore_errors=True)
+        return
+    for child in keep.iterdir():  # keep was empty: everything in it is the demo's
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
+
+
 def demo(
     keep: Annotated[
         Path | None,
@@ -67,20 +108,13 @@ def demo(
             from shopcare.errors import ShopcareError
 
             raise ShopcareError(f"{keep} is not empty", "give --keep a new or empty folder")
-        base = ["--home", str(home)]
-        shop = script["shop"]
-        _run(
-            [*base, "init", "--name", shop["name"], "--email", shop["email"]]
-            + ["--address", shop["address"]]
-        )
-        for export in sorted((resource_dir("examples") / "orders").iterdir()):
-            _run([*base, "orders", "import", str(export)])
-        for number, case in enumerate(script["cases"], start=1):  # a fresh home numbers from 1
-            _run([*base, *_case_args(case)])
-            for step in case.get("then", []):
-                _run([*base, *(arg.replace("{id}", str(number)) for arg in step)])
-        for step in script["finale"]:
-            _run([*base, *step])
+        made = _first_missing(keep) if keep else None
+        try:
+            _play(script, ["--home", str(home)])
+        except BaseException:
+            if keep:  # all or nothing: a demo that stopped leaves no half-made home behind
+                _remove_made(keep, made)
+            raise
         if keep:
             import shlex
 

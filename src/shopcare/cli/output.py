@@ -74,6 +74,14 @@ def _json_value(key: str, value: Any, tz: tzinfo) -> Any:
     return value
 
 
+def ascii_json() -> bool:
+    """json to an output that is not UTF-8 escapes every non-ASCII character (\\u3042): valid json
+    in any encoding, where a backslash escape of an emoji would not be."""
+    from shopcare.cli.app import is_utf8
+
+    return not is_utf8(sys.stdout)
+
+
 def json_record(record: dict, tz: tzinfo) -> dict:
     return {key: _json_value(key, value, tz) for key, value in record.items()}
 
@@ -215,10 +223,11 @@ def print_rows(
     if fmt is Format.json:
         import json
 
+        ascii_only = ascii_json()
         out.write("[")
         for row in rows:
             out.write(",\n" if count else "\n")
-            out.write(json.dumps(json_record(row, tz), ensure_ascii=False))
+            out.write(json.dumps(json_record(row, tz), ensure_ascii=ascii_only))
             count += 1
         out.write("\n]\n" if count else "]\n")
         return count
@@ -278,7 +287,8 @@ def print_record(
     if fmt is Format.json:
         import json
 
-        out.write(json.dumps(json_record(record, tz), ensure_ascii=False, indent=2) + "\n")
+        text = json.dumps(json_record(record, tz), ensure_ascii=ascii_json(), indent=2)
+        out.write(text + "\n")
         return
     if fmt is Format.tsv:
         out.write("field\tvalue\n")

@@ -17,6 +17,7 @@ from shopcare.cli.output import (
     print_record,
     say,
 )
+from shopcare.cli.params import CaseIdArgument
 from shopcare.cli.session import session
 from shopcare.errors import ShopcareError
 
@@ -108,7 +109,9 @@ def show(fmt: Annotated[str, typer.Option("--format", help="toml or json.")] = "
         loaded = load_or_fail(s.home)
     data = loaded.policy.model_dump(exclude_none=True)
     if fmt == "json":
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        from shopcare.cli.output import ascii_json
+
+        sys.stdout.write(json.dumps(data, ensure_ascii=ascii_json(), indent=2) + "\n")
         return
     import tomli_w
 
@@ -118,7 +121,7 @@ def show(fmt: Annotated[str, typer.Option("--format", help="toml or json.")] = "
 
 @app.command("suggest")
 def suggest(
-    case_id: Annotated[int, typer.Argument(help="The case's id.")],
+    case_id: CaseIdArgument,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -166,7 +169,7 @@ def suggest(
 
 
 def remedy(
-    case_id: Annotated[int, typer.Argument(help="The case's id.")],
+    case_id: CaseIdArgument,
     kind: Annotated[
         str,
         typer.Argument(

@@ -105,46 +105,72 @@ def reply(
         templates = replies.Templates(
             s.home, s.config, calendar=lambda: s.calendar, now=s.now
         )  # the calendar is built only where a date filter reads a --var
-        use_lang, warnings = templates.resolve(template, lang or s.config.language)
-        reads = templates.reads(template, use_lang)
-        for target in targets:
-            if target.case_id is None and reads is not None and "case" in reads:
-                raise ShopcareError(
-                    f"template {template} is written about a case, and {target.fid} is a follow-up"
-                    " of an order, which has no case",
-                    "draft an aftercare template (followup_arrival, followup_feedback, ...),"
-                    " or open a case for the order: shopcare case add --order NUMBER",
-                )
-        drafts = []
-        with collector_paused(), _progress(len(targets) if batch else 0) as advance:
-            case_ids = [t.case_id for t in targets if t.case_id is not None]
-            contexts = iter(
-                replies.case_contexts(
-                    s.conn,
-                    case_ids,
-                    s.config,
-                    s.categories,
-                    s.tz,
-                    s.now,
-                    variables,
-                    use_lang,
-                    reads=reads,
-                    home=s.home,
-                )
-                if case_ids
-                else []
+        # each customer is written to in their language (--lang: everyone in that one)
+        if lang is not None:
+            wanted = dict.fromkeys(range(len(targets)), lang)
+        else:
+            from shopcare.customers import languages_of
+
+            known = languages_of(
+                s.conn,
+                [t.case_id for t in targets if t.case_id is not None],
+                [t.order_id for t in targets if t.order_id is not None],
             )
-            formatted = _formatter(s, fmt)
-            for target in targets:
-                if target.case_id is not None:
-                    context = next(contexts)
-                else:
-                    context = replies.order_context(
-                        s.conn, target.order_id, s.config, s.tz, s.now, variables
+            wanted = {
+                index: known.get((target.case_id, target.order_id)) or s.config.language
+                for index, target in enumerate(targets)
+            }
+        warnings: list[str] = []
+        rendered_at: dict[int, tuple] = {}
+        formatted = _formatter(s, fmt, to_stdout=out is None)
+        with collector_paused(), _progress(len(targets) if batch else 0) as advance:
+            for asked in sorted(set(wanted.values())):
+                group = [i for i in range(len(targets)) if wanted[i] == asked]
+                use_lang, said = templates.resolve(template, asked)
+                warnings += [w for w in said if w not in warnings]
+                reads = templates.reads(template, use_lang)
+                for i in group:
+                    target = targets[i]
+                    if target.case_id is None and reads is not None and "case" in reads:
+                        raise ShopcareError(
+                            f"template {template} is written about a case, and {target.fid} is a"
+                            " follow-up of an order, which has no case",
+                            "draft an aftercare template (followup_arrival, followup_feedback,"
+                            " ...), or open a case for the order: shopcare case add --order NUMBER",
+                        )
+                case_ids = [targets[i].case_id for i in group if targets[i].case_id is not None]
+                contexts = iter(
+                    replies.case_contexts(
+                        s.conn,
+                        case_ids,
+                        s.config,
+                        s.categories,
+                        s.tz,
+                        s.now,
+                        variables,
+                        use_lang,
+                        reads=reads,
+                        home=s.home,
                     )
-                rendered = templates.render(template, use_lang, context)
-                drafts.append((target, rendered, formatted(rendered, context, target.case_id)))
-                advance()
+                    if case_ids
+                    else []
+                )
+                for i in group:
+                    target = targets[i]
+                    if target.case_id is not None:
+                        context = next(contexts)
+                    else:
+                        context = replies.order_context(
+                            s.conn, target.order_id, s.config, s.tz, s.now, variables
+                        )
+                    rendered = templates.render(template, use_lang, context)
+                    rendered_at[i] = (
+                        target,
+                        rendered,
+                        formatted(rendered, context, target.case_id),
+                    )
+                    advance()
+        drafts = [rendered_at[i] for i in range(len(targets))]  # in the order asked
         if out is not None:
             _write_drafts(out, drafts, fmt)
         written = []
@@ -189,8 +215,10 @@ class Target(NamedTuple):
 
 
 def _read_ids() -> list[str]:
+    from shopcare.cli.session import stdin_text
+
     ids = []
-    for line_number, line in enumerate(sys.stdin, start=1):
+    for line_number, line in enumerate(stdin_text().split("\n"), start=1):
         text = line.strip()
         if not text:
             continue
@@ -238,7 +266,7 @@ def _targets(s, raw_ids: list[str]) -> list[Target]:
     return targets
 
 
-def _formatter(s, fmt: ReplyFormat):
+def _formatter(s, fmt: ReplyFormat, to_stdout: bool = True):
     """How each draft is written out: (rendered, context, case id) -> text."""
     from shopcare import replies
 
@@ -252,9 +280,12 @@ def _formatter(s, fmt: ReplyFormat):
             now=local_now,
         )
     if fmt is ReplyFormat.json:
+        from shopcare.cli.output import ascii_json
+
         as_json = replies.as_json
+        ascii_only = to_stdout and ascii_json()  # a file under --out is UTF-8 whatever stdout is
         return lambda rendered, context, case_id: (
-            as_json(rendered, context["customer"].get("email"), case_id) + "\n"
+            as_json(rendered, context["customer"].get("email"), case_id, ascii_only) + "\n"
         )
     return lambda rendered, context, case_id: f"Subject: {rendered.subject}\n\n{rendered.body}"
 
@@ -316,7 +347,8 @@ def templates_show(
 ) -> None:
     """Print a template's source, to read it or to copy it into the shop's templates/ and adapt it.
 
-    Example: shopcare templates show apology --lang ja > ~/shop/templates/ja/apology.txt
+    To adapt one, copy it into the shop's templates/ with shopcare templates copy.
+    Example: shopcare templates show apology --lang ja
     """
     from shopcare import replies
 
@@ -329,6 +361,51 @@ def templates_show(
         say(f"warning: {warning}")
     say(f"{path}")
     sys.stdout.write(text)
+
+
+@templates_app.command("copy")
+def templates_copy(
+    name: Annotated[str, typer.Argument(help="The built-in template's name.")],
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="ja or en (default: the shop's language).")
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace the shop's own version with the built-in."),
+    ] = False,
+) -> None:
+    """Copy a built-in template into the shop's templates/, to adapt it; the copy then wins.
+
+    Refuses to overwrite the shop's own version unless --force is given.
+    Example: shopcare templates copy apology --lang ja
+    """
+    from shopcare import replies
+    from shopcare.home import write_private
+
+    with session() as s:
+        templates = replies.Templates(s.home, s.config)
+        use_lang = lang or s.config.language
+        if use_lang not in replies.LANGS:
+            raise ShopcareError(f"unknown language {use_lang!r}", "choose one of: ja, en")
+        source = templates.builtin_dir / use_lang / f"{replies.check_name(name)}.txt"
+        if not source.is_file():
+            raise ShopcareError(
+                f"there is no built-in template {name} in {use_lang}",
+                "shopcare templates list shows the built-ins",
+            )
+        target = templates.shop_dir / use_lang / f"{name}.txt"
+        if target.exists() and not force:
+            raise ShopcareError(
+                f"{target} exists: the shop's own {name} is left as it is",
+                f"edit it, or replace it with the built-in: shopcare templates copy {name}"
+                f" --lang {use_lang} --force",
+            )
+        try:
+            target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            write_private(target, source.read_bytes())
+        except OSError as exc:
+            raise ShopcareError(f"cannot write {target}: {exc.strerror}") from None
+    say(f"copied the built-in {name} ({use_lang}) to {target}: edit it there; it wins now")
 
 
 @templates_app.command("check")

@@ -26,6 +26,8 @@ _BUSINESS = re.compile(r"^[+-]\d+b[dh]$")
 
 def set_home_option(value: str | None) -> None:
     global _home_option
+    if value is not None and not value.strip():
+        raise ShopcareError("--home is empty", "give --home a folder, or leave it out")
     _home_option = value
 
 
@@ -38,7 +40,9 @@ def home_path() -> Path:
 def author() -> str:
     name = os.environ.get("SHOPCARE_USER")
     if name:
-        return name
+        from shopcare.cli.params import check_text
+
+        return check_text(name, "SHOPCARE_USER")
     import getpass
 
     try:
@@ -134,6 +138,19 @@ def read_text(value: str | None) -> str | None:
     """A text argument, where - means: read it from standard input."""
     if value != "-":
         return value
+    return stdin_text()
+
+
+def stdin_text() -> str:
+    """Standard input, whole, as text in its encoding; bytes that are not, an error (not a
+    traceback, nor text SQLite cannot store)."""
+    from shopcare.cli.params import check_text
+
     if sys.stdin is None:
         raise ShopcareError("- means standard input, but there is none")
-    return sys.stdin.read()
+    hint = "pipe text in the terminal's character encoding (the locale, or PYTHONIOENCODING)"
+    try:
+        text = sys.stdin.read()
+    except UnicodeDecodeError as exc:
+        raise ShopcareError(f"standard input is not {exc.encoding} text", hint) from None
+    return check_text(text, "standard input", hint)  # undecodable bytes, under a C locale

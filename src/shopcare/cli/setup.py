@@ -5,6 +5,7 @@ from typing import Annotated
 import typer
 
 from shopcare.cli.output import Column, FormatOption, JsonOption, View, pick_format, print_rows, say
+from shopcare.cli.params import empty_clears
 from shopcare.cli.session import home_path, session
 from shopcare.errors import ShopcareError, check_choice
 
@@ -19,6 +20,7 @@ CATEGORIES = View(
 )
 
 
+@empty_clears("signature", "address", "return_address")
 def init(
     name: Annotated[
         str | None, typer.Option("--name", help="The shop's name, as customers know it.")
@@ -27,7 +29,8 @@ def init(
         str | None, typer.Option("--email", help="The address replies come from.")
     ] = None,
     signature: Annotated[
-        str | None, typer.Option("--signature", help="The signature block closing every reply.")
+        str | None,
+        typer.Option("--signature", help="The signature block closing every reply ('' clears it)."),
     ] = None,
     lang: Annotated[
         str | None, typer.Option("--lang", help="ja or en: the default language of replies.")
@@ -38,12 +41,15 @@ def init(
     address: Annotated[
         str | None,
         typer.Option(
-            "--address", help="The shop's postal address (marketing mails must carry it)."
+            "--address",
+            help="The shop's postal address (marketing mails must carry it; '' clears it).",
         ),
     ] = None,
     return_address: Annotated[
         str | None,
-        typer.Option("--return-address", help="Where returns go, if not the shop's address."),
+        typer.Option(
+            "--return-address", help="Where returns go, if not the shop's address ('' clears it)."
+        ),
     ] = None,
 ) -> None:
     """Set up the shop's home: config.toml and the database. Safe to run twice.
