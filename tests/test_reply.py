@@ -526,3 +526,97 @@ def test_every_kind_of_line_break_is_refused_on_the_way_in_and_never_crashes_a_d
         input=f"{case_id}\n",
     )
     assert "line break" in stderr
+
+
+def test_a_customer_is_written_to_in_their_language(cli, shop):
+    """Remembered per customer: given with case add/edit --lang, or guessed from a message in
+    English alone; reply uses it when --lang is not given, each case of a batch its own."""
+    english = cli(
+        "case",
+        "add",
+        "--summary",
+        "My order has not arrived yet, could you check?",
+        "--email",
+        "sam@example.com",
+    )
+    assert "replies to them are in en" in english.stderr
+    japanese = cli("case", "add", "--summary", "届きません", "--email", "hanako@example.jp")
+    en_id, ja_id = english.stdout.strip(), japanese.stdout.strip()
+    drafts = [
+        json.loads(line)
+        for line in cli(
+            "reply", "-", "first_response", "--format", "json", input=f"{en_id}\n{ja_id}\n"
+        ).stdout.splitlines()
+    ]
+    assert [(d["case_id"], d["lang"]) for d in drafts] == [(int(en_id), "en"), (int(ja_id), "ja")]
+    assert (
+        json.loads(
+            cli("reply", en_id, "first_response", "--format", "json", "--lang", "ja").stdout
+        )["lang"]
+        == "ja"
+    )
+    # the same customer's next case is in English too; case edit --lang changes it
+    again = cli(
+        "case", "add", "--summary", "また届かない", "--email", "sam@example.com"
+    ).stdout.strip()
+    assert (
+        json.loads(cli("reply", again, "first_response", "--format", "json").stdout)["lang"] == "en"
+    )
+    cli("case", "edit", again, "--lang", "ja")
+    assert (
+        json.loads(cli("reply", en_id, "first_response", "--format", "json").stdout)["lang"] == "ja"
+    )
+    # a message in English alone does not override a language the shop set
+    cli("case", "message", en_id, "Any news about my order please?")
+    assert (
+        json.loads(cli("reply", en_id, "first_response", "--format", "json").stdout)["lang"] == "ja"
+    )
+    assert "unknown language 'fr'" in cli.fails("case", "add", "--summary", "x", "--lang", "fr")
+
+
+def test_templates_copy_starts_a_shop_template_and_never_overwrites_it(cli, home, bare_case):
+    import stat as st
+
+    result = cli("templates", "copy", "apology", "--lang", "ja")
+    copied = home / "templates" / "ja" / "apology.txt"
+    assert "copied the built-in apology (ja)" in result.stderr
+    builtin = Path(__file__).parent.parent / "templates" / "ja" / "apology.txt"
+    assert copied.read_text(encoding="utf-8") == builtin.read_text(encoding="utf-8")
+    assert st.S_IMODE(copied.stat().st_mode) == 0o600
+    copied.write_text("Subject: 店の版\n\n{{ shop.name }}より\n", encoding="utf-8")
+    stderr = cli.fails("templates", "copy", "apology", "--lang", "ja")
+    assert "exists" in stderr and "--force" in stderr
+    assert cli("reply", bare_case, "apology").stdout.startswith("Subject: 店の版")
+    cli("templates", "copy", "apology", "--lang", "ja", "--force")
+    assert copied.read_text(encoding="utf-8") == builtin.read_text(encoding="utf-8")
+    assert "no built-in template nosuch" in cli.fails("templates", "copy", "nosuch")
+    assert "not a template name" in cli.fails("templates", "copy", "../ja/apology")
+
+
+def test_an_empty_or_broken_shop_template_says_how_to_get_the_built_in_back(cli, home, bare_case):
+    folder = home / "templates" / "ja"
+    folder.mkdir(parents=True)
+    # the README's old way: the shell empties the file before shopcare reads it
+    (folder / "apology.txt").write_text("", encoding="utf-8")
+    stderr = cli.fails("reply", bare_case, "apology")
+    assert "apology.txt is empty" in stderr
+    assert "shopcare templates copy apology --lang ja --force" in stderr
+    (folder / "apology.txt").write_text("Subject: x\n\n{% if %}\n", encoding="utf-8")
+    assert "templates copy apology --lang ja --force" in cli.fails("reply", bare_case, "apology")
+    result = cli("templates", "check", code=1)
+    assert "FAIL ja/apology (shop)" in result.stdout and "apology.txt:3" in result.stdout
+
+
+def test_english_in_a_japanese_template_is_named_by_file_line_and_whole_word(cli, home):
+    folder = home / "templates" / "ja"
+    folder.mkdir(parents=True)
+    (folder / "apology.txt").write_text(
+        "Subject: お詫び\n\n{{ shop.name }}でございます。\nSKU MUG-AI、#1042\nThanks for shopping.\n",
+        encoding="utf-8",
+    )
+    out = cli("templates", "check", code=1).stdout
+    assert (
+        f"{folder / 'apology.txt'}:5: English left in a Japanese mail: 'Thanks', 'for', 'shopping'"
+        in out
+    )
+    assert "'hanks'" not in out and "MUG" not in out

@@ -457,11 +457,23 @@ class Templates:
         source = self.path_of(name, lang)
         if is_public(name):
             context = public_context(context)
+        shop_owned = source is not None and source.parent.parent == self.shop_dir
         try:
+            if shop_owned and not source.read_text(encoding="utf-8").strip():
+                raise BrokenTemplate(f"the shop's template {source} is empty")
             text = self._template(name, lang).render(context)
+            return _split(name, lang, text, source)
         except Exception as exc:  # one that is not the template's fault is raised as it was
-            raise _render_error(exc, name, lang, source, context) from None
-        return _split(name, lang, text, source)
+            error = _render_error(exc, name, lang, source, context)
+            if shop_owned and _is_broken(exc):
+                # the shop's copy itself is broken: say how to get the built-in back
+                error = ShopcareError(
+                    error.message,
+                    (error.hint + "; or " if error.hint else "")
+                    + f"remove {source} to use the built-in {name} again, or start over from it:"
+                    f" shopcare templates copy {name} --lang {lang} --force",
+                )
+            raise error from None
 
 
 def _render_error(
@@ -612,10 +624,21 @@ def _where(exc: BaseException, source: Path | None) -> str:
     return f" ({filename or source}:{line})"
 
 
+class BrokenTemplate(ShopcareError):
+    """A template file that cannot be a mail at all: empty, or without its Subject line."""
+
+
+def _is_broken(exc: Exception) -> bool:
+    """Whether a failed render is the template file's own fault (not a missing value)."""
+    from jinja2 import TemplateNotFound, TemplateSyntaxError
+
+    return isinstance(exc, (BrokenTemplate, TemplateSyntaxError, TemplateNotFound))
+
+
 def _split(name: str, lang: str, text: str, source: Path | None) -> Rendered:
     head, _, body = text.lstrip("\n").partition("\n")
     if not head.startswith("Subject:"):
-        raise ShopcareError(
+        raise BrokenTemplate(
             f"template {name} ({lang}) does not start with a 'Subject: ...' line ({source}:1)",
             "a template's first line is the subject, then a blank line, then the body",
         )
@@ -946,13 +969,17 @@ RESERVED = (
 
 
 _JSON = json.JSONEncoder(ensure_ascii=False)
+_JSON_ASCII = json.JSONEncoder(ensure_ascii=True)
 
 
-def as_json(rendered: Rendered, to: str | None, case_id: int | None) -> str:
+def as_json(
+    rendered: Rendered, to: str | None, case_id: int | None, ascii_only: bool = False
+) -> str:
     """A draft as one json object. Its values are encoded one by one: the encoder takes a string
     in a single call, where an object costs it a new encoder each time (a batch of 10,000 drafts:
-    a tenth of the time against a third)."""
-    value = _JSON.encode
+    a tenth of the time against a third). ascii_only: every non-ASCII character escaped, for an
+    output that is not UTF-8."""
+    value = (_JSON_ASCII if ascii_only else _JSON).encode
     if is_public(rendered.template):
         to = None  # posted on the mall, addressed to no one
     return (

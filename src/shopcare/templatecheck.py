@@ -34,8 +34,9 @@ SAMPLE_SHOP = {
 # No return policy declared: the mail-order law's terms
 SAMPLE_RETURNS = {"declared_policy": False, "window_days": 8, "customer_pays_shipping": True}
 # ASCII that may stand in a Japanese mail: e-mail addresses, numbers, SKUs and the like are removed first.
-_ALLOWED_ASCII = re.compile(r"[\w.+-]+@[\w.-]+|[A-Z0-9#][A-Z0-9#-]*|\d+")
-_ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
+# an e-mail address, or a run of ASCII letters, digits and the marks codes use (MUG-AI, #1042,
+# don't): each is a token, judged whole
+_TOKEN = re.compile(r"[\w.+-]+@[\w.-]+|[A-Za-z0-9#][A-Za-z0-9#'-]*")
 
 
 @dataclass
@@ -172,11 +173,31 @@ def samples(now: datetime, tz: tzinfo, lang: str) -> list[dict]:
 
 
 def english_left(text: str, context: dict) -> list[str]:
-    """English words in a Japanese mail, once the sample's own values are taken out."""
+    """English words in a Japanese mail, whole, once the sample's own values are taken out:
+    a word with a lower-case letter (Thanks, shopping); an e-mail address, a code in capitals
+    and digits (SKU MUG-AI, #1042) or a number is not one."""
     for value in _values(context):
         text = text.replace(value, " ")
-    text = _ALLOWED_ASCII.sub(" ", text)
-    return _ENGLISH_WORD.findall(text)
+    words = []
+    for token in _TOKEN.findall(text):
+        if "@" in token or not any(ch.islower() for ch in token):
+            continue
+        if len(re.findall(r"[A-Za-z]", token)) >= 2:
+            words.append(token)
+    return words
+
+
+def _first_line_of(words: list[str], source: Path) -> int | None:
+    """The first line of the template file where one of the words is written."""
+    try:
+        lines = source.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    patterns = [re.compile(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])") for word in words]
+    for number, line in enumerate(lines, start=1):
+        if any(pattern.search(line) for pattern in patterns):
+            return number
+    return None
 
 
 def _values(context) -> list[str]:
@@ -234,5 +255,9 @@ def _check_one(
         if lang == "ja":
             leftover = english_left(rendered.subject + "\n" + rendered.body, context)
             if leftover:
-                return f"English left in a Japanese mail: {', '.join(sorted(set(leftover)))} ({rendered.source})"
+                words = sorted(set(leftover))
+                line = _first_line_of(words, rendered.source)
+                where = f"{rendered.source}:{line}" if line else str(rendered.source)
+                quoted = ", ".join(f"'{word}'" for word in words)
+                return f"{where}: English left in a Japanese mail: {quoted}"
     return None
