@@ -14,9 +14,27 @@ from shopcare.cli import app
 NOW = "2026-11-24T08:00:00+09:00"
 
 
+@pytest.fixture(scope="session")
+def blank_shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database at today's schema, made once: each test's home starts as a copy of it."""
+    from shopcare.db import open_db
+
+    folder = tmp_path_factory.mktemp("blank-shop")
+    with open_db(folder):
+        pass
+    return folder / "shopcare.db"
+
+
 @pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, blank_shop: Path) -> Path:
+    """The test's shop, with its (blank) database: reading commands need a shop to read. A test
+    of what happens where there is none uses another folder."""
+    import shutil
+
     home = tmp_path / "shop"
+    home.mkdir(mode=0o700)
+    shutil.copy(blank_shop, home / "shopcare.db")
+    (home / "shopcare.db").chmod(0o600)
     monkeypatch.setenv("SHOPCARE_HOME", str(home))
     monkeypatch.setenv("SHOPCARE_NOW", NOW)
     monkeypatch.setenv("SHOPCARE_USER", "tester")

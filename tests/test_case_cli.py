@@ -289,12 +289,27 @@ def test_debug_shows_the_traceback(cli, monkeypatch):
 def test_home_that_cannot_be_written(cli, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    stderr = cli.fails("--home", str(blocker / "shop"), "case", "list")
+    stderr = cli.fails("--home", str(blocker / "shop"), "case", "add", "--summary", "x")
     assert "cannot create the home" in stderr and "hint:" in stderr
 
 
+def test_a_reading_command_where_there_is_no_shop_says_so(cli, tmp_path):
+    """A mistyped --home must not look like an empty shop; a writing command makes the shop and
+    says where, once."""
+    nowhere = tmp_path / "typo"
+    for args in (("case", "list"), ("followups",), ("customer", "show", "a@example.jp")):
+        stderr = cli.fails("--home", str(nowhere), *args)
+        assert f"no shop at {nowhere}" in stderr and f"shopcare init --home {nowhere}" in stderr
+    assert not nowhere.exists()
+    first = cli("--home", str(nowhere), "case", "add", "--summary", "届かない")
+    assert f"a new shop is made at {nowhere}" in first.stderr
+    second = cli("--home", str(nowhere), "case", "add", "--summary", "まだ")
+    assert "a new shop" not in second.stderr
+    assert len(cli.json("--home", str(nowhere), "case", "list")) == 2
+
+
 def test_database_that_is_not_sqlite(cli, home):
-    home.mkdir(parents=True)
+    home.mkdir(parents=True, exist_ok=True)
     (home / "shopcare.db").write_text("this is not a database" * 100)
     assert "cannot open the database" in cli.fails("case", "list")
 

@@ -5,7 +5,7 @@ def test_demo_runs_the_main_job_on_a_throwaway_home(cli, home):
     assert "佐藤 美咲" in out  # the open list
     assert "まだですか?" in out  # one case's timeline
     assert "4111 11** **** 1111" in out  # the card number the demo customer sent is stored masked
-    assert not home.exists()  # the user's own home is untouched
+    assert [p.name for p in home.iterdir()] == ["shopcare.db"]  # the user's own shop is untouched
 
 
 def test_demo_keep_leaves_a_home_to_explore(cli, tmp_path, monkeypatch):

@@ -65,7 +65,7 @@ def test_the_morning_mail_runs_from_cron_and_keeps_closed_days(cli, home, bin_di
 
 
 def test_an_error_is_not_taken_for_a_closed_day(home, bin_dir, tmp_path):
-    home.mkdir(parents=True)
+    home.mkdir(parents=True, exist_ok=True)
     (home / "config.toml").write_text("[calendar]\nopen = 'x'\n", encoding="utf-8")
     result = cron(bin_dir, home, "2026-11-24T08:00:00+09:00", tmp_path / "mailbox", "o@e.jp")
     assert result.returncode == 1

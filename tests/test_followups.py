@@ -461,7 +461,7 @@ def test_business_day_clocks_from_stored_text_agree_with_the_calendar(home, hour
     from shopcare.policycache import policy_view
     from shopcare.shopcalendar import ShopCalendar
 
-    home.mkdir()
+    home.mkdir(exist_ok=True)
     calendar = ShopCalendar(Config())
     calendar.tz = timezone(timedelta(hours=hours))
     clocks = Clocks(policy_view(home, date(2026, 11, 24)), calendar)

@@ -44,7 +44,7 @@ def test_bad_init_options_write_nothing(cli, home):
 
 
 def test_a_broken_config_is_reported_with_the_file_and_key(cli, home):
-    home.mkdir(parents=True)
+    home.mkdir(parents=True, exist_ok=True)
     (home / "config.toml").write_text('[shop]\nlanguage = "fr"\n', encoding="utf-8")
     stderr = cli.fails("case", "list")
     assert "config.toml" in stderr and "shop.language" in stderr
@@ -54,9 +54,12 @@ def test_a_broken_config_is_reported_with_the_file_and_key(cli, home):
     assert "config.toml" in cli.fails("init", "--name", "x")
 
 
-def test_every_command_works_on_a_fresh_home_without_init(cli, home):
-    assert cli.json("case", "list") == []
-    assert (home / "shopcare.db").exists()
+def test_a_writing_command_makes_the_shop_without_init(cli, tmp_path):
+    fresh = tmp_path / "fresh"
+    result = cli("--home", str(fresh), "case", "add", "--summary", "届かない")
+    assert f"a new shop is made at {fresh}" in result.stderr
+    assert (fresh / "shopcare.db").exists()
+    assert len(cli.json("--home", str(fresh), "case", "list")) == 1
 
 
 def test_init_sets_the_shops_address_and_return_address(cli, home):

@@ -34,7 +34,7 @@ def write_policy(home: Path, text: str) -> Path:
 
 
 def test_the_second_read_comes_from_the_cache(home, builds):
-    home.mkdir()
+    home.mkdir(exist_ok=True)
     first = policycache.policy_view(home, TODAY)
     second = policycache.policy_view(home, TODAY)
     assert len(builds) == 1
@@ -44,7 +44,7 @@ def test_the_second_read_comes_from_the_cache(home, builds):
 
 
 def test_a_changed_policy_file_rebuilds_it(home, builds):
-    home.mkdir()
+    home.mkdir(exist_ok=True)
     path = write_policy(home, '[sla]\nreply_within = "2bd"\n')
     assert policycache.policy_view(home, TODAY).sla.reply_within == "2bd"
     path.write_text('[sla]\nreply_within = "3bd"\n', encoding="utf-8")
@@ -54,14 +54,14 @@ def test_a_changed_policy_file_rebuilds_it(home, builds):
 
 
 def test_a_new_year_rebuilds_it(home, builds):
-    home.mkdir()
+    home.mkdir(exist_ok=True)
     policycache.holidays_known(home, TODAY)
     assert 2029 in policycache.holidays_known(home, date(2027, 1, 4))
     assert len(builds) == 2
 
 
 def test_a_broken_policy_is_never_cached(home, builds):
-    home.mkdir()
+    home.mkdir(exist_ok=True)
     write_policy(home, '[sla]\nreply_within = "soon"\n')
     for _ in range(2):
         with pytest.raises(ShopcareError):
@@ -70,7 +70,7 @@ def test_a_broken_policy_is_never_cached(home, builds):
 
 
 def test_two_spellings_of_one_home_share_the_cache(home, builds, monkeypatch):
-    home.mkdir()
+    home.mkdir(exist_ok=True)
     policycache.policy_view(home, TODAY)
     monkeypatch.chdir(home.parent)
     policycache.policy_view(Path(home.name), TODAY)
@@ -78,7 +78,7 @@ def test_two_spellings_of_one_home_share_the_cache(home, builds, monkeypatch):
 
 
 def test_a_damaged_cache_is_rebuilt(home, builds):
-    home.mkdir()
+    home.mkdir(exist_ok=True)
     policycache.policy_view(home, TODAY)
     (home / ".cache" / "derived.marshal").write_bytes(b"\x00damaged")
     assert policycache.policy_view(home, TODAY).sla.reply_within == "1bd"

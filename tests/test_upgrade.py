@@ -27,7 +27,7 @@ def test_every_released_schema_has_a_fixture():
 
 
 def _home_from(fixture: Path, home: Path) -> Path:
-    home.mkdir(parents=True)
+    home.mkdir(parents=True, exist_ok=True)
     shutil.copy(fixture, home / "shopcare.db")
     return home
 

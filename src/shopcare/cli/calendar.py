@@ -98,7 +98,7 @@ def import_holidays(
 
     holidays = read_holiday_file(read_small_file(file, "holiday list (syukujitsu.csv)"))
     years = sorted({day.year for day in holidays})
-    with session() as s:
+    with session(writes=True) as s:
         stamp = to_storage(s.now)
         with s.conn:
             for year in years:

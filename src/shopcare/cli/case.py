@@ -160,7 +160,7 @@ def add(
 
     Example: shopcare case add --summary "商品が届かない" --email hanako@example.jp --category delivery.not_arrived
     """
-    with session() as s:
+    with session(writes=True) as s:
         new = core.NewCase(
             summary=read_text(summary) or "",
             received_at=s.when(received_at, DayTime.start()) if received_at else None,
@@ -295,7 +295,7 @@ def message(
 
     Example: shopcare case message 3 "まだ届きません。いつ届きますか?"
     """
-    with session() as s:
+    with session(writes=True) as s:
         moment = s.when(at, DayTime.start()) if at else None
         written = core.add_message(s.conn, s.actor, case_id, read_text(text) or "", moment)
     _done(written, f"message added to case {case_id}")
@@ -313,7 +313,7 @@ def note(
 
     Example: shopcare case note 3 "ヤマト運輸に調査を依頼" --kind contact
     """
-    with session() as s:
+    with session(writes=True) as s:
         written = core.add_note(s.conn, s.actor, case_id, read_text(text) or "", kind)
     _done(written, f"note added to case {case_id}")
 
@@ -328,7 +328,7 @@ def status(
 
     Example: shopcare case status 3 waiting --note "お客様の写真待ち"
     """
-    with session() as s:
+    with session(writes=True) as s:
         written = core.set_status(s.conn, s.actor, case_id, new_status, read_text(note_text))
     _done(written, f"case {case_id} is now {new_status}")
 
@@ -342,7 +342,7 @@ def assign(
 
     Example: shopcare case assign 3 sato
     """
-    with session() as s:
+    with session(writes=True) as s:
         written = core.assign(s.conn, s.actor, case_id, name)
     from shopcare.cardmask import mask_cards
 
@@ -367,7 +367,7 @@ def promise(
 
     Example: shopcare case promise 3 --due 2026-11-26 "配送状況を確認してご連絡する"
     """
-    with session() as s:
+    with session(writes=True) as s:
         when = core.promise_due(due, s.calendar, s.now)
         written = core.add_promise(s.conn, s.actor, case_id, when.due, read_text(text) or "")
     if when.moved:
@@ -387,7 +387,7 @@ def close(
 
     Example: shopcare case close 3 --cause "梱包材の不足" --prevention "緩衝材を二重にする"
     """
-    with session() as s:
+    with session(writes=True) as s:
         written = core.close_case(s.conn, s.actor, case_id, cause, prevention)
     _done(written, f"case {case_id} closed")
 
@@ -443,6 +443,6 @@ def edit(
         )
         if value is not None
     }
-    with session() as s:
+    with session(writes=True) as s:
         written = core.edit_case(s.conn, s.actor, case_id, changes, s.categories)
     _done(written, f"case {case_id} updated")

@@ -108,7 +108,7 @@ def done(
     from shopcare.followups import mark_done
     from shopcare.policycache import policy_view
 
-    with session() as s:
+    with session(writes=True) as s:
         mark_done(s.conn, s.actor, fid, policy_view(s.home, s.today), s.calendar, note)
     say(f"follow-up {fid.strip()} done")
 
@@ -127,7 +127,7 @@ def snooze(
     from shopcare.followups import snooze as core_snooze
     from shopcare.policycache import policy_view
 
-    with session() as s:
+    with session(writes=True) as s:
         moment = s.when(until, DayTime(s.config.open))
         core_snooze(s.conn, s.actor, fid, moment, policy_view(s.home, s.today), s.calendar)
     say(f"follow-up {fid.strip()} snoozed")

@@ -105,7 +105,7 @@ def import_(
     the same file again changes nothing; a newer export updates the orders.
     Example: shopcare orders import ~/Downloads/orders_export.csv
     """
-    with session() as s, _progress_bar(file) as progress:
+    with session(writes=True) as s, _progress_bar(file) as progress:
         from shopcare import orders as core
 
         result = core.import_orders(

@@ -73,12 +73,14 @@ def check(
     Example: shopcare policy check ~/shop/policies/returns.toml
     """
     from shopcare.cli.session import home_path
-    from shopcare.home import ensure_home
     from shopcare.policy import load, template_names
 
     home = home_path()
-    if files is None:
-        ensure_home(home)
+    if files is None and not home.is_dir():
+        raise ShopcareError(
+            f"no shop at {home}",
+            f"make one with shopcare init --home {home}, or name the files to check",
+        )
     loaded, problems = load(home, files=files or None, template_names=template_names(home))
     for problem in problems:
         sys.stdout.write(f"{problem}\n")
@@ -211,7 +213,7 @@ def remedy(
     from shopcare.policy import load_or_fail
     from shopcare.remedies import record_remedy
 
-    with session() as s:
+    with session(writes=True) as s:
         policy = load_or_fail(s.home).policy
         written = record_remedy(
             s.conn,

@@ -100,7 +100,7 @@ def reply(
         )
     if out is not None and not batch:
         raise ShopcareError("--out goes with ID -", "for one case, redirect stdout: > reply.eml")
-    with session() as s:
+    with session(writes=mark_sent) as s:
         targets = _targets(s, raw_ids)
         templates = replies.Templates(
             s.home, s.config, calendar=lambda: s.calendar, now=s.now
@@ -382,7 +382,7 @@ def templates_copy(
     from shopcare import replies
     from shopcare.home import write_private
 
-    with session() as s:
+    with session(writes=True) as s:
         templates = replies.Templates(s.home, s.config)
         use_lang = lang or s.config.language
         if use_lang not in replies.LANGS:

@@ -122,15 +122,28 @@ class Session:
 
 
 @contextmanager
-def session() -> Iterator[Session]:
+def session(writes: bool = False) -> Iterator[Session]:
+    """What a command works on. A reading command on a home with no shop in it says so (a
+    mistyped --home must not look like an empty shop); a writing command makes the shop, and
+    says where, once."""
     from shopcare.config import load_config
     from shopcare.db import open_db
+    from shopcare.home import DB_NAME
 
-    home = ensure_home(home_path())
+    path = home_path()
+    new = not (path / DB_NAME).exists()
+    if new and not writes:
+        raise ShopcareError(
+            f"no shop at {path}",
+            f"make one with shopcare init --home {path} (or check --home and SHOPCARE_HOME)",
+        )
+    home = ensure_home(path)
     config = load_config(home / CONFIG_NAME)
     tz = config.tz()
     now = clock.now()
     with open_db(home) as conn:
+        if new:
+            sys.stderr.write(f"a new shop is made at {home}\n")
         yield Session(home, conn, config, tz, now)
 
 
