@@ -13,7 +13,7 @@ from typing import Annotated, Any, NamedTuple
 
 import typer
 
-from shopcare.clock import remember, to_local_iso, to_local_short
+from shopcare.clock import remember, to_local_iso
 
 
 class Format(StrEnum):
@@ -47,6 +47,9 @@ class Column(NamedTuple):
     style: str | None = None
     max_width: int | None = None
     no_wrap: bool = False
+    # a table on a terminal narrower than this leaves the column out (tsv and json keep it)
+    hide_below: int | None = None
+    min_width: int | None = None
 
 
 class View(NamedTuple):
@@ -183,13 +186,26 @@ def visible(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
+def _short_time(moment: datetime, tz: tzinfo) -> str:
+    """A time for a table cell: 11/20 19:40 this year, 2025/11/20 another (tsv and json keep
+    the whole ISO time)."""
+    from shopcare.clock import now
+
+    local = moment.astimezone(tz)
+    if local.year == now().astimezone(tz).year:
+        return local.strftime("%m/%d %H:%M")
+    return local.strftime("%Y/%m/%d")
+
+
 def _table_cell(key: str, value: Any, tz: tzinfo) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        return _short_time(value, tz)
     if is_time_key(key) and isinstance(value, str):
-        return to_local_short(value, tz)
+        from shopcare.clock import from_storage
+
+        return _short_time(from_storage(value), tz)
     if isinstance(value, bool):
         return "yes" if value else "no"
     text = str(value)
@@ -242,22 +258,51 @@ def print_rows(
             out.write(text)
             count += lines
         return count
+    from rich import box
     from rich.table import Table
 
-    table = Table(title=view.title, title_justify="left", header_style="bold")
-    for column in view.columns:
-        table.add_column(
-            column.header, max_width=column.max_width, overflow="fold", no_wrap=column.no_wrap
-        )
-    for row in rows:
-        table.add_row(*(_styled(c, row, tz) for c in view.columns))
-        count += 1
     console = _console()
+    # on a narrow terminal the table fits its width: less needed columns are left out, and
+    # each row stays one line, its long cells cut with … (tsv and json keep every value whole)
+    shown = [c for c in view.columns if c.hide_below is None or console.width >= c.hide_below]
+    table = Table(title=view.title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD)
+    rows = list(rows)
+    widths = _fit(shown, rows, tz, console.width)
+    for column, width in zip(shown, widths, strict=True):
+        table.add_column(column.header, width=width, overflow="ellipsis", no_wrap=True)
+    for row in rows:
+        table.add_row(*(_styled(c, row, tz) for c in shown))
+        count += 1
     if count:
         console.print(table)
     else:
         console.print(f"[dim]{view.empty}[/dim]")
     return count
+
+
+def _fit(columns: list[Column], rows: list[dict], tz: tzinfo, width: int) -> list[int]:
+    """Each column's width in a table of at most width cells: as wide as its widest value (or
+    its max_width), then, while the table is too wide, the widest column that can still give
+    way loses a cell (none goes under its min_width, or its header's first four cells)."""
+    from rich.cells import cell_len
+
+    wanted = []
+    for column in columns:
+        longest = max(
+            [cell_len(column.header)]
+            + [cell_len(_table_cell(column.key, row.get(column.key), tz)) for row in rows]
+        )
+        wanted.append(min(longest, column.max_width or longest))
+    floors = [max(column.min_width or 0, min(cell_len(column.header), 4), 1) for column in columns]
+    widths = [max(w, f) for w, f in zip(wanted, floors, strict=True)]
+    room = width - 1 - 3 * len(columns)  # SIMPLE_HEAD: a space each side of a cell, an edge
+    while sum(widths) > room:
+        give = [i for i, (w, f) in enumerate(zip(widths, floors, strict=True)) if w > f]
+        if not give:
+            break
+        widest = max(give, key=lambda i: widths[i])
+        widths[widest] -= 1
+    return widths
 
 
 _STYLES = {
