@@ -159,7 +159,7 @@ def _optional_text(text: str | None) -> str | None:
     return text.strip() or None
 
 
-def _event(
+def record_event(
     conn: sqlite3.Connection,
     case_id: int,
     actor: Actor,
@@ -214,15 +214,17 @@ def _move(
     conn: sqlite3.Connection, case: dict, actor: Actor, new_status: str, text: str | None, **more
 ) -> None:
     """A status change: on the timeline, with the clock columns it moves."""
-    _event(conn, case["id"], actor, "status", text, data={"from": case["status"], "to": new_status})
+    record_event(
+        conn, case["id"], actor, "status", text, data={"from": case["status"], "to": new_status}
+    )
     if case["status"] in ("resolved", "closed"):  # reopened: earlier checks no longer stand
         conn.execute(
             "DELETE FROM followup_state WHERE fid IN (?, ?)", [f"s{case['id']}", f"c{case['id']}"]
         )
-    _touch(conn, case["id"], actor, **(_clock_changes(case, new_status, actor.now) | more))
+    update_case(conn, case["id"], actor, **(_clock_changes(case, new_status, actor.now) | more))
 
 
-def _touch(conn: sqlite3.Connection, case_id: int, actor: Actor, **changes) -> None:
+def update_case(conn: sqlite3.Connection, case_id: int, actor: Actor, **changes) -> None:
     changes = {name: mask_value(value) for name, value in changes.items()}
     changes["updated_at"] = to_storage(actor.now)
     assignments = ", ".join(f"{name} = ?" for name in changes)
@@ -304,12 +306,14 @@ def add_case(
             ],
         )
         case_id = cursor.lastrowid
-        _event(conn, case_id, actor, "created", summary, at=received_at, data={"logged_at": stamp})
+        record_event(
+            conn, case_id, actor, "created", summary, at=received_at, data={"logged_at": stamp}
+        )
         language = note_language(conn, customer_id, new.lang, summary)
         if language and not new.lang:
             notices.append(f"the customer wrote in English: replies to them are in {language}")
         if assignee:
-            _event(
+            record_event(
                 conn, case_id, actor, "assignment", assignee, data={"from": None, "to": assignee}
             )
     return Written(case_id, mask.fields, notices)
@@ -407,7 +411,7 @@ def add_message(
             clocks["last_message"] = body
         # the customer wrote it: the timeline says so, and who logged it
         customer = Actor(CUSTOMER_AUTHOR, actor.now)
-        _event(
+        record_event(
             conn, case_id, customer, "message", body, at=moment, data={"logged_by": actor.author}
         )
         if note_language(conn, case["customer_id"], None, body):
@@ -418,7 +422,7 @@ def add_message(
             _move(conn, case, actor, "open", "the customer wrote again", **clocks)
             notices.append(f"case {case_id} is open again ({case['status']} → open)")
         else:
-            _touch(conn, case_id, actor, **clocks)
+            update_case(conn, case_id, actor, **clocks)
     return Written(case_id, mask.fields, notices)
 
 
@@ -430,8 +434,8 @@ def add_note(
     check_choice("note kind", kind, NOTE_KINDS)
     with write_transaction(conn):
         get_case_row(conn, case_id)
-        _event(conn, case_id, actor, "note", body, note_kind=kind)
-        _touch(conn, case_id, actor)
+        record_event(conn, case_id, actor, "note", body, note_kind=kind)
+        update_case(conn, case_id, actor)
     return Written(case_id, mask.fields)
 
 
@@ -474,7 +478,7 @@ def assign(conn: sqlite3.Connection, actor: Actor, case_id: int, name: str) -> W
         case = get_case_row(conn, case_id)
         if case["assignee"] == assignee:
             raise ShopcareError(f"case {case_id} is already assigned to {assignee}")
-        _event(
+        record_event(
             conn,
             case_id,
             actor,
@@ -482,7 +486,7 @@ def assign(conn: sqlite3.Connection, actor: Actor, case_id: int, name: str) -> W
             assignee,
             data={"from": case["assignee"], "to": assignee},
         )
-        _touch(conn, case_id, actor, assignee=assignee)
+        update_case(conn, case_id, actor, assignee=assignee)
     return Written(case_id, mask.fields)
 
 
@@ -561,8 +565,8 @@ def add_promise(
             "give --due a time in the future, e.g. +2d or tomorrow",
         )
     with conn:
-        _event(conn, case_id, actor, "promise", body, due_at=due)
-        _touch(conn, case_id, actor)
+        record_event(conn, case_id, actor, "promise", body, due_at=due)
+        update_case(conn, case_id, actor)
     return Written(case_id, mask.fields)
 
 
@@ -594,11 +598,11 @@ def close_case(
         case = get_case_row(conn, case_id)
         if case["status"] == "closed":
             raise ShopcareError(f"case {case_id} is already closed")
-        _event(
+        record_event(
             conn, case_id, actor, "closed", "; ".join(parts) or None, data={"from": case["status"]}
         )
         changes = _clock_changes(case, "closed", actor.now)
-        _touch(
+        update_case(
             conn,
             case_id,
             actor,
@@ -706,7 +710,7 @@ def edit_case(
             if field != "customer_id":
                 _edited(conn, actor, case, field, case[field], clean[field])
         if clean:
-            _touch(conn, case_id, actor, **clean)
+            update_case(conn, case_id, actor, **clean)
     return Written(case_id, mask.fields, notices)
 
 
@@ -715,7 +719,7 @@ CUSTOMER_FIELDS = ("customer_email", "customer_name", "lang")
 
 
 def _edited(conn: sqlite3.Connection, actor: Actor, case: dict, name: str, old, new) -> None:
-    _event(
+    record_event(
         conn,
         case["id"],
         actor,
@@ -769,10 +773,12 @@ def reply_sent_rows(
     Written inside the caller's transaction; gives the notices to print."""
     case = get_case_row(conn, case_id)
     notices = []
-    _event(conn, case_id, actor, "reply_sent", subject, data={"template": template, "lang": lang})
+    record_event(
+        conn, case_id, actor, "reply_sent", subject, data={"template": template, "lang": lang}
+    )
     if case["status"] == "new":
         _move(conn, case, actor, "open", "first reply sent", awaiting_reply_since=None)
         notices.append(f"case {case_id} is now open")
     else:
-        _touch(conn, case_id, actor, awaiting_reply_since=None)
+        update_case(conn, case_id, actor, awaiting_reply_since=None)
     return notices

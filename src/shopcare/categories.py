@@ -108,26 +108,3 @@ class Categories:
 
 
 CATEGORIES = Categories()  # the built-ins alone, for code that needs no shop's own
-
-
-def categories_for(home, today=None) -> Categories:
-    """The categories in force for a home. Policy files are read (with pydantic's import cost)
-    only where the shop has some: they may add categories. today is the shop's date by the
-    pinned clock ($SHOPCARE_NOW), as every other reader of the policy cache gives it: a date of
-    another year would make each command rebuild that cache."""
-    folder = home / "policies"
-    if not folder.is_dir() or not any(folder.glob("*.toml")):
-        return CATEGORIES
-    from shopcare.policycache import policy_view
-
-    policy = policy_view(home, today or shop_today(home))
-    return Categories(tuple(Category(c.code, c.ja, c.en, c.priority) for c in policy.category))
-
-
-def shop_today(home):
-    """Today in the shop's zone by the pinned clock: what the policy cache is keyed by."""
-    from shopcare.clock import now
-    from shopcare.config import load_config
-    from shopcare.home import CONFIG_NAME
-
-    return now().astimezone(load_config(home / CONFIG_NAME).tz()).date()

@@ -586,7 +586,7 @@ def mark_done(
     """A follow-up handled: gone from the list (a reply handled elsewhere stops its clock). It
     must be owed now; it is read and written in one transaction."""
     from shopcare.cardmask import mask_cards
-    from shopcare.cases import _touch
+    from shopcare.cases import update_case
     from shopcare.db import write_transaction
 
     fid = fid.strip()
@@ -595,7 +595,7 @@ def mark_done(
         case_id = _target(conn, fid, policy, calendar, actor.now)
         _refuse_if_done(conn, fid)
         if fid.startswith("r"):
-            _touch(conn, case_id, actor, awaiting_reply_since=None)
+            update_case(conn, case_id, actor, awaiting_reply_since=None)
         _done_rows(conn, actor, fid, case_id, note, state=not fid.startswith("r"))
 
 
@@ -604,7 +604,7 @@ def _done_rows(
 ) -> None:
     """A follow-up marked done, inside the caller's transaction: its state row (a reply owed
     needs none: its clock stops on the case), and for a case, a followup_done event."""
-    from shopcare.cases import _event
+    from shopcare.cases import record_event
 
     if state:
         conn.execute(
@@ -614,7 +614,7 @@ def _done_rows(
         )
     if case_id is not None:
         text = f"{fid}" + (f": {note}" if note else "")
-        _event(conn, case_id, actor, "followup_done", text, data={"fid": fid})
+        record_event(conn, case_id, actor, "followup_done", text, data={"fid": fid})
 
 
 def snooze(

@@ -14,8 +14,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from shopcare.cache import cached, stat_key
+
+if TYPE_CHECKING:
+    from shopcare.categories import Categories
 
 CACHE = "derived.marshal"
 HOLIDAY_YEARS_BACK = 3
@@ -78,3 +82,26 @@ def holidays_known(home: Path, today: date) -> dict[int, dict[date, str]]:
         int(year): {date.fromisoformat(d): n for d, n in days.items()}
         for year, days in data.items()
     }
+
+
+def categories_for(home, today=None) -> Categories:
+    """The categories in force for a home. Policy files are read (with pydantic's import cost)
+    only where the shop has some: they may add categories. today is the shop's date by the
+    pinned clock ($SHOPCARE_NOW), as every other reader of the policy cache gives it: a date of
+    another year would make each command rebuild that cache."""
+    from shopcare.categories import CATEGORIES, Categories, Category
+
+    folder = home / "policies"
+    if not folder.is_dir() or not any(folder.glob("*.toml")):
+        return CATEGORIES
+    policy = policy_view(home, today or shop_today(home))
+    return Categories(tuple(Category(c.code, c.ja, c.en, c.priority) for c in policy.category))
+
+
+def shop_today(home):
+    """Today in the shop's zone by the pinned clock: what the policy cache is keyed by."""
+    from shopcare.clock import now
+    from shopcare.config import load_config
+    from shopcare.home import CONFIG_NAME
+
+    return now().astimezone(load_config(home / CONFIG_NAME).tz()).date()

@@ -573,7 +573,7 @@ def record_remedy(
     """Record a remedy offered; above the approval line it needs an approver, or nothing is
     written. The amount is read as a person types it (1,500, 1500円, ¥1,500); goods sent again
     are worth the item(s) sent, named by item (sku or name) and quantity."""
-    from shopcare.cases import Written, _event, _touch, get_case_row
+    from shopcare.cases import Written, get_case_row, record_event, update_case
     from shopcare.money import parse_yen
     from shopcare.orders import items_of_order, order_of_case
 
@@ -649,7 +649,7 @@ def record_remedy(
     approval = f" (approved by {approver})" if approver else ""
     text = offered + (f": {note_text}" if note_text else "") + approval
     with conn:
-        _event(
+        record_event(
             conn,
             case_id,
             actor,
@@ -665,5 +665,5 @@ def record_remedy(
                 "items": goods,
             },
         )
-        _touch(conn, case_id, actor)
+        update_case(conn, case_id, actor)
     return Written(case_id, notices=[f"{offered}{approval}: recorded on case {case_id}"])

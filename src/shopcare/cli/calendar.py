@@ -6,21 +6,12 @@ from typing import Annotated
 import typer
 
 from shopcare.cli.app import subcommands
-from shopcare.cli.output import Column, FormatOption, JsonOption, View, pick_format, print_rows, say
+from shopcare.cli.output import FormatOption, JsonOption, pick_format, print_rows, say
 from shopcare.cli.session import session
+from shopcare.cli.views import DAYS
 
 app = subcommands("calendar", invoke_without_command=True)
 
-DAYS = View(
-    title="Calendar",
-    columns=(
-        Column("date", "Date"),
-        Column("weekday", "Day"),
-        Column("business", "Open"),
-        Column("hours", "Hours"),
-        Column("reason", "Closed because"),
-    ),
-)
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 

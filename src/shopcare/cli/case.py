@@ -6,13 +6,11 @@ from typing import Annotated
 import typer
 
 from shopcare.cli.app import subcommands
-from shopcare.cli.orders import ORDER_LIST
 from shopcare.cli.output import (
     Column,
     Format,
     FormatOption,
     JsonOption,
-    View,
     pick_format,
     print_created,
     print_record,
@@ -21,6 +19,7 @@ from shopcare.cli.output import (
 )
 from shopcare.cli.params import CaseIdArgument, empty_clears
 from shopcare.cli.session import Session, read_text, session
+from shopcare.cli.views import CASE_FIELDS, CASE_LIST, ORDER_LIST, TIMELINE
 from shopcare.clock import DayTime
 from shopcare.lazy import lazy_module
 
@@ -31,57 +30,11 @@ app = subcommands(
     no_args_is_help=True,
 )
 
-CASE_LIST = View(
-    title="Cases",
-    columns=(
-        Column("id", "ID", min_width=2),
-        Column("received_at", "Received", min_width=11),
-        Column("status", "Status", min_width=7),
-        Column("priority", "Priority", hide_below=120),
-        Column("category_label", "Category", max_width=14),
-        Column("mall", "Mall", hide_below=140),
-        Column("order_number", "Order", max_width=24, hide_below=100),
-        Column("customer_name", "Customer", max_width=12),
-        Column("assignee", "Assignee", hide_below=160),
-        Column("summary", "Summary", min_width=24),
-    ),
-    empty="no cases to show",
-)
-CASE_FIELDS = (
-    Column("id", "Case"),
-    Column("status", "Status"),
-    Column("priority", "Priority"),
-    Column("received_at", "Received"),
-    Column("channel", "Channel"),
-    Column("mall", "Mall"),
-    Column("order_number", "Order"),
-    Column("customer_name", "Customer"),
-    Column("customer_email", "E-mail"),
-    Column("category", "Category code"),
-    Column("category_label", "Category"),
-    Column("summary", "Summary"),
-    Column("request", "Request"),
-    Column("fault", "Fault"),
-    Column("assignee", "Assignee"),
-    Column("cause", "Cause"),
-    Column("prevention", "Prevention"),
-    Column("closed_at", "Closed"),
-)
 ORDER_SUMMARY = (
     Column("order_status", "Order status"),
     Column("order_shipped_at", "Shipped"),
     Column("order_tracking", "Tracking"),
     Column("order_items", "Items"),
-)
-TIMELINE = View(
-    title="Timeline",
-    columns=(
-        Column("at", "When"),
-        Column("kind", "What"),
-        Column("author", "Who"),
-        Column("what", "Details", max_width=70),
-    ),
-    empty="no events",
 )
 
 ChannelOpt = Annotated[
@@ -235,7 +188,7 @@ RECENT_ORDERS = 5
 
 def _case_view(s: Session, case_id: int) -> dict:
     """The case, its timeline, its order (where imported) and the customer's recent orders."""
-    from shopcare.cli.orders import with_item_names
+    from shopcare.cli.views import with_item_names
     from shopcare.orders import order_of_case, order_record, orders_of_customer
 
     row = core.get_case_row(s.conn, case_id)

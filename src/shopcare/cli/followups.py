@@ -7,8 +7,9 @@ from typing import Annotated
 import typer
 
 from shopcare.cli.app import subcommands
-from shopcare.cli.output import Column, FormatOption, JsonOption, View, pick_format, print_rows, say
+from shopcare.cli.output import FormatOption, JsonOption, pick_format, print_rows, say
 from shopcare.cli.session import session
+from shopcare.cli.views import FOLLOWUPS
 from shopcare.clock import DayTime
 
 app = subcommands(
@@ -16,20 +17,6 @@ app = subcommands(
     invoke_without_command=True,
 )
 
-FOLLOWUPS = View(
-    title="Follow-ups",
-    columns=(
-        Column("due_at", "Due"),
-        Column("left", "Left", no_wrap=True),
-        Column("kind", "Kind"),
-        Column("id", "ID"),
-        Column("ref", "For", no_wrap=True),
-        Column("customer", "Customer"),
-        Column("what", "What to do", max_width=40),
-        Column("template", "Template"),
-    ),
-    empty="nothing due",
-)
 CHECK_EXIT = 3
 
 

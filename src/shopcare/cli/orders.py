@@ -9,70 +9,17 @@ import typer
 
 from shopcare.cli.app import subcommands
 from shopcare.cli.output import (
-    Column,
     FormatOption,
     JsonOption,
-    View,
     pick_format,
     print_record,
     say,
 )
 from shopcare.cli.session import session
+from shopcare.cli.views import CUSTOMER_FIELDS, ITEMS, ORDER_FIELDS, ORDER_LIST, with_item_names
 
 app = subcommands("orders", no_args_is_help=True)
 customer_app = subcommands("customer", no_args_is_help=True)
-
-ORDER_FIELDS = (
-    Column("number", "Order"),
-    Column("mall", "Mall"),
-    Column("status", "Status"),
-    Column("customer_name", "Customer"),
-    Column("customer_email", "E-mail"),
-    Column("ordered_at", "Ordered"),
-    Column("paid_at", "Paid"),
-    Column("shipped_at", "Shipped"),
-    Column("delivered_at", "Delivered"),
-    Column("carrier", "Carrier"),
-    Column("tracking_number", "Tracking number"),
-    Column("total", "Total"),
-    Column("currency", "Currency"),
-    Column("accepts_marketing", "Accepts marketing"),
-)
-ITEMS = View(
-    title="Items",
-    columns=(
-        Column("name", "Item", max_width=50),
-        Column("sku", "SKU"),
-        Column("quantity", "Qty"),
-        Column("price", "Unit price"),
-    ),
-    empty="no items",
-)
-ORDER_LIST = View(
-    title="Orders",
-    columns=(
-        Column("number", "Order", no_wrap=True),
-        Column("mall", "Mall"),
-        Column("ordered_at", "Ordered"),
-        Column("status", "Status"),
-        Column("shipped_at", "Shipped"),
-        Column("tracking_number", "Tracking number"),
-        Column("total", "Total"),
-        Column("item_names", "Items", max_width=40),
-    ),
-    empty="no imported orders for this customer",
-)
-CUSTOMER_FIELDS = (
-    Column("id", "Customer"),
-    Column("name", "Name"),
-    Column("email", "E-mail"),
-    Column("created_at", "Known since"),
-)
-
-
-def with_item_names(order: dict) -> dict:
-    """An order for a listing: its items' names in one column."""
-    return order | {"item_names": "、".join(f"{i['name']}×{i['quantity']}" for i in order["items"])}
 
 
 @contextmanager
@@ -157,7 +104,7 @@ def customer_show(
     """
     from shopcare import orders as core
     from shopcare.cases import CASE_SELECT, case_record
-    from shopcare.cli.case import CASE_LIST
+    from shopcare.cli.views import CASE_LIST
     from shopcare.customers import get_customer
 
     output = pick_format(fmt, as_json)

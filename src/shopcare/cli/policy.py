@@ -8,56 +8,19 @@ import typer
 
 from shopcare.cli.app import subcommands
 from shopcare.cli.output import (
-    Column,
     Format,
     FormatOption,
     JsonOption,
-    View,
     pick_format,
     print_record,
     say,
 )
 from shopcare.cli.params import CaseIdArgument
 from shopcare.cli.session import session
+from shopcare.cli.views import PRECEDENTS, REASONS, REMEDIES, SUGGESTION_FIELDS
 from shopcare.errors import ShopcareError
 
 app = subcommands("policy", no_args_is_help=True)
-
-SUGGESTION_FIELDS = (
-    Column("case_id", "Case"),
-    Column("rule", "Rule"),
-    Column("source", "From"),
-    Column("template", "Template"),
-    Column("approval", "Approval"),
-    Column("return_right", "Return right"),
-    Column("warnings_text", "Warnings"),
-)
-REASONS = View(
-    title="Why this rule",
-    columns=(Column("key", "Key"), Column("rule", "Rule says"), Column("case", "This case")),
-    empty="no rule matched",
-)
-REMEDIES = View(
-    title="Remedies",
-    columns=(
-        Column("kind", "Kind"),
-        Column("amount", "Yen"),
-        Column("worth", "Worth (yen)"),
-        Column("items_text", "Items"),
-        Column("note", "Note", max_width=60),
-    ),
-    empty="none",
-)
-PRECEDENTS = View(
-    title="Similar earlier cases (same category and fault)",
-    columns=(
-        Column("case_id", "Case"),
-        Column("received_at", "Received"),
-        Column("kind", "Got"),
-        Column("amount", "Yen"),
-    ),
-    empty="no earlier case of this kind got a remedy",
-)
 
 
 @app.command("check")

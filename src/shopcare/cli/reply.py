@@ -12,16 +12,15 @@ import typer
 from shopcare.bulk import collector_paused
 from shopcare.cli.app import subcommands
 from shopcare.cli.output import (
-    Column,
     FormatOption,
     JsonOption,
-    View,
     pick_format,
     print_rows,
     say,
     visible,
 )
 from shopcare.cli.session import session
+from shopcare.cli.views import TEMPLATE_LIST
 from shopcare.errors import ShopcareError
 from shopcare.ids import is_id
 
@@ -32,17 +31,6 @@ class ReplyFormat(StrEnum):
     text = "text"
     eml = "eml"
     json = "json"
-
-
-TEMPLATE_LIST = View(
-    title="Templates",
-    columns=(
-        Column("name", "Name"),
-        Column("ja", "ja"),
-        Column("en", "en"),
-        Column("description", "What it is for", max_width=60),
-    ),
-)
 
 
 def reply(

@@ -82,7 +82,7 @@ class Session:
     def categories(self) -> Categories:
         """The categories in force: the built-in ones and any the shop's policy adds."""
         if self._categories is None:
-            from shopcare.categories import categories_for
+            from shopcare.policycache import categories_for
 
             self._categories = categories_for(self.home, self.today)
         return self._categories

@@ -4,20 +4,11 @@ from typing import Annotated
 
 import typer
 
-from shopcare.cli.output import Column, FormatOption, JsonOption, View, pick_format, print_rows, say
+from shopcare.cli.output import FormatOption, JsonOption, pick_format, print_rows, say
 from shopcare.cli.params import empty_clears
 from shopcare.cli.session import home_path, session
+from shopcare.cli.views import CATEGORIES
 from shopcare.errors import ShopcareError, check_choice
-
-CATEGORIES = View(
-    title="Categories",
-    columns=(
-        Column("code", "Code"),
-        Column("label_ja", "日本語"),
-        Column("label_en", "English"),
-        Column("default_priority", "Priority"),
-    ),
-)
 
 
 @empty_clears("signature", "address", "return_address")
