@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from conftest import dump
 
@@ -299,8 +301,12 @@ def test_a_reading_command_where_there_is_no_shop_says_so(cli, tmp_path):
     nowhere = tmp_path / "typo"
     for args in (("case", "list"), ("followups",), ("customer", "show", "a@example.jp")):
         stderr = cli.fails("--home", str(nowhere), *args)
-        assert f"no shop at {nowhere}" in stderr and f"shopcare init --home {nowhere}" in stderr
+        assert f"no shop at {nowhere}" in stderr and f"shopcare --home {nowhere} init" in stderr
     assert not nowhere.exists()
+    hinted = stderr.split("shopcare ", 1)[1].split(" (")[0].split()  # the hint, as typed
+    cli(*hinted)
+    assert cli.json("--home", str(nowhere), "case", "list") == []
+    shutil.rmtree(nowhere)
     first = cli("--home", str(nowhere), "case", "add", "--summary", "届かない")
     assert f"a new shop is made at {nowhere}" in first.stderr
     second = cli("--home", str(nowhere), "case", "add", "--summary", "まだ")

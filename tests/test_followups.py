@@ -247,8 +247,8 @@ def test_soft_items_after_closing_wait_for_the_next_opening(cli, monkeypatch):
     [
         ("review", "quality.damaged", "review_reply_negative"),
         ("review", "support.slow", "review_reply_negative"),
-        ("review", "inquiry.product", "review_reply_positive"),
-        ("review", "other", "review_reply_positive"),
+        ("review", "inquiry.product", None),  # the owner chooses: never praise by default
+        ("review", "other", None),
         ("email", "quality.damaged", "first_response"),
     ],
 )
@@ -583,3 +583,11 @@ def test_snooze_for_business_hours_makes_the_item_due_then(cli, monkeypatch):
     assert f"r{case_id}" not in by_id(cli)  # hidden until then
     due = by_id(cli, "--until", "+2d")[f"r{case_id}"]["due_at"]
     assert due == "2026-11-25T10:30:00+09:00"
+
+
+def test_a_reply_owed_on_a_waiting_case_can_be_settled_as_the_notice_says(cli, tuesday):
+    case_id = add(cli, "--received-at", "2026-11-19T10:00")
+    assert f"followups done r{case_id}" in cli("case", "status", case_id, "waiting").stderr
+    cli("followups", "done", f"r{case_id}", "--note", "電話で回答済み")
+    cli("case", "status", case_id, "open")
+    assert f"r{case_id}" not in by_id(cli)

@@ -531,15 +531,20 @@ def test_every_kind_of_line_break_is_refused_on_the_way_in_and_never_crashes_a_d
 def test_a_customer_is_written_to_in_their_language(cli, shop):
     """Remembered per customer: given with case add/edit --lang, or guessed from a message in
     English alone; reply uses it when --lang is not given, each case of a batch its own."""
-    english = cli(
-        "case",
-        "add",
-        "--summary",
-        "My order has not arrived yet, could you check?",
-        "--email",
-        "sam@example.com",
+    english = cli("case", "add", "--summary", "荷物が届かない", "--email", "sam@example.com")
+    # the summary is the shop's words: a summary in English sets nothing
+    shop_words = cli(
+        "case", "add", "--summary", "Customer says the parcel never arrived", "--email", "t@e.jp"
+    ).stdout.strip()
+    assert (
+        json.loads(cli("reply", shop_words, "first_response", "--format", "json").stdout)["lang"]
+        == "ja"
     )
-    assert "replies to them are in en" in english.stderr
+    # the customer's own message in English alone does
+    said = cli(
+        "case", "message", english.stdout.strip(), "My order has not arrived yet, could you check?"
+    )
+    assert "replies to them are in en" in said.stderr
     japanese = cli("case", "add", "--summary", "届きません", "--email", "hanako@example.jp")
     en_id, ja_id = english.stdout.strip(), japanese.stdout.strip()
     drafts = [
@@ -572,6 +577,8 @@ def test_a_customer_is_written_to_in_their_language(cli, shop):
         json.loads(cli("reply", en_id, "first_response", "--format", "json").stdout)["lang"] == "ja"
     )
     assert "unknown language 'fr'" in cli.fails("case", "add", "--summary", "x", "--lang", "fr")
+    # a language needs a customer to belong to
+    assert "names no customer" in cli.fails("case", "add", "--summary", "電話", "--lang", "en")
 
 
 def test_templates_copy_starts_a_shop_template_and_never_overwrites_it(cli, home, bare_case):

@@ -95,6 +95,10 @@ CLOCK_KEYS = frozenset(
 )
 
 
+# what the json interface leaves out: the clocks' own columns, and the customer's row id (the
+# database's, not the interface's: customer_email and customer_name name the customer)
+INTERNAL_KEYS = CLOCK_KEYS | {"customer_id"}
+
 CUSTOMER_AUTHOR = "customer"  # the author of a customer's message on the timeline
 
 
@@ -309,9 +313,13 @@ def add_case(
         record_event(
             conn, case_id, actor, "created", summary, at=received_at, data={"logged_at": stamp}
         )
-        language = note_language(conn, customer_id, new.lang, summary)
-        if language and not new.lang:
-            notices.append(f"the customer wrote in English: replies to them are in {language}")
+        if new.lang is not None:  # the summary is the shop's words: nothing is guessed from it
+            if customer_id is None:
+                raise ShopcareError(
+                    "--lang is the customer's language, and this case names no customer",
+                    "give --email or --customer with it",
+                )
+            note_language(conn, customer_id, new.lang, None)
         if assignee:
             record_event(
                 conn, case_id, actor, "assignment", assignee, data={"from": None, "to": assignee}
@@ -731,7 +739,7 @@ def _edited(conn: sqlite3.Connection, actor: Actor, case: dict, name: str, old, 
 
 def case_record(row: dict, categories: Categories, lang: str) -> dict:
     """A case as the json interface names it: the stored fields plus the category's label."""
-    record = {key: value for key, value in row.items() if key not in CLOCK_KEYS}
+    record = {key: value for key, value in row.items() if key not in INTERNAL_KEYS}
     record["category_label"] = categories.label(row["category"], lang)
     return record
 

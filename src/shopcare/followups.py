@@ -273,13 +273,16 @@ def case_clocks(
                 yield Item(due, "resolve", case_id, summary, "resolution", case_id, None, name)
 
 
-def reply_template(status: str, channel: str, category: str) -> str:
+def reply_template(status: str, channel: str, category: str) -> str | None:
     """The template a reply owed is drafted from: a review is answered in public, with a review
     reply (the negative one for a complaint, the positive one for an inquiry or anything else);
     any other case with a first response, or a status update once it has had one."""
     if channel == "review":
+        # a complaint gets the reply to a critical review; anything else (an uncategorised
+        # review is filed under other) gets none: praising a one-star review in public is worse
+        # than making the owner choose
         if category == "other" or category.startswith("inquiry."):
-            return "review_reply_positive"
+            return None
         return "review_reply_negative"
     return "first_response" if status == "new" else "status_update"
 
@@ -557,7 +560,9 @@ def _target(
             status = row["status"]
             running = status in ("new", "open", "waiting") and status not in policy.sla.pause_when
             owed = {
-                "reply": running and row["awaiting_reply_since"] is not None,
+                # a reply owed while the case waits is paused, not gone: it can be settled
+                "reply": status in ("new", "open", "waiting")
+                and row["awaiting_reply_since"] is not None,
                 "resolve": running and status != "waiting",
                 "satisfaction": status == "resolved" and row["resolved_at"] is not None,
             }[kind]

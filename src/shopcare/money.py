@@ -13,6 +13,8 @@ from shopcare.errors import ShopcareError
 # 13 digits, so that no absurd number is ever turned into an int.
 _YEN = re.compile(r"^[¥\\]?\s*(\d{1,3}(?:,\d{3}){1,4}|\d{1,13})\s*円?$")
 MAX_YEN = 10**12  # a trillion yen: any amount above it is a typing mistake, not a remedy
+# the remedies that give money back
+REFUND_KINDS = ("refund", "partial_refund")
 AMOUNT_HINT = "give whole yen, such as 1500, 1,500, 1500円 or ¥1,500"
 
 

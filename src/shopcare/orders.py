@@ -486,7 +486,8 @@ def items_of_order(conn: sqlite3.Connection, order_id: int) -> list[dict]:
 
 def order_record(conn: sqlite3.Connection, row: dict) -> dict:
     """An order as the json interface names it, with its items."""
-    record = _marketing_as_bool({key: row[key] for key in RECORD_FIELDS})
+    # the customer's row id is the database's, not the interface's: the e-mail names them
+    record = _marketing_as_bool({key: row[key] for key in RECORD_FIELDS if key != "customer_id"})
     record["items"] = [_item(*item) for item in _items_of(conn, row["id"])]
     return record
 

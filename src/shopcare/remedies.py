@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from shopcare.clock import from_storage
 from shopcare.errors import ShopcareError, check_choice
+from shopcare.money import REFUND_KINDS
 from shopcare.policy import MALL_NAMES, REMEDY_KINDS, Policy, Remedy, Rule, not_allowed
 
 # A customer returning goods for their own convenience: the return right applies.
@@ -22,7 +23,6 @@ _NO_WORTH = ("return_label", "apology_only")
 # Remedies that send goods again: worth the item(s) sent, not the whole order.
 GOODS_KINDS = ("replacement", "reship")
 # Remedies that pay money back: never more than the order's total.
-REFUND_KINDS = ("refund", "partial_refund")
 # The currency of an order whose prices and total are yen (a blank currency is taken as yen).
 _YEN_CURRENCIES = (None, "", "JPY")
 ALL_ITEMS = "all"  # --item all: the whole order is sent again (a lost parcel)

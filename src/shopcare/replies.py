@@ -23,6 +23,7 @@ from shopcare.clock import from_storage
 from shopcare.config import Config
 from shopcare.db import batched, marks, tuples
 from shopcare.errors import ShopcareError, breaks_line
+from shopcare.money import REFUND_KINDS
 from shopcare.resources import resource_dir
 
 if TYPE_CHECKING:
@@ -652,7 +653,6 @@ def _split(name: str, lang: str, text: str, source: Path | None) -> Rendered:
 
 ORDER_TIMES = ("ordered_at", "paid_at", "shipped_at", "delivered_at")
 # Remedies that give money back: refund_notice words the latest of them.
-REFUND_KINDS = ("refund", "partial_refund")
 # --var values that are amounts of yen: read as people type them, and refused when they are not.
 YEN_VARS = ("amount", "cost")
 # A template whose name starts so is a reply to a review: posted on the mall for anyone to read.

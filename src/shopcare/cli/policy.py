@@ -42,7 +42,7 @@ def check(
     if files is None and not home.is_dir():
         raise ShopcareError(
             f"no shop at {home}",
-            f"make one with shopcare init --home {home}, or name the files to check",
+            f"make one with shopcare --home {home} init, or name the files to check",
         )
     loaded, problems = load(home, files=files or None, template_names=template_names(home))
     for problem in problems:

@@ -135,7 +135,7 @@ def session(writes: bool = False) -> Iterator[Session]:
     if new and not writes:
         raise ShopcareError(
             f"no shop at {path}",
-            f"make one with shopcare init --home {path} (or check --home and SHOPCARE_HOME)",
+            f"make one with shopcare --home {path} init (or check --home and SHOPCARE_HOME)",
         )
     home = ensure_home(path)
     config = load_config(home / CONFIG_NAME)
