@@ -238,12 +238,20 @@ def test_full_refund_is_said_only_when_it_is_what_was_paid(cli, wrong_item):
     assert "・1,000円の返金のお手続きをいたしました。" in text
     assert "全額" not in text
     assert "full price" not in mail(cli, wrong_item, "resolution", lang="en")
-    cli("remedy", wrong_item, "refund", "--amount", "6820", "--approved-by", "owner")
+    # refunds add up to at most what was paid: the whole price again is refused, the rest is not
+    assert "more than order" in cli.fails(
+        "remedy", wrong_item, "refund", "--amount", "6820", "--approved-by", "owner"
+    )
+    cli("remedy", wrong_item, "refund", "--approved-by", "owner")
     text = mail(cli, wrong_item, "apology")
-    assert "・1,000円を返金いたします。" in text  # the first refund, still not full
-    assert "・ご注文代金の全額(6,820円)を返金いたします。" in text
+    assert "・1,000円を返金いたします。" in text and "5,820円" in text and "全額" not in text
+    other = cli(
+        "case", "add", "--summary", "別件", "--order", "123456-20261118-00000101"
+    ).stdout.strip()
+    cli("remedy", other, "refund", "--amount", "6820", "--approved-by", "owner")
+    assert "・ご注文代金の全額(6,820円)を返金いたします。" in mail(cli, other, "apology")
     assert "- We will refund the full price of your order (¥6,820)." in mail(
-        cli, wrong_item, "apology", lang="en"
+        cli, other, "apology", lang="en"
     )
 
 
@@ -315,12 +323,16 @@ def test_a_refund_notice_words_the_refund_recorded(cli, wrong_item):
     cli("remedy", wrong_item, "partial_refund", "--amount", "1500")
     text = mail(cli, wrong_item, "refund_notice")
     assert "■返金額\n1,500円\n" in text and "全額" not in text
-    cli("remedy", wrong_item, "refund", "--approved-by", "owner")  # the order's total
+    cli("remedy", wrong_item, "refund", "--approved-by", "owner")  # the rest of the 6,820 yen
     text = mail(cli, wrong_item, "refund_notice")
-    assert "■返金額\n6,820円(ご注文代金の全額)\n" in text
-    assert "¥6,820 (the full price of your order)" in mail(
-        cli, wrong_item, "refund_notice", lang="en"
-    )
+    assert "■返金額\n5,320円\n" in text and "全額" not in text
+    # one refund of everything that was paid is the full price
+    other = cli(
+        "case", "add", "--summary", "別件", "--order", "123456-20261118-00000101"
+    ).stdout.strip()
+    cli("remedy", other, "refund", "--approved-by", "owner")
+    assert "■返金額\n6,820円(ご注文代金の全額)\n" in mail(cli, other, "refund_notice")
+    assert "¥6,820 (the full price of your order)" in mail(cli, other, "refund_notice", lang="en")
 
 
 # --- 4. the shop's own facts --------------------------------------------------------------

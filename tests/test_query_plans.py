@@ -44,7 +44,7 @@ COMMANDS = {
     "case status": ["case", "status", "2", "open"],
     "followups done": ["followups", "done", "r1"],
     "followups snooze": ["followups", "snooze", "s1", "--until", "+2bd"],
-    "remedy": ["remedy", "4", "coupon", "--amount", "500"],
+    "remedy": ["remedy", "4", "coupon", "--amount", "500", "--approved-by", "owner"],
 }  # fmt: skip
 
 

@@ -489,3 +489,32 @@ def test_days_since_delivery_are_the_shops_days(cli, home, orders):
     out = cli.json("policy", "suggest", add(cli, "--order", "#1001"))
     assert out["rule"] == "within-a-week"
     assert out["reasons"][1] == {"key": "max_days_since_delivery", "rule": 7, "case": 1}
+
+
+def test_refunds_on_a_case_add_up_to_at_most_what_was_paid(cli, home, orders):
+    """#1001 was 9,460 yen: refunds recorded one by one cannot come to more, a refund without
+    an amount is the rest, and splitting a refund does not dodge the approval line."""
+    case_id = add(cli, "--order", "#1001")
+    cli("remedy", case_id, "partial_refund", "--amount", "3,000")
+    # 3,000 + 2,500 = 5,500 over the 5,000 line: the second needs the owner, as one would
+    stderr = cli.fails("remedy", case_id, "partial_refund", "--amount", "2,500")
+    assert "remedies on this case would come to 5,500 yen" in stderr
+    cli("remedy", case_id, "partial_refund", "--amount", "2,500", "--approved-by", "owner")
+    before = dump(home)
+    stderr = cli.fails(
+        "remedy", case_id, "partial_refund", "--amount", "4,000", "--approved-by", "owner"
+    )
+    assert (
+        "(with the 5,500 yen already recorded on this case) is more than order #1001's total"
+        in stderr
+    )
+    assert dump(home) == before
+    cli("remedy", case_id, "refund", "--approved-by", "owner")  # the rest: 3,960 yen
+    assert remedies_of(cli, case_id)[-1]["amount"] == 3960
+    assert "refunds recorded for all 9,460 yen" in cli.fails(
+        "remedy", case_id, "refund", "--approved-by", "owner"
+    )
+    # each of the three is worded as what it is, and none says 全額
+    cli("init", "--name", "はなまる雑貨店", "--email", "support@hanamaru.example")
+    draft = cli("reply", case_id, "apology").stdout
+    assert "全額" not in draft and "3,960円" in draft

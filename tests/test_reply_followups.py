@@ -46,7 +46,7 @@ def test_mark_sent_on_an_aftercare_item_clears_it(cli, delivered, home):
 
 def test_a_case_template_is_refused_for_an_order_follow_up(cli, delivered, home):
     before = dump(home)
-    stderr = cli.fails("reply", delivered, "apology", "--mark-sent")
+    stderr = cli.fails("reply", delivered, "apology")
     assert "written about a case" in stderr and delivered in stderr
     assert dump(home) == before
 
@@ -130,3 +130,12 @@ def test_an_aftercare_step_must_be_owed_to_be_marked(cli, delivered, monkeypatch
     monkeypatch.setenv("SHOPCARE_NOW", "2026-11-24T11:00:00+09:00")
     cli("case", "add", "--summary", "割れていた", "--order", "#1001")  # the customer complains
     assert "not owed for this order now" in cli.fails("followups", "done", delivered)
+
+
+def test_mark_sent_settles_a_follow_up_only_with_its_own_mail_and_only_once(cli, delivered, home):
+    before = dump(home)
+    stderr = cli.fails("reply", delivered, "followup_feedback", "--mark-sent")
+    assert f"{delivered} asks for the followup_arrival mail" in stderr
+    assert dump(home) == before
+    cli("reply", delivered, "followup_arrival", "--mark-sent")
+    assert "already done" in cli.fails("reply", delivered, "followup_arrival", "--mark-sent")

@@ -562,17 +562,18 @@ def add_promise(
     """What a reply promised the customer, by when: a deadline like any other."""
     mask = _Masker()
     body = mask("promise", _required_text("promise", text))
-    case = get_case_row(conn, case_id)
-    if case["status"] == "closed":
-        raise ShopcareError(
-            f"case {case_id} is closed", f"reopen it first: shopcare case status {case_id} open"
-        )
     if due <= actor.now:
         raise ShopcareError(
             "the promised time has already passed",
             "give --due a time in the future, e.g. +2d or tomorrow",
         )
-    with conn:
+    with write_transaction(conn):
+        case = get_case_row(conn, case_id)
+        if case["status"] == "closed":
+            raise ShopcareError(
+                f"case {case_id} is closed",
+                f"reopen it first: shopcare case status {case_id} open",
+            )
         record_event(conn, case_id, actor, "promise", body, due_at=due)
         update_case(conn, case_id, actor)
     return Written(case_id, mask.fields)

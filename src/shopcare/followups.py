@@ -664,6 +664,26 @@ def target_of(
     return _target(conn, fid.strip(), policy, calendar, now)
 
 
+def check_settles(conn: sqlite3.Connection, fid: str, template: str, policy: "Policy") -> None:
+    """Before a mail is marked sent for a follow-up: it must be the mail that follow-up asks for
+    (a10.2's feedback mail is not settled by the arrival mail), and not one already done."""
+    kind = _KIND_OF_PREFIX.get(fid[:1])
+    if kind not in _SETTLED_BY_MAIL:
+        return
+    wanted = None
+    if kind == "satisfaction":
+        wanted = "satisfaction_check"
+    elif kind == "aftercare":
+        step = int(fid.partition(".")[2])
+        wanted = policy.aftercare[step - 1].template
+    if wanted is not None and template != wanted:
+        raise ShopcareError(
+            f"{fid} asks for the {wanted} mail: marking {template} sent would clear it unsent",
+            f"draft it with {wanted}, or mark the reply sent on the case without the follow-up",
+        )
+    _refuse_if_done(conn, fid)
+
+
 def record_sent(
     conn: sqlite3.Connection,
     actor,

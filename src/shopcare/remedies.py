@@ -10,6 +10,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
+from typing import NamedTuple
 
 from shopcare.clock import from_storage
 from shopcare.errors import ShopcareError, check_choice
@@ -557,6 +558,23 @@ def suggest(conn: sqlite3.Connection, case: dict, loaded, now: datetime, tz: tzi
     )
 
 
+class Earlier(NamedTuple):
+    refunded: int  # yen refunded by the case's remedies so far
+    worth: int  # what the case's remedies so far are worth, in yen
+
+
+def _earlier_remedies(conn: sqlite3.Connection, case_id: int) -> Earlier:
+    """What the remedies already recorded on a case come to (read inside the write)."""
+    row = conn.execute(
+        "SELECT coalesce(sum(CASE WHEN json_extract(data, '$.kind') IN ('refund', 'partial_refund')"
+        " THEN amount END), 0) AS refunded,"
+        " coalesce(sum(json_extract(data, '$.worth')), 0) AS worth"
+        " FROM events WHERE case_id = ? AND kind = 'remedy'",
+        [case_id],
+    ).fetchone()
+    return Earlier(int(row["refunded"]), int(row["worth"]))
+
+
 def record_remedy(
     conn: sqlite3.Connection,
     actor,
@@ -585,70 +603,90 @@ def record_remedy(
             f"--item and --quantity name the goods sent again: a {kind} takes neither",
             "use them with replacement or reship",
         )
-    case = get_case_row(conn, case_id)
-    order = order_of_case(conn, case)
-    mall = _mall_of(case, order)
-    why = not_allowed(mall, kind)
-    if why:
-        offer = "points" if kind == "points" else f"a {kind}"
-        raise ShopcareError(
-            f"{why}, so this {MALL_NAMES.get(mall, mall)} case cannot get {offer};"
-            " nothing was recorded",
-            f"see what this case can get instead: shopcare policy suggest {case_id}",
-        )
-    total = order["total"] if order else None
-    in_yen = order is not None and order["currency"] in _YEN_CURRENCIES
-    if amount is None and kind in ("partial_refund", "points", "coupon"):
-        raise ShopcareError(
-            f"a {kind} needs an amount", f"shopcare remedy {case_id} {kind} --amount N"
-        )
-    if amount is None and kind == "refund":
-        if total is None:
-            raise ShopcareError(
-                "a refund needs an amount: this case has no imported order",
-                f"shopcare remedy {case_id} refund --amount N",
-            )
-        if not in_yen:
-            raise ShopcareError(
-                f"a refund needs an amount in yen: order {order['number']} is priced in"
-                f" {order['currency']}",
-                f"shopcare remedy {case_id} refund --amount N",
-            )
-        amount = round(total)
-    refund = kind in REFUND_KINDS and amount is not None
-    if refund and in_yen and total is not None and amount > total:
-        raise ShopcareError(
-            f"a {kind} of {amount:,} yen is more than order {order['number']}'s total of"
-            f" {round(total):,} yen; nothing was recorded",
-            "a refund gives back at most what was paid: check the amount",
-        )
-    goods = None
-    if kind in GOODS_KINDS and (amount is None or item is not None or quantity is not None):
-        items = items_of_order(conn, order["id"]) if order else []
-        try:
-            goods = goods_sent(order, items, kind, item, quantity)
-        except UnknownWorth as exc:
-            raise UnknownWorth(exc.message, _remedy_hint(case_id, kind)) from None
-    value = worth(kind, amount, goods)
-    line = policy.approval.over
-    approver = (approved_by or "").strip() or None
-    if value is not None and value > line and not approver:
-        raise ShopcareError(
-            f"a {kind} worth {value:,} yen is over the approval line of {line:,} yen; nothing was recorded",
-            "ask the owner, then record who approved it: --approved-by NAME",
-        )
-    from shopcare.cardmask import mask_cards
+    from shopcare.db import write_transaction
 
-    note_text = mask_cards((note or "").strip())[0] or None
-    offered = (
-        (f"{amount:,} points" if kind == "points" else f"{kind}")
-        + (f" {amount:,} yen" if amount is not None and kind != "points" else "")
-        + (f" of {goods_text(goods)}" if goods else "")
-        + (f", worth {value:,} yen" if goods and amount is None else "")
-    )
-    approval = f" (approved by {approver})" if approver else ""
-    text = offered + (f": {note_text}" if note_text else "") + approval
-    with conn:
+    # everything read here decides what is written (the cap, the approval): one transaction
+    with write_transaction(conn):
+        case = get_case_row(conn, case_id)
+        order = order_of_case(conn, case)
+        mall = _mall_of(case, order)
+        why = not_allowed(mall, kind)
+        if why:
+            offer = "points" if kind == "points" else f"a {kind}"
+            raise ShopcareError(
+                f"{why}, so this {MALL_NAMES.get(mall, mall)} case cannot get {offer};"
+                " nothing was recorded",
+                f"see what this case can get instead: shopcare policy suggest {case_id}",
+            )
+        total = order["total"] if order else None
+        in_yen = order is not None and order["currency"] in _YEN_CURRENCIES
+        if amount is None and kind in ("partial_refund", "points", "coupon"):
+            raise ShopcareError(
+                f"a {kind} needs an amount", f"shopcare remedy {case_id} {kind} --amount N"
+            )
+        earlier = _earlier_remedies(conn, case_id)
+        if amount is None and kind == "refund":
+            if total is None:
+                raise ShopcareError(
+                    "a refund needs an amount: this case has no imported order",
+                    f"shopcare remedy {case_id} refund --amount N",
+                )
+            if not in_yen:
+                raise ShopcareError(
+                    f"a refund needs an amount in yen: order {order['number']} is priced in"
+                    f" {order['currency']}",
+                    f"shopcare remedy {case_id} refund --amount N",
+                )
+            amount = round(total) - earlier.refunded  # the rest of what was paid
+            if amount <= 0:
+                raise ShopcareError(
+                    f"case {case_id} has refunds recorded for all {round(total):,} yen of"
+                    f" order {order['number']}; nothing was recorded",
+                    f"shopcare case show {case_id} lists them",
+                )
+        refund = kind in REFUND_KINDS and amount is not None
+        if refund and in_yen and total is not None and earlier.refunded + amount > total:
+            already = (
+                f" (with the {earlier.refunded:,} yen already recorded on this case)"
+                if earlier.refunded
+                else ""
+            )
+            raise ShopcareError(
+                f"a {kind} of {amount:,} yen{already} is more than order {order['number']}'s"
+                f" total of {round(total):,} yen; nothing was recorded",
+                "refunds give back at most what was paid: check the amount",
+            )
+        goods = None
+        if kind in GOODS_KINDS and (amount is None or item is not None or quantity is not None):
+            items = items_of_order(conn, order["id"]) if order else []
+            try:
+                goods = goods_sent(order, items, kind, item, quantity)
+            except UnknownWorth as exc:
+                raise UnknownWorth(exc.message, _remedy_hint(case_id, kind)) from None
+        value = worth(kind, amount, goods)
+        line = policy.approval.over
+        approver = (approved_by or "").strip() or None
+        running = earlier.worth + (value or 0)  # splitting a remedy does not dodge the line
+        if value is not None and running > line and not approver:
+            so_far = (
+                f" (remedies on this case would come to {running:,} yen)" if earlier.worth else ""
+            )
+            raise ShopcareError(
+                f"a {kind} worth {value:,} yen{so_far} is over the approval line of {line:,} yen;"
+                " nothing was recorded",
+                "ask the owner, then record who approved it: --approved-by NAME",
+            )
+        from shopcare.cardmask import mask_cards
+
+        note_text = mask_cards((note or "").strip())[0] or None
+        offered = (
+            (f"{amount:,} points" if kind == "points" else f"{kind}")
+            + (f" {amount:,} yen" if amount is not None and kind != "points" else "")
+            + (f" of {goods_text(goods)}" if goods else "")
+            + (f", worth {value:,} yen" if goods and amount is None else "")
+        )
+        approval = f" (approved by {approver})" if approver else ""
+        text = offered + (f": {note_text}" if note_text else "") + approval
         record_event(
             conn,
             case_id,

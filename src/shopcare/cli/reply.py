@@ -90,6 +90,14 @@ def reply(
         raise ShopcareError("--out goes with ID -", "for one case, redirect stdout: > reply.eml")
     with session(writes=mark_sent) as s:
         targets = _targets(s, raw_ids)
+        if mark_sent and any(t.fid for t in targets):
+            from shopcare.followups import check_settles
+            from shopcare.policycache import policy_view
+
+            policy = policy_view(s.home, s.today)
+            for target in targets:
+                if target.fid:
+                    check_settles(s.conn, target.fid, template, policy)
         templates = replies.Templates(
             s.home, s.config, calendar=lambda: s.calendar, now=s.now
         )  # the calendar is built only where a date filter reads a --var
