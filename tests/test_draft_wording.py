@@ -506,3 +506,51 @@ def test_templates_check_fills_in_the_shops_address(cli, home):
     )
     result = cli("templates", "check")  # no init: the samples stand in
     assert "ok   ja/address (shop)" in result.stdout
+
+
+def test_return_instructions_keep_to_the_return_window(cli, order, home, monkeypatch):
+    """The last day is stated where the delivery date is known; a window that has closed, a
+    shop that takes no convenience returns, or a return_by already past is refused, not
+    drafted."""
+    import sqlite3
+
+    case_id = add_case(
+        cli,
+        "--summary",
+        "サイズが合わない",
+        "--order",
+        ORDER,
+        "--category",
+        "inquiry.return",
+        "--fault",
+        "customer",
+    )
+    # delivery only estimated (shipped 11-19 + 2 days): the rule, not a date
+    text = mail(cli, case_id, "return_instructions")
+    assert "商品がお手元に届いた日を含めて8日以内に、ご発送をお願いいたします。" in text
+    conn = sqlite3.connect(home / "shopcare.db")
+    conn.execute(
+        "UPDATE orders SET delivered_at = '2026-11-22T03:00:00Z' WHERE number = ?", [ORDER]
+    )
+    conn.commit()
+    conn.close()
+    text = mail(cli, case_id, "return_instructions")
+    assert "2026年11月29日(日)までに(商品が届いた日を含めて8日以内)" in text
+    assert "by Sunday, 29 November 2026" in mail(cli, case_id, "return_instructions", lang="en")
+    assert "is already past" in cli.fails(
+        "reply", case_id, "return_instructions", "--var", "return_by=2026-11-20"
+    )
+    monkeypatch.setenv("SHOPCARE_NOW", "2026-12-05T10:00:00+09:00")
+    assert "closed on 2026-11-29" in cli.fails("reply", case_id, "return_instructions")
+    # the shop's own mistake: no window applies, the shop pays
+    cli("case", "edit", case_id, "--fault", "shop")
+    assert "ご都合のよろしいときに" in mail(cli, case_id, "return_instructions")
+    cli("case", "edit", case_id, "--fault", "customer")
+    (home / "policies").mkdir(exist_ok=True)
+    (home / "policies" / "returns.toml").write_text(
+        "[returns]\ndeclared_policy = true\nwindow_days = 0\n", encoding="utf-8"
+    )
+    monkeypatch.setenv("SHOPCARE_NOW", "2026-11-24T10:00:00+09:00")
+    assert "takes no returns at the customer's convenience" in cli.fails(
+        "reply", case_id, "return_instructions"
+    )

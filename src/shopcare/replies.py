@@ -349,6 +349,11 @@ class Templates:
 
             return apply
 
+        self.env.globals["refuse"] = _refuse
+        zone = config.tz()
+        self.env.filters["as_date"] = dated(
+            lambda value: value.astimezone(zone).date() if isinstance(value, datetime) else value
+        )
         for name, show in (
             ("jdate", jdate),
             ("jdatetime", jdatetime),
@@ -625,6 +630,11 @@ def _where(exc: BaseException, source: Path | None) -> str:
     return f" ({filename or source}:{line})"
 
 
+def _refuse(message: str, hint: str | None = None) -> str:
+    """For a template: stop with an error instead of drafting a mail that would be untrue."""
+    raise ShopcareError(message, hint)
+
+
 class BrokenTemplate(ShopcareError):
     """A template file that cannot be a mail at all: empty, or without its Subject line."""
 
@@ -757,6 +767,11 @@ def case_contexts(
             if want_order
             else None
         )
+        windows = (
+            _return_windows(conn, cases, tz, base["returns"], local_now.date())
+            if want_returns
+            else {}
+        )
         for case_id in chunk:
             case = cases[case_id]
             if case.get("order_number") and breaks_line(case["order_number"]):
@@ -778,6 +793,8 @@ def case_contexts(
             }
             if want_order:
                 context["order"] = orders.get(case_id)
+            if want_returns:
+                context["returns"] = base["returns"] | windows.get(case_id, {})
             if want_promise:
                 context["promise"] = promises.get(case_id)
             if want_remedy:
@@ -883,6 +900,44 @@ def _orders_of(
     return orders
 
 
+def _return_windows(
+    conn: sqlite3.Connection, cases: dict[int, dict], tz: tzinfo, terms: dict, today: date
+) -> dict[int, dict]:
+    """For each case on an imported order: the last day of its return window (the day of
+    delivery counted as the first, in the shop's zone), whether it is still open, and whether
+    the delivery date is only estimated (shipped + transit days: then the mail states the rule,
+    not a date the customer may have been given more days than)."""
+    from datetime import timedelta
+
+    from shopcare.orders import order_views, pick_order
+
+    numbers = [case["order_number"] for case in cases.values() if case.get("order_number")]
+    if not numbers:
+        return {}
+    found = order_views(conn, numbers, frozenset(("delivered_at", "shipped_at")))
+    windows = {}
+    for case_id, case in cases.items():
+        number = case.get("order_number")
+        if not number:
+            continue
+        try:
+            order = pick_order(found.get(number, []), number, case.get("mall"))
+        except ShopcareError:
+            continue
+        if order is None:
+            continue
+        if order.get("delivered_at"):
+            delivered, estimated = from_storage(order["delivered_at"]), False
+        elif order.get("shipped_at"):
+            delivered = from_storage(order["shipped_at"]) + timedelta(days=terms["transit_days"])
+            estimated = True
+        else:
+            continue
+        last = delivered.astimezone(tz).date() + timedelta(days=terms["window_days"] - 1)
+        windows[case_id] = {"last_day": last, "open": today <= last, "estimated": estimated}
+    return windows
+
+
 def return_terms(home: Path | None, today: date) -> dict:
     """What a return instruction states: the shop's declared return policy ([returns] of its
     policy), or where it declares none, the mail-order law's: 8 days from delivery, the day of
@@ -891,14 +946,17 @@ def return_terms(home: Path | None, today: date) -> dict:
     if home is not None:
         from shopcare.policycache import policy_view
 
-        declared = policy_view(home, today).returns
+        policy = policy_view(home, today)
+        declared = policy.returns
+    transit = policy.delivery.transit_days if home is not None else 2
+    unknown = {"last_day": None, "open": None, "estimated": None, "transit_days": transit}
     if declared is None or not declared.declared_policy:
-        return {
+        return unknown | {
             "declared_policy": False,
             "window_days": LAW_RETURN_DAYS,
             "customer_pays_shipping": True,
         }
-    return {
+    return unknown | {
         "declared_policy": True,
         "window_days": declared.window_days,
         "customer_pays_shipping": bool(declared.customer_pays_shipping),

@@ -32,8 +32,14 @@ SAMPLE_SHOP = {
     "return_address": "〒150-0001 東京都渋谷区神宮前1-2-3 見本の店 返品係",
 }
 # No return policy declared: the mail-order law's terms
-SAMPLE_RETURNS = {"declared_policy": False, "window_days": 8, "customer_pays_shipping": True}
-# ASCII that may stand in a Japanese mail: e-mail addresses, numbers, SKUs and the like are removed first.
+SAMPLE_RETURNS = {
+    "declared_policy": False,
+    "window_days": 8,
+    "customer_pays_shipping": True,
+    "transit_days": 2,
+    "estimated": False,
+    "open": True,
+}
 # an e-mail address, or a run of ASCII letters, digits and the marks codes use (MUG-AI, #1042,
 # don't): each is a token, judged whole
 _TOKEN = re.compile(r"[\w.+-]+@[\w.-]+|[A-Za-z0-9#][A-Za-z0-9#'-]*")
@@ -226,7 +232,7 @@ def check_all(home: Path, config: Config, tz: tzinfo, now: datetime) -> list[Che
             ("return_address", config.return_address),
         )
     }
-    base["returns"] = SAMPLE_RETURNS
+    base["returns"] = SAMPLE_RETURNS | {"last_day": now.astimezone(tz).date() + timedelta(days=5)}
     results = []
     for entry in templates.available():
         for lang, origin in sorted(entry["langs"].items()):
