@@ -69,11 +69,11 @@ def get_customer(conn: sqlite3.Connection, key: str) -> dict:
     key = key.strip()
     if is_id(key):
         row = conn.execute(
-            "SELECT id, email, name, created_at FROM customers WHERE id = ?", [int(key)]
+            "SELECT id, email, name, lang, created_at FROM customers WHERE id = ?", [int(key)]
         ).fetchone()
     elif "@" in key:
         row = conn.execute(
-            "SELECT id, email, name, created_at FROM customers WHERE email = ?",
+            "SELECT id, email, name, lang, created_at FROM customers WHERE email = ?",
             [normalise_email(key)],
         ).fetchone()
     else:
