@@ -27,6 +27,12 @@ from shopcare.ids import is_id
 templates_app = subcommands("templates", no_args_is_help=True)
 
 
+# the language of a template to show or copy
+TemplateLang = Annotated[
+    str | None, typer.Option("--lang", help="ja or en (default: the shop's language).")
+]
+
+
 class ReplyFormat(StrEnum):
     text = "text"
     eml = "eml"
@@ -44,7 +50,10 @@ def reply(
     ],
     template: Annotated[str, typer.Argument(help="The template's name (shopcare templates list).")],
     lang: Annotated[
-        str | None, typer.Option("--lang", help="ja or en (default: the shop's language).")
+        str | None,
+        typer.Option(
+            "--lang", help="ja or en (default: each customer's language, else the shop's)."
+        ),
     ] = None,
     fmt: Annotated[
         ReplyFormat,
@@ -337,9 +346,7 @@ def templates_list(fmt: FormatOption = None, as_json: JsonOption = False) -> Non
 @templates_app.command("show")
 def templates_show(
     name: Annotated[str, typer.Argument(help="The template's name.")],
-    lang: Annotated[
-        str | None, typer.Option("--lang", help="ja or en (default: the shop's language).")
-    ] = None,
+    lang: TemplateLang = None,
 ) -> None:
     """Print a template's source, to read it or to copy it into the shop's templates/ and adapt it.
 
@@ -362,9 +369,7 @@ def templates_show(
 @templates_app.command("copy")
 def templates_copy(
     name: Annotated[str, typer.Argument(help="The built-in template's name.")],
-    lang: Annotated[
-        str | None, typer.Option("--lang", help="ja or en (default: the shop's language).")
-    ] = None,
+    lang: TemplateLang = None,
     force: Annotated[
         bool,
         typer.Option("--force", help="Replace the shop's own version with the built-in."),
