@@ -93,7 +93,19 @@ _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r
 # A cell a spreadsheet would run as a formula starts with one of these (a tab or CR first is
 # written as \t or \r, which no spreadsheet runs): such a text is written with a ' before it.
 FORMULA_STARTS = ("=", "+", "-", "@")
-_FORMULA_CELL = re.compile(r"(?:^|\t)[=+\-@]", re.MULTILINE)
+# each starts with a literal character, which lets the regex engine skip ahead fast: far
+# quicker over a long list than one pattern with an anchor or a class first
+_AFTER_TAB = re.compile(r"\t[=+\-@]")
+_AFTER_NEWLINE = re.compile(r"\n[=+\-@]")
+
+
+def _has_formula_cell(text: str) -> bool:
+    """Whether a chunk of tsv lines has a cell a spreadsheet would run."""
+    return (
+        text.startswith(FORMULA_STARTS)
+        or _AFTER_TAB.search(text) is not None
+        or _AFTER_NEWLINE.search(text) is not None
+    )
 
 
 def _tsv_plain(value: Any) -> str:
@@ -166,7 +178,7 @@ def _escaped(lines: list[str], kept: list[list], tabs: int) -> str:
         and text.count("\n") == len(lines)
         and "\r" not in text
         and "\\" not in text
-        and not _FORMULA_CELL.search(text)
+        and not _has_formula_cell(text)
     ):
         return text
     return "".join("\t".join(map(_tsv_plain, cells)) + "\n" for cells in kept)
