@@ -112,3 +112,61 @@ def test_a_status_change_reads_the_case_under_the_write_lock(home, monkeypatch):
             "SELECT count(*) AS n FROM events WHERE case_id = ? AND kind = 'status'", [case_id]
         ).fetchone()["n"]
     assert statuses == 1
+
+
+def test_two_refunds_at_once_cannot_add_up_past_what_was_paid(home, monkeypatch, tmp_path):
+    """Two operators record a 5,000 yen refund on a 9,460 yen order at the same moment; the
+    first pauses right after reading what the case got so far. The second must wait and see
+    it, and be refused, not add its refund on top of a total read before the first wrote."""
+    import threading
+    from datetime import UTC, datetime
+
+    from exports import SHOPIFY_2026, shopify_rows, write_export
+
+    from shopcare import cases, remedies
+    from shopcare.categories import Categories
+    from shopcare.db import open_db
+    from shopcare.errors import ShopcareError
+    from shopcare.orders import import_orders
+    from shopcare.policycache import policy_view
+
+    actor = cases.Actor("tester", datetime(2026, 11, 23, 23, 0, tzinfo=UTC))
+    export = write_export(tmp_path / "s.csv", SHOPIFY_2026, shopify_rows())
+    with open_db(home) as conn:
+        import_orders(conn, export, now=actor.now)
+        case_id = cases.add_case(
+            conn, actor, cases.NewCase(summary="割れていた", order_number="#1001"), Categories()
+        ).id
+    policy = policy_view(home, actor.now.date())
+    read = remedies._earlier_remedies
+    first_has_read = threading.Event()
+
+    def slow_read(conn, case_id):
+        found = read(conn, case_id)
+        if threading.current_thread().name == "first":
+            first_has_read.set()
+            threading.Event().wait(0.5)
+        return found
+
+    monkeypatch.setattr(remedies, "_earlier_remedies", slow_read)
+    outcomes: dict[str, str] = {}
+
+    def refund(name: str) -> None:
+        if name == "second":
+            first_has_read.wait(5)
+        with open_db(home) as conn:
+            try:
+                remedies.record_remedy(
+                    conn, actor, case_id, "partial_refund", policy, "5000", approved_by="owner"
+                )
+                outcomes[name] = "recorded"
+            except ShopcareError as exc:
+                outcomes[name] = exc.message
+
+    threads = [threading.Thread(target=refund, args=(n,), name=n) for n in ("first", "second")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert outcomes["first"] == "recorded"
+    assert "with the 5,000 yen already recorded on this case" in outcomes["second"]
