@@ -5,6 +5,7 @@ from typing import Annotated
 
 import typer
 
+from shopcare import cases as core
 from shopcare.cli.app import subcommands
 from shopcare.cli.output import (
     Column,
@@ -21,9 +22,6 @@ from shopcare.cli.params import CaseIdArgument, empty_clears
 from shopcare.cli.session import Session, read_text, session
 from shopcare.cli.views import CASE_FIELDS, CASE_LIST, ORDER_LIST, TIMELINE
 from shopcare.clock import DayTime
-from shopcare.lazy import lazy_module
-
-core = lazy_module("shopcare.cases")
 
 app = subcommands(
     "case",
