@@ -106,7 +106,7 @@ def test_the_homes_files_are_owner_only(cli, home, tmp_path):
         "--email",
         "a@example.jp",
     )
-    cli("policy", "show")  # builds the derived cache
+    cli("followups")  # builds the derived cache (the policy and the holidays)
     cached = list((home / ".cache").iterdir())
     assert cached and all(mode(path) == 0o600 for path in cached)
     out = tmp_path / "drafts"

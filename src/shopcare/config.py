@@ -128,17 +128,12 @@ SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
 
 
 def load_config(path: Path) -> Config:
-    """The shop's config, or the defaults where the file does not exist yet.
-
-    The parsed file is kept in the home's cache under the file's size and time, so that
-    most commands need not import the TOML parser; it is checked again on every load."""
-    from shopcare.cache import cached, stat_key
-
-    key = stat_key(path, path.parent)
-    if key[1] is None:
+    """The shop's config, read and checked on every load, or the defaults where the file does
+    not exist yet. (A cache of the parsed file saved about 4 ms a command: not worth a second
+    copy of the config that can go stale; ARCHITECTURE.md.)"""
+    if not path.exists():
         return Config()
-    data = cached(path.parent, "config.marshal", key, lambda: _parse(path))
-    return config_from_dict(data, path)
+    return config_from_dict(_parse(path), path)
 
 
 def _parse(path: Path) -> dict[str, Any]:
