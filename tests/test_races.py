@@ -64,49 +64,66 @@ def test_other_writes_at_once_happen_once(cli, home, args):
     assert kinds.count("closed") + kinds.count("assignment") == 1
 
 
-def test_a_status_change_reads_the_case_under_the_write_lock(home, monkeypatch):
-    """Two connections change one case at once; the first pauses right after reading it. The
-    second must wait for it and see its change, not act on the same stale row."""
+def paused_race(monkeypatch, home, owner, read_name: str, write) -> dict[str, str]:
+    """Two connections write at once; the first pauses right after owner.read_name (its read
+    of what the write depends on). What each got: "done", or the message it was refused with.
+    With the read inside the write's transaction, the second waits, then sees the first's."""
     import threading
+
+    from shopcare.db import open_db
+    from shopcare.errors import ShopcareError
+
+    read = getattr(owner, read_name)
+    first_has_read = threading.Event()
+
+    def slow_read(*args):
+        found = read(*args)
+        if threading.current_thread().name == "first":
+            first_has_read.set()
+            threading.Event().wait(0.5)  # the other writer gets every chance to read now
+        return found
+
+    monkeypatch.setattr(owner, read_name, slow_read)
+    outcomes: dict[str, str] = {}
+
+    def run(name: str) -> None:
+        if name == "second":
+            first_has_read.wait(5)
+        with open_db(home) as conn:
+            try:
+                write(conn)
+                outcomes[name] = "done"
+            except ShopcareError as exc:
+                outcomes[name] = exc.message
+
+    threads = [threading.Thread(target=run, args=(n,), name=n) for n in ("first", "second")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    return outcomes
+
+
+def test_a_status_change_reads_the_case_under_the_write_lock(home, monkeypatch):
+    """Two connections change one case at once: the second must see the first's change, not
+    act on the same stale row."""
     from datetime import UTC, datetime
 
     from shopcare import cases
     from shopcare.categories import Categories
     from shopcare.db import open_db
-    from shopcare.errors import ShopcareError
 
     actor = cases.Actor("tester", datetime(2026, 11, 23, 23, 0, tzinfo=UTC))
     with open_db(home) as conn:
         case_id = cases.add_case(conn, actor, cases.NewCase(summary="割れていた"), Categories()).id
-    read = cases.get_case_row
-    first_has_read = threading.Event()
-
-    def slow_read(conn, case_id):
-        row = read(conn, case_id)
-        if threading.current_thread().name == "first":
-            first_has_read.set()
-            threading.Event().wait(0.5)  # the other command gets every chance to read now
-        return row
-
-    monkeypatch.setattr(cases, "get_case_row", slow_read)
-    outcomes: dict[str, str] = {}
-
-    def change(name: str) -> None:
-        if name == "second":
-            first_has_read.wait(5)
-        with open_db(home) as conn:
-            try:
-                cases.set_status(conn, actor, case_id, "waiting")
-                outcomes[name] = "changed"
-            except ShopcareError as exc:
-                outcomes[name] = exc.message
-
-    threads = [threading.Thread(target=change, args=(n,), name=n) for n in ("first", "second")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(10)
-    assert outcomes == {"first": "changed", "second": f"case {case_id} is already waiting"}
+    outcomes = paused_race(
+        monkeypatch,
+        home,
+        cases,
+        "get_case_row",
+        lambda conn: cases.set_status(conn, actor, case_id, "waiting"),
+    )
+    assert outcomes == {"first": "done", "second": f"case {case_id} is already waiting"}
     with open_db(home) as conn:
         statuses = conn.execute(
             "SELECT count(*) AS n FROM events WHERE case_id = ? AND kind = 'status'", [case_id]
@@ -115,10 +132,9 @@ def test_a_status_change_reads_the_case_under_the_write_lock(home, monkeypatch):
 
 
 def test_two_refunds_at_once_cannot_add_up_past_what_was_paid(home, monkeypatch, tmp_path):
-    """Two operators record a 5,000 yen refund on a 9,460 yen order at the same moment; the
-    first pauses right after reading what the case got so far. The second must wait and see
-    it, and be refused, not add its refund on top of a total read before the first wrote."""
-    import threading
+    """Two operators record a 5,000 yen refund on a 9,460 yen order at the same moment: the
+    second must see the first's refund and be refused, not add its own on top of a total read
+    before the first wrote."""
     from datetime import UTC, datetime
 
     from exports import SHOPIFY_2026, shopify_rows, write_export
@@ -126,7 +142,6 @@ def test_two_refunds_at_once_cannot_add_up_past_what_was_paid(home, monkeypatch,
     from shopcare import cases, remedies
     from shopcare.categories import Categories
     from shopcare.db import open_db
-    from shopcare.errors import ShopcareError
     from shopcare.orders import import_orders
     from shopcare.policycache import policy_view
 
@@ -138,35 +153,14 @@ def test_two_refunds_at_once_cannot_add_up_past_what_was_paid(home, monkeypatch,
             conn, actor, cases.NewCase(summary="割れていた", order_number="#1001"), Categories()
         ).id
     policy = policy_view(home, actor.now.date())
-    read = remedies._earlier_remedies
-    first_has_read = threading.Event()
-
-    def slow_read(conn, case_id):
-        found = read(conn, case_id)
-        if threading.current_thread().name == "first":
-            first_has_read.set()
-            threading.Event().wait(0.5)
-        return found
-
-    monkeypatch.setattr(remedies, "_earlier_remedies", slow_read)
-    outcomes: dict[str, str] = {}
-
-    def refund(name: str) -> None:
-        if name == "second":
-            first_has_read.wait(5)
-        with open_db(home) as conn:
-            try:
-                remedies.record_remedy(
-                    conn, actor, case_id, "partial_refund", policy, "5000", approved_by="owner"
-                )
-                outcomes[name] = "recorded"
-            except ShopcareError as exc:
-                outcomes[name] = exc.message
-
-    threads = [threading.Thread(target=refund, args=(n,), name=n) for n in ("first", "second")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(10)
-    assert outcomes["first"] == "recorded"
+    outcomes = paused_race(
+        monkeypatch,
+        home,
+        remedies,
+        "_earlier_remedies",
+        lambda conn: remedies.record_remedy(
+            conn, actor, case_id, "partial_refund", policy, "5000", approved_by="owner"
+        ),
+    )
+    assert outcomes["first"] == "done"
     assert "with the 5,000 yen already recorded on this case" in outcomes["second"]
