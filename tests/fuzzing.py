@@ -539,32 +539,35 @@ def kind_of(command: Command, param: Param) -> str | None:
     return KINDS.get((" ".join(command.path), param.name)) or KINDS.get(param.name)
 
 
-CHOICES = {
-    "fault": ("shop", "carrier", "maker", "customer", "unknown"),
-    "priority": ("high", "normal", "low"),
-    "mall": ("rakuten", "amazon", "yahoo", "shopify", "base", "stores", "own", "other"),
-    "channel": ("email", "mall", "phone", "chat", "review", "form"),
-    "status_filter": ("new", "open", "waiting", "resolved", "closed", "all"),
-    "case_status": ("open", "waiting", "resolved"),
-    "note_kind": ("fact", "decision", "contact", "internal"),
-    "followup_kind": ("reply", "promise", "resolve", "aftercare", "satisfaction"),
-    "remedy_kind": (
-        "refund",
-        "partial_refund",
-        "replacement",
-        "reship",
-        "return_label",
-        "points",
-        "coupon",
-        "apology_only",
-    ),
-    "lang": ("ja", "en"),
-    "source": ("auto", "shopify", "rakuten", "amazon", "base", "yahoo"),
-    "encoding": ("auto", "utf-8", "cp932"),
-    "format": ("table", "tsv", "json"),
-    "reply_format": ("text", "eml", "json"),
-    "policy_format": ("toml", "json"),
-}
+def _choices() -> dict[str, tuple[str, ...]]:
+    """The valid values of each choice, from the product's own constants: a value added there is
+    fuzzed without a second list to keep in step."""
+    from shopcare import cases
+    from shopcare.config import LANGUAGES
+    from shopcare.followups import KINDS as FOLLOWUP_KINDS
+    from shopcare.orderformats import SOURCES
+    from shopcare.policy import REMEDY_KINDS
+
+    return {
+        "fault": cases.FAULTS,
+        "priority": cases.PRIORITIES,
+        "mall": cases.MALLS,
+        "channel": cases.CHANNELS,
+        "status_filter": (*cases.STATUSES, "all"),
+        "case_status": tuple(s for s in cases.STATUSES if s not in ("new", "closed")),
+        "note_kind": cases.NOTE_KINDS,
+        "followup_kind": FOLLOWUP_KINDS,
+        "remedy_kind": REMEDY_KINDS,
+        "lang": LANGUAGES,
+        "source": ("auto", *SOURCES),
+        "encoding": ("auto", "utf-8", "cp932"),
+        "format": ("table", "tsv", "json"),
+        "reply_format": ("text", "eml", "json"),
+        "policy_format": ("toml", "json"),
+    }
+
+
+CHOICES = _choices()
 CATEGORIES = (
     "quality.damaged",
     "delivery.late",

@@ -198,26 +198,31 @@ def visible(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
-def _short_time(moment: datetime, tz: tzinfo) -> str:
-    """A time for a table cell: 11/20 19:40 this year, 2025/11/20 another (tsv and json keep
-    the whole ISO time)."""
+def _this_year(tz: tzinfo) -> int:
+    """The year by the pinned clock in the shop's zone: worked out once per table."""
     from shopcare.clock import now
 
+    return now().astimezone(tz).year
+
+
+def _short_time(moment: datetime, tz: tzinfo, year: int) -> str:
+    """A time for a table cell: 11/20 19:40 this year, 2025/11/20 another (tsv and json keep
+    the whole ISO time)."""
     local = moment.astimezone(tz)
-    if local.year == now().astimezone(tz).year:
+    if local.year == year:
         return local.strftime("%m/%d %H:%M")
     return local.strftime("%Y/%m/%d")
 
 
-def _table_cell(key: str, value: Any, tz: tzinfo) -> str:
+def _table_cell(key: str, value: Any, tz: tzinfo, year: int) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return _short_time(value, tz)
+        return _short_time(value, tz, year)
     if is_time_key(key) and isinstance(value, str):
         from shopcare.clock import from_storage
 
-        return _short_time(from_storage(value), tz)
+        return _short_time(from_storage(value), tz, year)
     if isinstance(value, bool):
         return "yes" if value else "no"
     text = str(value)
@@ -278,12 +283,15 @@ def print_rows(
     # each row stays one line, its long cells cut with … (tsv and json keep every value whole)
     shown = [c for c in view.columns if c.hide_below is None or console.width >= c.hide_below]
     table = Table(title=view.title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD)
+    year = _this_year(tz)
     rows = list(rows)
-    widths = _fit(shown, rows, tz, console.width)
+    # each cell's text is made once: it sets the column widths, then fills the table
+    texts = [[_table_cell(c.key, row.get(c.key), tz, year) for c in shown] for row in rows]
+    widths = _fit(shown, texts, console.width)
     for column, width in zip(shown, widths, strict=True):
         table.add_column(column.header, width=width, overflow="ellipsis", no_wrap=True)
-    for row in rows:
-        table.add_row(*(_styled(c, row, tz) for c in shown))
+    for row, cells in zip(rows, texts, strict=True):
+        table.add_row(*(_styled(c, row, text) for c, text in zip(shown, cells, strict=True)))
         count += 1
     if count:
         console.print(table)
@@ -292,18 +300,15 @@ def print_rows(
     return count
 
 
-def _fit(columns: list[Column], rows: list[dict], tz: tzinfo, width: int) -> list[int]:
+def _fit(columns: list[Column], texts: list[list[str]], width: int) -> list[int]:
     """Each column's width in a table of at most width cells: as wide as its widest value (or
     its max_width), then, while the table is too wide, the widest column that can still give
     way loses a cell (none goes under its min_width, or its header's first four cells)."""
     from rich.cells import cell_len
 
     wanted = []
-    for column in columns:
-        longest = max(
-            [cell_len(column.header)]
-            + [cell_len(_table_cell(column.key, row.get(column.key), tz)) for row in rows]
-        )
+    for index, column in enumerate(columns):
+        longest = max([cell_len(column.header)] + [cell_len(cells[index]) for cells in texts])
         wanted.append(min(longest, column.max_width or longest))
     floors = [max(column.min_width or 0, min(cell_len(column.header), 4), 1) for column in columns]
     widths = [max(w, f) for w, f in zip(wanted, floors, strict=True)]
@@ -324,10 +329,11 @@ _STYLES = {
 }
 
 
-def _styled(column: Column, row: dict, tz: tzinfo) -> str:
+def _styled(column: Column, row: dict, text: str) -> str:
+    """A cell's text, escaped for rich's markup, in its column's style (or its value's)."""
     from rich.markup import escape
 
-    text = escape(_table_cell(column.key, row.get(column.key), tz))
+    text = escape(text)
     style = column.style or _STYLES.get(column.key, {}).get(str(row.get(column.key)))
     return f"[{style}]{text}[/{style}]" if style and text else text
 
@@ -357,13 +363,15 @@ def print_record(
         return
     from rich.table import Table
 
+    year = _this_year(tz)
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column(overflow="fold")
     for column in fields:
         value = record.get(column.key)
         if value is not None and value != "":
-            grid.add_row(column.header, _styled(column, record, tz))
+            text = _table_cell(column.key, value, tz, year)
+            grid.add_row(column.header, _styled(column, record, text))
     console = _console()
     console.print(grid)
     for key, view in sections:

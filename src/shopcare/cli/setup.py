@@ -8,7 +8,7 @@ from shopcare.cli.output import FormatOption, JsonOption, pick_format, print_row
 from shopcare.cli.params import empty_clears
 from shopcare.cli.session import home_path, session
 from shopcare.cli.views import CATEGORIES
-from shopcare.errors import ShopcareError, check_choice
+from shopcare.errors import ShopcareError, breaks_line, check_choice
 
 
 @empty_clears("signature", "address", "return_address")
@@ -63,7 +63,7 @@ def init(
         from shopcare.customers import check_email
 
         email = check_email(email, "--email support@example.jp")
-    if name is not None and any(ch in name for ch in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"):
+    if name is not None and breaks_line(name):
         raise ShopcareError(
             "--name holds a line break", "the shop's name goes into mail headers: give one line"
         )
