@@ -230,8 +230,8 @@ def home(
     the indexes are built afterwards (the product's own schema, from its migrations)."""
     import sqlite3
 
-    from shopcare.config import render_new_config
-    from shopcare.db import open_db
+    from shopcare.settings.config import render_new_config
+    from shopcare.store.sqlite.connect import open_db
 
     if open_cases is None:
         open_cases = cases // 10

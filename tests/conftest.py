@@ -17,7 +17,7 @@ NOW = "2026-11-24T08:00:00+09:00"
 @pytest.fixture(scope="session")
 def blank_shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A database at today's schema, made once: each test's home starts as a copy of it."""
-    from shopcare.db import open_db
+    from shopcare.store.sqlite.connect import open_db
 
     folder = tmp_path_factory.mktemp("blank-shop")
     with open_db(folder):

@@ -31,7 +31,7 @@ from typing import Any, Protocol, TypeVar
 
 from typer.testing import CliRunner
 
-from shopcare.cli.app import COMMANDS, app, build
+from shopcare.cli.root import COMMANDS, app, build
 
 T = TypeVar("T")
 
@@ -542,11 +542,11 @@ def kind_of(command: Command, param: Param) -> str | None:
 def _choices() -> dict[str, tuple[str, ...]]:
     """The valid values of each choice, from the product's own constants: a value added there is
     fuzzed without a second list to keep in step."""
-    from shopcare import cases
-    from shopcare.config import LANGUAGES
-    from shopcare.followups import KINDS as FOLLOWUP_KINDS
-    from shopcare.orderformats import SOURCES
-    from shopcare.policy import REMEDY_KINDS
+    from shopcare.domain import cases
+    from shopcare.domain.followups import KINDS as FOLLOWUP_KINDS
+    from shopcare.domain.policy import REMEDY_KINDS
+    from shopcare.orders.formats import SOURCES
+    from shopcare.settings.config import LANGUAGES
 
     return {
         "fault": cases.FAULTS,

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from shopcare.config import Config
-from shopcare.durations import parse_duration
-from shopcare.shopcalendar import ShopCalendar, read_holiday_file
+from shopcare.domain.calendar import ShopCalendar, read_holiday_file
+from shopcare.domain.durations import parse_duration
+from shopcare.settings.config import Config
 
 DATA = Path(__file__).parent / "data"
 TOKYO = Config().tz()
@@ -223,8 +223,8 @@ def test_business_days_jump_by_weeks_and_agree_with_counting_day_by_day():
     give the same day, over year ends, holidays, the shop's closed days and a six-day week."""
     import random
 
-    from shopcare.config import Config
-    from shopcare.shopcalendar import ShopCalendar
+    from shopcare.domain.calendar import ShopCalendar
+    from shopcare.settings.config import Config
 
     closed = (date(2026, 12, 29), date(2026, 12, 30), date(2027, 1, 2), date(2027, 8, 13))
     rng = random.Random(15)

@@ -1,4 +1,4 @@
-from shopcare.cardmask import luhn_ok, mask_cards
+from shopcare.domain.cardmask import luhn_ok, mask_cards
 
 
 def test_luhn():

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from shopcare import cases
-from shopcare.categories import Categories
-from shopcare.db import open_db
+from shopcare.domain import cases
+from shopcare.domain.categories import Categories
 from shopcare.errors import NotFound, ShopcareError
+from shopcare.store.sqlite.connect import open_db
 
 NOW = datetime(2026, 11, 23, 23, 0, tzinfo=UTC)
 CATS = Categories()

@@ -90,9 +90,9 @@ def test_dates_beyond_a_shops_work_are_refused(text, says):
     from datetime import UTC, datetime
 
     from shopcare.clock import DayTime, parse_when
-    from shopcare.config import Config
+    from shopcare.domain.calendar import ShopCalendar
     from shopcare.errors import ShopcareError
-    from shopcare.shopcalendar import ShopCalendar
+    from shopcare.settings.config import Config
 
     calendar = ShopCalendar(Config())
     now = datetime(2026, 11, 24, 0, 0, tzinfo=UTC)
@@ -104,8 +104,8 @@ def test_the_furthest_relative_times_are_quick_and_exact():
     from datetime import UTC, datetime
 
     from shopcare.clock import DayTime, parse_when
-    from shopcare.config import Config
-    from shopcare.shopcalendar import ShopCalendar
+    from shopcare.domain.calendar import ShopCalendar
+    from shopcare.settings.config import Config
 
     calendar = ShopCalendar(Config())
     now = datetime(2026, 11, 24, 0, 0, tzinfo=UTC)

@@ -10,10 +10,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from shopcare.config import Config
+from shopcare.domain.calendar import ShopCalendar
 from shopcare.errors import ShopcareError
-from shopcare.replies import date_reader, make_estimate
-from shopcare.shopcalendar import ShopCalendar
+from shopcare.replies.drafts import date_reader, make_estimate
+from shopcare.settings.config import Config
 
 TUESDAY = datetime(2026, 11, 23, 23, 0, tzinfo=UTC)  # 2026-11-24 08:00 in Tokyo
 YEAR_END = ("2026-12-29", "2026-12-30", "2026-12-31", "2027-01-02", "2027-01-03")

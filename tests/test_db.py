@@ -7,8 +7,8 @@ import sqlite3
 import stat
 from pathlib import Path
 
-from shopcare.db import open_db
-from shopcare.migrations import MIGRATIONS, apply_migrations
+from shopcare.store.sqlite.connect import open_db
+from shopcare.store.sqlite.migrations import MIGRATIONS, apply_migrations
 
 SCHEMA_FILE = Path(__file__).parent / "data" / "schema.sql"
 
@@ -65,10 +65,10 @@ def test_an_older_database_is_upgraded_in_place_keeping_its_data(home):
 def test_a_read_only_database_can_be_read_and_says_it_is_read_only(cli, home, monkeypatch):
     """As a backup copy or a read-only mount: permissions are faked, because tests may run as
     root, whom no file mode stops; SQLite's read-only mode does stop it."""
-    import shopcare.db
+    import shopcare.store.sqlite.connect
 
     case_id = cli("case", "add", "--summary", "割れていた").stdout.strip()
-    monkeypatch.setattr(shopcare.db, "writable", lambda path: False)
+    monkeypatch.setattr(shopcare.store.sqlite.connect, "writable", lambda path: False)
     before = (home / "shopcare.db").read_bytes()
     assert [c["id"] for c in cli.json("case", "list")] == [int(case_id)]
     assert cli.json("case", "show", case_id)["summary"] == "割れていた"
@@ -82,9 +82,9 @@ def test_a_read_only_database_can_be_read_and_says_it_is_read_only(cli, home, mo
 def test_a_read_only_database_of_an_older_schema_says_it_needs_an_upgrade(home, monkeypatch, cli):
     import shutil
 
-    import shopcare.db
+    import shopcare.store.sqlite.connect
 
     home.mkdir(parents=True, exist_ok=True)
     shutil.copy(Path(__file__).parent / "data" / "released" / "c650fc1.db", home / "shopcare.db")
-    monkeypatch.setattr(shopcare.db, "writable", lambda path: False)
+    monkeypatch.setattr(shopcare.store.sqlite.connect, "writable", lambda path: False)
     assert "must be upgraded before it can be read" in cli.fails("case", "list")

@@ -456,10 +456,10 @@ def test_business_day_clocks_from_stored_text_agree_with_the_calendar(home, hour
     from datetime import UTC, date, datetime, timedelta, timezone
 
     from shopcare.clock import to_storage
-    from shopcare.config import Config
-    from shopcare.followups import Clocks
-    from shopcare.policycache import policy_view
-    from shopcare.shopcalendar import ShopCalendar
+    from shopcare.domain.calendar import ShopCalendar
+    from shopcare.domain.followups import Clocks
+    from shopcare.settings.config import Config
+    from shopcare.settings.derived import policy_view
 
     home.mkdir(exist_ok=True)
     calendar = ShopCalendar(Config())
@@ -487,11 +487,11 @@ def test_every_due_time_is_utc(cli, home, tuesday):
     sorts without converting zones; the shop's zone is applied only when they are printed."""
     from datetime import UTC, date, datetime, timedelta
 
-    from shopcare.config import load_config
-    from shopcare.db import open_db
-    from shopcare.followups import collect
-    from shopcare.policycache import policy_view
-    from shopcare.shopcalendar import ShopCalendar
+    from shopcare.domain.calendar import ShopCalendar
+    from shopcare.domain.followups import collect
+    from shopcare.settings.config import load_config
+    from shopcare.settings.derived import policy_view
+    from shopcare.store.sqlite.connect import open_db
 
     add(cli, "--mall", "rakuten", "--received-at", FRIDAY_EVENING)  # business days
     add(cli, "--mall", "amazon", "--received-at", FRIDAY_EVENING)  # calendar hours
@@ -514,7 +514,7 @@ def test_how_late_is_remembered_within_a_bound():
     from datetime import UTC, datetime, timedelta
 
     from shopcare.clock import MEMO_LIMIT
-    from shopcare.followups import left_of, left_text
+    from shopcare.domain.followups import left_of, left_text
 
     now = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
     lefts: dict = {}

@@ -9,7 +9,7 @@ from typer.core import TyperGroup
 from typer.main import get_command
 
 from shopcare.cli import app
-from shopcare.cli.app import COMMANDS, build
+from shopcare.cli.root import COMMANDS, build
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -53,7 +53,7 @@ def test_the_root_help_lists_each_command_by_the_first_line_of_its_own_help():
 
 def test_the_root_help_builds_no_command(cli, monkeypatch):
     built = []
-    monkeypatch.setattr(sys.modules["shopcare.cli.app"], "build", built.append)
+    monkeypatch.setattr(sys.modules["shopcare.cli.root"], "build", built.append)
     out = cli("--help").stdout
     assert built == []
     for name in COMMANDS:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 
-from shopcare.config import load_config
+from shopcare.settings.config import load_config
 
 
 def test_init_writes_a_config_that_reads_back(cli, home):

@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from shopcare.orderformats import FORMATS, RowError, japan_time, money, offset_time
-from shopcare.orders import ORDER_FIELDS
+from shopcare.orders.formats import FORMATS, RowError, japan_time, money, offset_time
+from shopcare.orders.importer import ORDER_FIELDS
 
 
 def _slow(text: str) -> str:

@@ -367,8 +367,8 @@ def test_example_exports_all_import(cli):
 def test_import_core_without_the_cli(home, tmp_path):
     from datetime import UTC, datetime
 
-    from shopcare.db import open_db
-    from shopcare.orders import get_order, import_orders
+    from shopcare.orders.importer import get_order, import_orders
+    from shopcare.store.sqlite.connect import open_db
 
     path = write_export(tmp_path / "s.csv", SHOPIFY_2026, shopify_rows())
     seen = []
@@ -400,8 +400,8 @@ def test_a_first_import_makes_the_indexes_again_and_a_failed_one_keeps_them(home
     import sqlite3
     from datetime import UTC, datetime
 
-    from shopcare.db import open_db
-    from shopcare.orders import import_orders
+    from shopcare.orders.importer import import_orders
+    from shopcare.store.sqlite.connect import open_db
 
     now = datetime(2026, 11, 24, tzinfo=UTC)
     first = write_export(tmp_path / "s.csv", SHOPIFY_2026, shopify_rows())

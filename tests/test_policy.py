@@ -9,9 +9,9 @@ import pytest
 from conftest import dump
 from exports import RAKUTEN, SHOPIFY_2026, rakuten_rows, shopify_rows, write_export
 
-from shopcare.categories import BUILT_IN
-from shopcare.policy import Remedy, load, template_names
-from shopcare.remedies import amount_in_yen
+from shopcare.domain.categories import BUILT_IN
+from shopcare.domain.policy import Remedy, load, template_names
+from shopcare.domain.remedies import amount_in_yen
 
 FAULT_FOR = {
     "quality.not_as_pictured": "shop",

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from shopcare import policycache
 from shopcare.errors import ShopcareError
+from shopcare.settings import derived as policycache
 
 TODAY = date(2026, 11, 24)
 
@@ -86,7 +86,7 @@ def test_a_damaged_cache_is_rebuilt(home, builds):
 
 
 def test_the_config_follows_edits(home, cli):
-    from shopcare.config import load_config
+    from shopcare.settings.config import load_config
 
     cli("init", "--name", "テスト商店")
     path = home / "config.toml"
@@ -108,7 +108,7 @@ def test_a_broken_config_is_reported_every_time(home, cli):
 def test_toml_dates_in_the_config_survive_the_cache(home, cli):
     from datetime import date
 
-    from shopcare.config import load_config
+    from shopcare.settings.config import load_config
 
     cli("init")
     path = home / "config.toml"

@@ -70,8 +70,8 @@ def paused_race(monkeypatch, home, owner, read_name: str, write) -> dict[str, st
     With the read inside the write's transaction, the second waits, then sees the first's."""
     import threading
 
-    from shopcare.db import open_db
     from shopcare.errors import ShopcareError
+    from shopcare.store.sqlite.connect import open_db
 
     read = getattr(owner, read_name)
     first_has_read = threading.Event()
@@ -109,9 +109,9 @@ def test_a_status_change_reads_the_case_under_the_write_lock(home, monkeypatch):
     act on the same stale row."""
     from datetime import UTC, datetime
 
-    from shopcare import cases
-    from shopcare.categories import Categories
-    from shopcare.db import open_db
+    from shopcare.domain import cases
+    from shopcare.domain.categories import Categories
+    from shopcare.store.sqlite.connect import open_db
 
     actor = cases.Actor("tester", datetime(2026, 11, 23, 23, 0, tzinfo=UTC))
     with open_db(home) as conn:
@@ -139,11 +139,11 @@ def test_two_refunds_at_once_cannot_add_up_past_what_was_paid(home, monkeypatch,
 
     from exports import SHOPIFY_2026, shopify_rows, write_export
 
-    from shopcare import cases, remedies
-    from shopcare.categories import Categories
-    from shopcare.db import open_db
-    from shopcare.orders import import_orders
-    from shopcare.policycache import policy_view
+    from shopcare.domain import cases, remedies
+    from shopcare.domain.categories import Categories
+    from shopcare.orders.importer import import_orders
+    from shopcare.settings.derived import policy_view
+    from shopcare.store.sqlite.connect import open_db
 
     actor = cases.Actor("tester", datetime(2026, 11, 23, 23, 0, tzinfo=UTC))
     export = write_export(tmp_path / "s.csv", SHOPIFY_2026, shopify_rows())

@@ -12,8 +12,8 @@ import pytest
 from conftest import dump
 from exports import AMAZON, RAKUTEN, SHOPIFY_2026, rakuten_rows, shopify_rows, write_export
 
-from shopcare.categories import BUILT_IN
-from shopcare.policy import NOT_ALLOWED
+from shopcare.domain.categories import BUILT_IN
+from shopcare.domain.policy import NOT_ALLOWED
 
 AMAZON_ORDER = "503-1111111-2222222"  # five plates at 1,200 yen: 6,000 yen, one item line
 RAKUTEN_ORDER = "123456-20261118-00000101"  # 6,820 yen: two mugs at 2,860, a tenugui at 1,100

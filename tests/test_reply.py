@@ -12,8 +12,8 @@ import pytest
 from conftest import dump
 from exports import RAKUTEN, rakuten_rows, write_export
 
-from shopcare.replies import BUILT_IN, en_date, jdate, jdatetime, make_estimate, yen
-from shopcare.templatecheck import english_left
+from shopcare.replies.check import english_left
+from shopcare.replies.drafts import BUILT_IN, en_date, jdate, jdatetime, make_estimate, yen
 
 
 @pytest.fixture
@@ -163,7 +163,7 @@ def test_json_fields(cli, full_case):
 )
 @pytest.mark.parametrize("to", ["a@example.jp", None])
 def test_a_json_draft_is_the_object_json_would_write(text, to):
-    from shopcare.replies import Rendered, as_json
+    from shopcare.replies.drafts import Rendered, as_json
 
     rendered = Rendered("apology", "ja", text, text + "\n", Path("ja/apology.txt"))
     line = as_json(rendered, to, 12)
@@ -412,8 +412,8 @@ def test_a_shop_value_missing_from_config_is_named(cli):
 
 
 def test_a_template_reads_what_it_names_and_what_it_includes(cli, home, shop):
-    from shopcare.config import load_config
-    from shopcare.replies import Templates
+    from shopcare.replies.drafts import Templates
+    from shopcare.settings.config import load_config
 
     templates = Templates(home, load_config(home / "config.toml"))
     apology = templates.reads("apology", "ja")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from test_db import SCHEMA_FILE, schema_of
 
-from shopcare.db import open_db
+from shopcare.store.sqlite.connect import open_db
 
 RELEASED = Path(__file__).parent / "data" / "released"
 FIXTURES = sorted(RELEASED.glob("*.db"))

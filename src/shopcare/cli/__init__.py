@@ -2,11 +2,11 @@
 
 import gc
 
-from shopcare.cli.app import app
+from shopcare.cli.root import app
 
 
 def main() -> None:
-    from shopcare.cli.app import reader_gone
+    from shopcare.cli.root import reader_gone
 
     try:
         app()

@@ -5,8 +5,8 @@ from typing import Annotated
 
 import typer
 
-from shopcare.cli.app import subcommands
 from shopcare.cli.output import FormatOption, JsonOption, pick_format, print_rows, say
+from shopcare.cli.root import subcommands
 from shopcare.cli.session import session
 from shopcare.cli.views import DAYS
 
@@ -84,8 +84,8 @@ def import_holidays(
     Example: shopcare calendar import-holidays ~/Downloads/syukujitsu.csv
     """
     from shopcare.clock import to_storage
+    from shopcare.domain.calendar import read_holiday_file
     from shopcare.inputfiles import read_small_file
-    from shopcare.shopcalendar import read_holiday_file
 
     holidays = read_holiday_file(read_small_file(file, "holiday list (syukujitsu.csv)"))
     years = sorted({day.year for day in holidays})

@@ -5,8 +5,6 @@ from typing import Annotated
 
 import typer
 
-from shopcare import cases as core
-from shopcare.cli.app import subcommands
 from shopcare.cli.output import (
     Column,
     Format,
@@ -19,9 +17,11 @@ from shopcare.cli.output import (
     say,
 )
 from shopcare.cli.params import CaseIdArgument, empty_clears
+from shopcare.cli.root import subcommands
 from shopcare.cli.session import Session, read_text, session
 from shopcare.cli.views import CASE_FIELDS, CASE_LIST, ORDER_LIST, TIMELINE
 from shopcare.clock import DayTime
+from shopcare.domain import cases as core
 
 app = subcommands(
     "case",
@@ -187,7 +187,7 @@ RECENT_ORDERS = 5
 def _case_view(s: Session, case_id: int) -> dict:
     """The case, its timeline, its order (where imported) and the customer's recent orders."""
     from shopcare.cli.views import with_item_names
-    from shopcare.orders import order_of_case, order_record, orders_of_customer
+    from shopcare.orders.importer import order_of_case, order_record, orders_of_customer
 
     row = core.get_case_row(s.conn, case_id)
     record = core.case_record(row, s.categories, s.lang)
@@ -295,7 +295,7 @@ def assign(
     """
     with session(writes=True) as s:
         written = core.assign(s.conn, s.actor, case_id, name)
-    from shopcare.cardmask import mask_cards
+    from shopcare.domain.cardmask import mask_cards
 
     _done(written, f"case {case_id} assigned to {mask_cards(name.strip())[0]}")
 

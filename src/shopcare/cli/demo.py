@@ -16,7 +16,7 @@ DEMO_NOW = "2026-11-24T08:00:00+09:00"
 
 def _run(args: list[str]) -> None:
     """Run one shopcare command in this process, showing it first as the user would type it."""
-    from shopcare.cli.app import app
+    from shopcare.cli.root import app
 
     sys.stdout.write(f"\n$ shopcare {shlex.join(args)}\n")
     sys.stdout.flush()

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from shopcare.cli.app import subcommands
 from shopcare.cli.output import FormatOption, JsonOption, pick_format, print_rows, say
+from shopcare.cli.root import subcommands
 from shopcare.cli.session import session
 from shopcare.cli.views import FOLLOWUPS
 from shopcare.clock import DayTime
@@ -45,9 +45,9 @@ def followups(
     """
     if ctx.invoked_subcommand:
         return
+    from shopcare.domain.followups import KINDS, collect, left_of
     from shopcare.errors import check_choice
-    from shopcare.followups import KINDS, collect, left_of
-    from shopcare.policycache import policy_view
+    from shopcare.settings.derived import policy_view
 
     output = pick_format(fmt, as_json)
     kinds = (check_choice("kind", kind, KINDS),) if kind else KINDS
@@ -92,8 +92,8 @@ def done(
 
     Example: shopcare followups done r12 --note "電話で回答済み"
     """
-    from shopcare.followups import mark_done
-    from shopcare.policycache import policy_view
+    from shopcare.domain.followups import mark_done
+    from shopcare.settings.derived import policy_view
 
     with session(writes=True) as s:
         mark_done(s.conn, s.actor, fid, policy_view(s.home, s.today), s.calendar, note)
@@ -111,8 +111,8 @@ def snooze(
 
     Example: shopcare followups snooze s12 --until +2bd
     """
-    from shopcare.followups import snooze as core_snooze
-    from shopcare.policycache import policy_view
+    from shopcare.domain.followups import snooze as core_snooze
+    from shopcare.settings.derived import policy_view
 
     with session(writes=True) as s:
         moment = s.when(until, DayTime(s.config.open))

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from shopcare.cli.app import subcommands
 from shopcare.cli.output import (
     FormatOption,
     JsonOption,
@@ -15,6 +14,7 @@ from shopcare.cli.output import (
     print_record,
     say,
 )
+from shopcare.cli.root import subcommands
 from shopcare.cli.session import session
 from shopcare.cli.views import CUSTOMER_FIELDS, ITEMS, ORDER_FIELDS, ORDER_LIST, with_item_names
 
@@ -53,7 +53,7 @@ def import_(
     Example: shopcare orders import ~/Downloads/orders_export.csv
     """
     with session(writes=True) as s, _progress_bar(file) as progress:
-        from shopcare import orders as core
+        from shopcare.orders import importer as core
 
         result = core.import_orders(
             s.conn,
@@ -84,7 +84,7 @@ def show(
     """
     output = pick_format(fmt, as_json)
     with session() as s:
-        from shopcare import orders as core
+        from shopcare.orders import importer as core
 
         record = core.get_order(s.conn, number, mall)
         print_record(record, ORDER_FIELDS, output, s.tz, sections=(("items", ITEMS),))
@@ -102,10 +102,10 @@ def customer_show(
 
     Example: shopcare customer show misaki.sato@example.jp
     """
-    from shopcare import orders as core
-    from shopcare.cases import CASE_SELECT, case_record
     from shopcare.cli.views import CASE_LIST
-    from shopcare.customers import get_customer
+    from shopcare.domain.cases import CASE_SELECT, case_record
+    from shopcare.domain.customers import get_customer
+    from shopcare.orders import importer as core
 
     output = pick_format(fmt, as_json)
     with session() as s:

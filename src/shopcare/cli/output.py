@@ -80,7 +80,7 @@ def _json_value(key: str, value: Any, tz: tzinfo) -> Any:
 def ascii_json() -> bool:
     """json to an output that is not UTF-8 escapes every non-ASCII character (\\u3042): valid json
     in any encoding, where a backslash escape of an emoji would not be."""
-    from shopcare.cli.app import is_utf8
+    from shopcare.cli.root import is_utf8
 
     return not is_utf8(sys.stdout)
 

@@ -18,8 +18,8 @@ from typing import Annotated, Any, TypeVar
 import typer
 from typer.core import TyperCommand, TyperGroup
 
+from shopcare.domain.ids import parse_id
 from shopcare.errors import ShopcareError
-from shopcare.ids import parse_id
 
 F = TypeVar("F", bound=Callable[..., Any])
 

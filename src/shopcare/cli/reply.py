@@ -10,7 +10,6 @@ from typing import Annotated, NamedTuple
 import typer
 
 from shopcare.bulk import collector_paused
-from shopcare.cli.app import subcommands
 from shopcare.cli.output import (
     FormatOption,
     JsonOption,
@@ -19,10 +18,11 @@ from shopcare.cli.output import (
     say,
     visible,
 )
+from shopcare.cli.root import subcommands
 from shopcare.cli.session import session
 from shopcare.cli.views import TEMPLATE_LIST
+from shopcare.domain.ids import is_id
 from shopcare.errors import ShopcareError
-from shopcare.ids import is_id
 
 templates_app = subcommands("templates", no_args_is_help=True)
 
@@ -86,7 +86,7 @@ def reply(
     is written.
     Example: shopcare reply 3 apology --var eta=2026-11-28 --format eml > reply.eml
     """
-    from shopcare import replies
+    from shopcare.replies import drafts as replies
 
     variables = replies.parse_vars(var or [])
     batch = case_id == "-"
@@ -100,8 +100,8 @@ def reply(
     with session(writes=mark_sent) as s:
         targets = _targets(s, raw_ids)
         if mark_sent and any(t.fid for t in targets):
-            from shopcare.followups import check_settles
-            from shopcare.policycache import policy_view
+            from shopcare.domain.followups import check_settles
+            from shopcare.settings.derived import policy_view
 
             policy = policy_view(s.home, s.today)
             for target in targets:
@@ -114,7 +114,7 @@ def reply(
         if lang is not None:
             wanted = dict.fromkeys(range(len(targets)), lang)
         else:
-            from shopcare.customers import languages_of
+            from shopcare.domain.customers import languages_of
 
             known = languages_of(
                 s.conn,
@@ -180,7 +180,7 @@ def reply(
             _write_drafts(out, drafts, fmt)
         written = []
         if mark_sent:
-            from shopcare.followups import record_sent
+            from shopcare.domain.followups import record_sent
 
             for target, rendered, _ in drafts:
                 written.append(
@@ -258,8 +258,8 @@ def _targets(s, raw_ids: list[str]) -> list[Target]:
                 f"{raw!r} is not a case id or a follow-up id",
                 "give a case's number (3), a follow-up's id (c3, a10.1), or - to read ids from stdin",
             )
-        from shopcare.followups import target_of
-        from shopcare.policycache import policy_view
+        from shopcare.domain.followups import target_of
+        from shopcare.settings.derived import policy_view
 
         policy = policy or policy_view(s.home, s.today)
         case_id = target_of(s.conn, text, policy, s.calendar, s.now)
@@ -273,7 +273,7 @@ def _targets(s, raw_ids: list[str]) -> list[Target]:
 
 def _formatter(s, fmt: ReplyFormat, to_stdout: bool = True):
     """How each draft is written out: (rendered, context, case id) -> text."""
-    from shopcare import replies
+    from shopcare.replies import drafts as replies
 
     if fmt is ReplyFormat.eml:
         local_now = s.now.astimezone(s.tz)
@@ -326,7 +326,7 @@ def templates_list(fmt: FormatOption = None, as_json: JsonOption = False) -> Non
 
     Example: shopcare templates list
     """
-    from shopcare import replies
+    from shopcare.replies import drafts as replies
 
     output = pick_format(fmt, as_json)
     with session() as s:
@@ -353,7 +353,7 @@ def templates_show(
     To adapt one, copy it into the shop's templates/ with shopcare templates copy.
     Example: shopcare templates show apology --lang ja
     """
-    from shopcare import replies
+    from shopcare.replies import drafts as replies
 
     with session() as s:
         templates = replies.Templates(s.home, s.config)
@@ -380,8 +380,8 @@ def templates_copy(
     Refuses to overwrite the shop's own version unless --force is given.
     Example: shopcare templates copy apology --lang ja
     """
-    from shopcare import replies
     from shopcare.home import write_private
+    from shopcare.replies import drafts as replies
 
     with session(writes=True) as s:
         templates = replies.Templates(s.home, s.config)
@@ -416,7 +416,7 @@ def templates_check() -> None:
     Exits 1 if any template fails.
     Example: shopcare templates check
     """
-    from shopcare.templatecheck import check_all
+    from shopcare.replies.check import check_all
 
     with session() as s:
         results = check_all(s.home, s.config, s.tz, s.now)

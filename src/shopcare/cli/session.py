@@ -17,8 +17,8 @@ from shopcare.errors import ShopcareError
 from shopcare.home import CONFIG_NAME, ensure_home, resolve_home
 
 if TYPE_CHECKING:
-    from shopcare.categories import Categories
-    from shopcare.config import Config
+    from shopcare.domain.categories import Categories
+    from shopcare.settings.config import Config
 
 _home_option: str | None = None
 _BUSINESS = re.compile(r"^[+-]\d+b[dh]$")
@@ -82,7 +82,7 @@ class Session:
     def categories(self) -> Categories:
         """The categories in force: the built-in ones and any the shop's policy adds."""
         if self._categories is None:
-            from shopcare.policycache import categories_for
+            from shopcare.settings.derived import categories_for
 
             self._categories = categories_for(self.home, self.today)
         return self._categories
@@ -109,8 +109,8 @@ class Session:
     def calendar(self):
         """The shop's business calendar (config.toml plus imported holidays), built on first use."""
         if self._calendar is None:
-            from shopcare.policycache import holidays_known
-            from shopcare.shopcalendar import ShopCalendar
+            from shopcare.domain.calendar import ShopCalendar
+            from shopcare.settings.derived import holidays_known
 
             known = holidays_known(self.home, self.today) if self.config.holidays == "jp" else None
             self._calendar = ShopCalendar.load(self.conn, self.config, known)
@@ -126,9 +126,9 @@ def session(writes: bool = False) -> Iterator[Session]:
     """What a command works on. A reading command on a home with no shop in it says so (a
     mistyped --home must not look like an empty shop); a writing command makes the shop, and
     says where, once."""
-    from shopcare.config import load_config
-    from shopcare.db import open_db
     from shopcare.home import DB_NAME
+    from shopcare.settings.config import load_config
+    from shopcare.store.sqlite.connect import open_db
 
     path = home_path()
     new = not (path / DB_NAME).exists()

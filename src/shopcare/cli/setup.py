@@ -49,9 +49,9 @@ def init(
     (a signature shopcare generated follows a new --name or --email).
     Example: shopcare init --name "はなまる雑貨店" --email support@hanamaru.example --address "〒150-0001 東京都渋谷区神宮前1-2-3"
     """
-    from shopcare import config as cfg
-    from shopcare.db import open_db
     from shopcare.home import CONFIG_NAME, ensure_home, write_private
+    from shopcare.settings import config as cfg
+    from shopcare.store.sqlite.connect import open_db
 
     if lang is not None:
         check_choice("language", lang, cfg.LANGUAGES)
@@ -60,7 +60,7 @@ def init(
 
         zone(timezone)
     if email is not None:
-        from shopcare.customers import check_email
+        from shopcare.domain.customers import check_email
 
         email = check_email(email, "--email support@example.jp")
     if name is not None and breaks_line(name):

@@ -44,7 +44,7 @@ def find_or_add_customer(
     conn: sqlite3.Connection, now: datetime, email: str | None, name: str | None
 ) -> int | None:
     """The customer with this e-mail address (created if new); a name-only customer otherwise."""
-    from shopcare.cardmask import mask_value
+    from shopcare.domain.cardmask import mask_value
 
     email, name = mask_value(email), mask_value(name)
     if email:
@@ -64,7 +64,7 @@ def find_or_add_customer(
 
 def get_customer(conn: sqlite3.Connection, key: str) -> dict:
     """A customer by e-mail address or by id."""
-    from shopcare.ids import is_id
+    from shopcare.domain.ids import is_id
 
     key = key.strip()
     if is_id(key):
@@ -134,7 +134,7 @@ def languages_of(
 ) -> dict[tuple[int | None, int | None], str]:
     """The language known for each case's customer and each order's: (case_id, None) or
     (None, order_id) -> ja or en; those without one are left out."""
-    from shopcare.db import batched, marks
+    from shopcare.store.sqlite.connect import batched, marks
 
     found: dict[tuple[int | None, int | None], str] = {}
     for chunk in batched(sorted(set(case_ids))):

@@ -20,15 +20,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from shopcare.clock import from_storage
-from shopcare.config import Config
-from shopcare.db import batched, marks, tuples
+from shopcare.domain.money import REFUND_KINDS
 from shopcare.errors import ShopcareError, breaks_line
-from shopcare.money import REFUND_KINDS
 from shopcare.resources import resource_dir
+from shopcare.settings.config import Config
+from shopcare.store.sqlite.connect import batched, marks, tuples
 
 if TYPE_CHECKING:
-    from shopcare.categories import Categories
-    from shopcare.shopcalendar import ShopCalendar
+    from shopcare.domain.calendar import ShopCalendar
+    from shopcare.domain.categories import Categories
 
 LANGS = ("ja", "en")
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -164,7 +164,7 @@ def _calendar_getter(calendar: Any, config: Config | None = None) -> Callable[[]
             if calendar is not None:
                 found.append(calendar())
             else:
-                from shopcare.shopcalendar import ShopCalendar
+                from shopcare.domain.calendar import ShopCalendar
 
                 found.append(ShopCalendar(config or Config()))
         return found[0]
@@ -718,7 +718,7 @@ def case_contexts(
     reads names (Templates.reads; None: everything): an apology that never names the order costs
     no order look-ups, a status mail that prints the tracking number no items. The return terms
     come from the policy of home (default: the folder of the database)."""
-    from shopcare.cases import CASE_COLUMNS, case_select, case_view
+    from shopcare.domain.cases import CASE_COLUMNS, case_select, case_view
     from shopcare.errors import NotFound
 
     base = base_context(config, tz, now, variables)
@@ -843,7 +843,7 @@ def _mark_full_refunds(
 ) -> None:
     """full: true for a refund of exactly what was paid (the order's total, in yen), so that a
     mail says 全額 only then. An order the case cannot name for certain is never full."""
-    from shopcare.orders import order_views, pick_order
+    from shopcare.orders.importer import order_views, pick_order
 
     refunded = {
         case_id: cases[case_id]
@@ -880,7 +880,7 @@ def _orders_of(
 ) -> dict[int, dict]:
     """The order each case names, with the fields given (None: all, with its items), its times
     in the shop's zone."""
-    from shopcare.orders import order_views, pick_order
+    from shopcare.orders.importer import order_views, pick_order
 
     numbered = order_views(
         conn, [case["order_number"] for case in cases.values() if "order_number" in case], fields
@@ -909,7 +909,7 @@ def _return_windows(
     not a date the customer may have been given more days than)."""
     from datetime import timedelta
 
-    from shopcare.orders import order_views, pick_order
+    from shopcare.orders.importer import order_views, pick_order
 
     numbers = [case["order_number"] for case in cases.values() if case.get("order_number")]
     if not numbers:
@@ -944,7 +944,7 @@ def return_terms(home: Path | None, today: date) -> dict:
     delivery counted as the first, return shipping paid by the customer."""
     declared = None
     if home is not None:
-        from shopcare.policycache import policy_view
+        from shopcare.settings.derived import policy_view
 
         policy = policy_view(home, today)
         declared = policy.returns
@@ -968,7 +968,7 @@ def base_context(config: Config, tz: tzinfo, now: datetime, variables: dict[str,
     amounts among them (amount, cost) read as yen."""
     from jinja2 import StrictUndefined
 
-    from shopcare.money import parse_yen
+    from shopcare.domain.money import parse_yen
 
     # A shop value config.toml does not set is undefined under its full name: the error says shop.email
     shop = {
@@ -1113,7 +1113,7 @@ def order_context(
     """What an aftercare mail sees: the order with its items, its customer, the shop, today and
     the --var values; no case (a template that names one says it needs case)."""
     from shopcare.errors import NotFound
-    from shopcare.orders import order_views
+    from shopcare.orders.importer import order_views
 
     row = tuples(conn, "SELECT number, mall FROM orders WHERE id = ?", [order_id]).fetchone()
     if row is None:

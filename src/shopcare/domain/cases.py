@@ -10,15 +10,15 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, NamedTuple
 
-from shopcare.cardmask import mask_cards, mask_value
-from shopcare.categories import Categories
 from shopcare.clock import Actor, from_storage, to_local_short, to_storage
-from shopcare.customers import LANGS, find_or_add_customer, normalise_email, note_language
-from shopcare.db import write_transaction
+from shopcare.domain.cardmask import mask_cards, mask_value
+from shopcare.domain.categories import Categories
+from shopcare.domain.customers import LANGS, find_or_add_customer, normalise_email, note_language
 from shopcare.errors import NotFound, ShopcareError, breaks_line, check_choice
+from shopcare.store.sqlite.connect import write_transaction
 
 if TYPE_CHECKING:
-    from shopcare.shopcalendar import ShopCalendar
+    from shopcare.domain.calendar import ShopCalendar
 
 CHANNELS = ("email", "mall", "phone", "chat", "review", "form")
 MALLS = ("rakuten", "amazon", "yahoo", "shopify", "base", "stores", "own", "other")
@@ -269,7 +269,7 @@ def add_case(
     notices: list[str] = []
     order_customer = None
     if order_number:
-        from shopcare.orders import find_order
+        from shopcare.orders.importer import find_order
 
         order = find_order(conn, order_number, mall)
         if order is None:
@@ -378,7 +378,7 @@ def list_cases(conn: sqlite3.Connection, flt: CaseFilter, categories: Categories
         where.append("c.mall = ?")
         params.append(check_choice("mall", flt.mall, MALLS))
     if flt.order_number:
-        from shopcare.orders import number_spellings
+        from shopcare.orders.importer import number_spellings
 
         spellings = number_spellings(flt.order_number)
         where.append(f"c.order_number IN ({', '.join('?' for _ in spellings)})")
@@ -666,7 +666,7 @@ def edit_case(
     with write_transaction(conn):
         case = get_case_row(conn, case_id)
         if clean.get("order_number"):
-            from shopcare.orders import find_order
+            from shopcare.orders.importer import find_order
 
             order = find_order(conn, clean["order_number"], clean.get("mall") or case["mall"])
             if order is None:
@@ -700,7 +700,7 @@ def edit_case(
             edited.append("customer_name")
         lang = customer.get("lang")
         if lang is not None:
-            from shopcare.customers import language_of
+            from shopcare.domain.customers import language_of
 
             before = language_of(conn, who)
             if who is None:

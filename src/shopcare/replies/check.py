@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
-from shopcare.config import Config
 from shopcare.errors import ShopcareError
-from shopcare.replies import Templates, base_context, is_inquiry
+from shopcare.replies.drafts import Templates, base_context, is_inquiry
+from shopcare.settings.config import Config
 
 # Values a template may need from --var, as a shop would give them: the check renders with these.
 SAMPLE_VARS = {

@@ -17,8 +17,8 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from typing import NamedTuple
 
-from shopcare.config import WEEKDAYS, Config
-from shopcare.durations import Duration
+from shopcare.domain.durations import Duration
+from shopcare.settings.config import WEEKDAYS, Config
 
 _MAX_SCAN_DAYS = 3660  # a calendar with no business day in ten years is a broken calendar
 

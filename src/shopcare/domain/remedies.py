@@ -13,9 +13,9 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import NamedTuple
 
 from shopcare.clock import from_storage
+from shopcare.domain.money import REFUND_KINDS
+from shopcare.domain.policy import MALL_NAMES, REMEDY_KINDS, Policy, Remedy, Rule, not_allowed
 from shopcare.errors import ShopcareError, check_choice
-from shopcare.money import REFUND_KINDS
-from shopcare.policy import MALL_NAMES, REMEDY_KINDS, Policy, Remedy, Rule, not_allowed
 
 # A customer returning goods for their own convenience: the return right applies.
 CONVENIENCE_CATEGORIES = ("inquiry.return", "quality.not_as_pictured")
@@ -482,7 +482,7 @@ def _remedy_hint(case_id: int, kind: str) -> str:
 
 
 def suggest(conn: sqlite3.Connection, case: dict, loaded, now: datetime, tz: tzinfo) -> Suggestion:
-    from shopcare.orders import items_of_order, order_of_case
+    from shopcare.orders.importer import items_of_order, order_of_case
 
     policy = loaded.policy
     order = order_of_case(conn, case)
@@ -591,9 +591,9 @@ def record_remedy(
     """Record a remedy offered; above the approval line it needs an approver, or nothing is
     written. The amount is read as a person types it (1,500, 1500円, ¥1,500); goods sent again
     are worth the item(s) sent, named by item (sku or name) and quantity."""
-    from shopcare.cases import Written, get_case_row, record_event, update_case
-    from shopcare.money import parse_yen
-    from shopcare.orders import items_of_order, order_of_case
+    from shopcare.domain.cases import Written, get_case_row, record_event, update_case
+    from shopcare.domain.money import parse_yen
+    from shopcare.orders.importer import items_of_order, order_of_case
 
     check_choice("remedy kind", kind, REMEDY_KINDS)
     if amount is not None:
@@ -603,7 +603,7 @@ def record_remedy(
             f"--item and --quantity name the goods sent again: a {kind} takes neither",
             "use them with replacement or reship",
         )
-    from shopcare.db import write_transaction
+    from shopcare.store.sqlite.connect import write_transaction
 
     # everything read here decides what is written (the cap, the approval): one transaction
     with write_transaction(conn):
@@ -676,7 +676,7 @@ def record_remedy(
                 " nothing was recorded",
                 "ask the owner, then record who approved it: --approved-by NAME",
             )
-        from shopcare.cardmask import mask_cards
+        from shopcare.domain.cardmask import mask_cards
 
         note_text = mask_cards((note or "").strip())[0] or None
         offered = (

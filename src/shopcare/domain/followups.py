@@ -28,14 +28,14 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 from shopcare.clock import from_storage, remember, to_storage
-from shopcare.db import batched, marks, tuples
-from shopcare.durations import Duration, parse_duration
+from shopcare.domain.calendar import ShopCalendar
+from shopcare.domain.durations import Duration, parse_duration
+from shopcare.domain.ids import is_id
 from shopcare.errors import NotFound, ShopcareError
-from shopcare.ids import is_id
-from shopcare.shopcalendar import ShopCalendar
+from shopcare.store.sqlite.connect import batched, marks, tuples
 
 if TYPE_CHECKING:
-    from shopcare.policy import Policy
+    from shopcare.domain.policy import Policy
 
 KINDS = ("reply", "promise", "resolve", "aftercare", "satisfaction")
 LAST_STEP_WINDOW = timedelta(days=7)
@@ -590,9 +590,9 @@ def mark_done(
 ) -> None:
     """A follow-up handled: gone from the list (a reply handled elsewhere stops its clock). It
     must be owed now; it is read and written in one transaction."""
-    from shopcare.cardmask import mask_cards
-    from shopcare.cases import update_case
-    from shopcare.db import write_transaction
+    from shopcare.domain.cardmask import mask_cards
+    from shopcare.domain.cases import update_case
+    from shopcare.store.sqlite.connect import write_transaction
 
     fid = fid.strip()
     note = mask_cards((note or "").strip())[0] or None
@@ -609,7 +609,7 @@ def _done_rows(
 ) -> None:
     """A follow-up marked done, inside the caller's transaction: its state row (a reply owed
     needs none: its clock stops on the case), and for a case, a followup_done event."""
-    from shopcare.cases import record_event
+    from shopcare.domain.cases import record_event
 
     if state:
         conn.execute(
@@ -631,7 +631,7 @@ def snooze(
     calendar: ShopCalendar,
 ) -> None:
     """Hide a follow-up until a time; it ends early if the customer writes."""
-    from shopcare.db import write_transaction
+    from shopcare.store.sqlite.connect import write_transaction
 
     fid = fid.strip()
     if until <= actor.now:
@@ -696,8 +696,8 @@ def record_sent(
     """A draft went out, in one transaction: for a case, the reply on its timeline (see
     cases.reply_sent_rows); and the follow-up it answers leaves the list: the one named (c3,
     p45, a10.1), and a case's satisfaction check when the mail is the satisfaction_check."""
-    from shopcare.cases import reply_sent_rows
-    from shopcare.db import write_transaction
+    from shopcare.domain.cases import reply_sent_rows
+    from shopcare.store.sqlite.connect import write_transaction
 
     settled = []
     if fid and _KIND_OF_PREFIX.get(fid[:1]) in _SETTLED_BY_MAIL:

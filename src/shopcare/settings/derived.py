@@ -4,7 +4,7 @@ and the Japanese holidays of the years around now.
 `shopcare followups` runs from cron and shell loops: importing pydantic to validate the
 policy files and jpholiday to find holidays would cost more than the rest of the
 command. So the first run stores the validated policy (and a few years of holidays) in
-HOME/.cache/derived.marshal (see shopcare.cache), keyed by the files' sizes and modification times, the
+HOME/.cache/derived.marshal (see shopcare.settings.cache), keyed by the files' sizes and modification times, the
 template folders, and the versions of shopcare and jpholiday; later runs read it back
 as plain data. Any change to a key input rebuilds it; a broken policy is never cached.
 """
@@ -16,10 +16,10 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
-from shopcare.cache import cached, stat_key
+from shopcare.settings.cache import cached, stat_key
 
 if TYPE_CHECKING:
-    from shopcare.categories import Categories
+    from shopcare.domain.categories import Categories
 
 CACHE = "derived.marshal"
 HOLIDAY_YEARS_BACK = 3
@@ -62,7 +62,7 @@ def derived(home: Path, today: date) -> dict:
 def _build(home: Path, today: date) -> dict:
     import jpholiday
 
-    from shopcare.policy import load_or_fail
+    from shopcare.domain.policy import load_or_fail
 
     policy = load_or_fail(home).policy.model_dump(mode="json")
     holidays = {}
@@ -89,7 +89,7 @@ def categories_for(home, today=None) -> Categories:
     only where the shop has some: they may add categories. today is the shop's date by the
     pinned clock ($SHOPCARE_NOW), as every other reader of the policy cache gives it: a date of
     another year would make each command rebuild that cache."""
-    from shopcare.categories import CATEGORIES, Categories, Category
+    from shopcare.domain.categories import CATEGORIES, Categories, Category
 
     folder = home / "policies"
     if not folder.is_dir() or not any(folder.glob("*.toml")):
@@ -101,7 +101,7 @@ def categories_for(home, today=None) -> Categories:
 def shop_today(home):
     """Today in the shop's zone by the pinned clock: what the policy cache is keyed by."""
     from shopcare.clock import now
-    from shopcare.config import load_config
     from shopcare.home import CONFIG_NAME
+    from shopcare.settings.config import load_config
 
     return now().astimezone(load_config(home / CONFIG_NAME).tz()).date()

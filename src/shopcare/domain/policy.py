@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from shopcare.durations import parse_duration
+from shopcare.domain.durations import parse_duration
 from shopcare.errors import ShopcareError
 from shopcare.resources import resource_dir
 
@@ -433,7 +433,7 @@ def _cross_check(
 ) -> tuple[list[Problem], list[Problem]]:
     """What needs the whole policy: categories and templates that exist, remedies the rule's
     malls allow. The errors, and the warnings."""
-    from shopcare.categories import Categories, Category
+    from shopcare.domain.categories import Categories, Category
 
     categories = Categories(
         tuple(Category(c.code, c.ja, c.en, c.priority) for c in policy.category)

@@ -20,12 +20,12 @@ from datetime import datetime
 from pathlib import Path
 
 from shopcare.bulk import collector_paused
-from shopcare.cardmask import mask_cards, may_hold_card
 from shopcare.clock import to_storage
-from shopcare.customers import email_or_none
-from shopcare.db import batched, marks, tuples
+from shopcare.domain.cardmask import mask_cards, may_hold_card
+from shopcare.domain.customers import email_or_none
 from shopcare.errors import NotFound, ShopcareError, breaks_line
-from shopcare.orderformats import FORMATS, SOURCES, OrderFormat, RowError, by_source, detect
+from shopcare.orders.formats import FORMATS, SOURCES, OrderFormat, RowError, by_source, detect
+from shopcare.store.sqlite.connect import batched, marks, tuples
 
 ORDER_FIELDS = (
     "customer_name",

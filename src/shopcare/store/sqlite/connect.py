@@ -10,7 +10,7 @@ from pathlib import Path
 
 from shopcare.errors import ShopcareError
 from shopcare.home import DB_NAME, ensure_home
-from shopcare.migrations import MIGRATION_SET, MIGRATIONS, apply_migrations
+from shopcare.store.sqlite.migrations import MIGRATION_SET, MIGRATIONS, apply_migrations
 
 BUSY_TIMEOUT_MS = 5000
 

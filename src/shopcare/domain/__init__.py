@@ -1,0 +1,1 @@
+"""The rules, as plain Python over plain values: no SQL, no files."""

@@ -1,0 +1,1 @@
+"""The malls' order export formats and the importer."""

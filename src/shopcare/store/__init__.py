@@ -1,0 +1,1 @@
+"""The only place with SQL: what the rest may ask of a database, and its implementations."""
