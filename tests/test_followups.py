@@ -491,7 +491,7 @@ def test_every_due_time_is_utc(cli, home, tuesday):
     from shopcare.domain.followups import collect
     from shopcare.settings.config import load_config
     from shopcare.settings.derived import policy_view
-    from shopcare.store.sqlite.connect import open_db
+    from shopcare.store import open_store
 
     add(cli, "--mall", "rakuten", "--received-at", FRIDAY_EVENING)  # business days
     add(cli, "--mall", "amazon", "--received-at", FRIDAY_EVENING)  # calendar hours
@@ -499,10 +499,10 @@ def test_every_due_time_is_utc(cli, home, tuesday):
     promised = add(cli, "--received-at", FRIDAY_EVENING)
     cli("case", "promise", promised, "--due", "2026-11-25", "再送のご連絡")
     now = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
-    with open_db(home) as conn:
-        calendar = ShopCalendar.load(conn, load_config(home / "config.toml"))
+    with open_store(home) as store:
+        calendar = ShopCalendar.load(store, load_config(home / "config.toml"))
         found = collect(
-            conn, policy_view(home, date(2026, 11, 24)), calendar, now, now + timedelta(days=30)
+            store, policy_view(home, date(2026, 11, 24)), calendar, now, now + timedelta(days=30)
         )
     assert {item.kind for item in found} >= {"reply", "resolve", "promise"}
     assert {item.due.tzinfo for item in found} == {UTC}

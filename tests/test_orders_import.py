@@ -368,13 +368,13 @@ def test_import_core_without_the_cli(home, tmp_path):
     from datetime import UTC, datetime
 
     from shopcare.orders.importer import get_order, import_orders
-    from shopcare.store.sqlite.connect import open_db
+    from shopcare.store import open_store
 
     path = write_export(tmp_path / "s.csv", SHOPIFY_2026, shopify_rows())
     seen = []
-    with open_db(home) as conn:
+    with open_store(home) as store:
         result = import_orders(
-            conn,
+            store,
             path,
             now=datetime(2026, 11, 24, tzinfo=UTC),
             progress=lambda d, t: seen.append((d, t)),
@@ -386,11 +386,11 @@ def test_import_core_without_the_cli(home, tmp_path):
             2,
         )
         assert seen and seen[-1][0] == seen[-1][1] == path.stat().st_size
-        assert get_order(conn, "#1001")["items"][0]["name"] == "マグカップ 藍"
+        assert get_order(store, "#1001")["items"][0]["name"] == "マグカップ 藍"
 
 
-def _schema(conn) -> list:
-    return conn.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall()
+def _schema(store) -> list:
+    return store.conn.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall()
 
 
 def test_a_first_import_makes_the_indexes_again_and_a_failed_one_keeps_them(home, tmp_path):
@@ -401,30 +401,30 @@ def test_a_first_import_makes_the_indexes_again_and_a_failed_one_keeps_them(home
     from datetime import UTC, datetime
 
     from shopcare.orders.importer import import_orders
-    from shopcare.store.sqlite.connect import open_db
+    from shopcare.store import open_store
 
     now = datetime(2026, 11, 24, tzinfo=UTC)
     first = write_export(tmp_path / "s.csv", SHOPIFY_2026, shopify_rows())
     later = write_export(tmp_path / "r.csv", RAKUTEN, rakuten_rows(), encoding="cp932")
-    with open_db(home) as conn:
-        before = _schema(conn)
-        conn.execute(
+    with open_store(home) as store:
+        before = _schema(store)
+        store.conn.execute(
             "CREATE TRIGGER refuse BEFORE INSERT ON order_items"
             " BEGIN SELECT RAISE(ABORT, 'refused'); END"
         )
         with pytest.raises(sqlite3.IntegrityError, match="refused"):
-            import_orders(conn, first, now=now)
+            import_orders(store, first, now=now)
         assert gc.isenabled()
-        conn.execute("DROP TRIGGER refuse")
-        assert _schema(conn) == before
-        assert conn.execute("SELECT count(*) AS n FROM orders").fetchone()["n"] == 0
+        store.conn.execute("DROP TRIGGER refuse")
+        assert _schema(store) == before
+        assert store.conn.execute("SELECT count(*) AS n FROM orders").fetchone()["n"] == 0
 
-        assert import_orders(conn, first, now=now).added == 2  # more rows than held: rebuilt
-        assert _schema(conn) == before
-        assert import_orders(conn, later, now=now).added == 1  # fewer: inserted into them
-        assert _schema(conn) == before
+        assert import_orders(store, first, now=now).added == 2  # more rows than held: rebuilt
+        assert _schema(store) == before
+        assert import_orders(store, later, now=now).added == 1  # fewer: inserted into them
+        assert _schema(store) == before
         assert gc.isenabled()
-        plan = conn.execute(
+        plan = store.conn.execute(
             "EXPLAIN QUERY PLAN SELECT * FROM orders WHERE customer_id = ? ORDER BY ordered_at",
             [1],
         ).fetchall()

@@ -71,7 +71,7 @@ def paused_race(monkeypatch, home, owner, read_name: str, write) -> dict[str, st
     import threading
 
     from shopcare.errors import ShopcareError
-    from shopcare.store.sqlite.connect import open_db
+    from shopcare.store import open_store
 
     read = getattr(owner, read_name)
     first_has_read = threading.Event()
@@ -89,9 +89,9 @@ def paused_race(monkeypatch, home, owner, read_name: str, write) -> dict[str, st
     def run(name: str) -> None:
         if name == "second":
             first_has_read.wait(5)
-        with open_db(home) as conn:
+        with open_store(home) as store:
             try:
-                write(conn)
+                write(store)
                 outcomes[name] = "done"
             except ShopcareError as exc:
                 outcomes[name] = exc.message
@@ -111,21 +111,21 @@ def test_a_status_change_reads_the_case_under_the_write_lock(home, monkeypatch):
 
     from shopcare.domain import cases
     from shopcare.domain.categories import Categories
-    from shopcare.store.sqlite.connect import open_db
+    from shopcare.store import open_store
 
     actor = cases.Actor("tester", datetime(2026, 11, 23, 23, 0, tzinfo=UTC))
-    with open_db(home) as conn:
-        case_id = cases.add_case(conn, actor, cases.NewCase(summary="割れていた"), Categories()).id
+    with open_store(home) as store:
+        case_id = cases.add_case(store, actor, cases.NewCase(summary="割れていた"), Categories()).id
     outcomes = paused_race(
         monkeypatch,
         home,
         cases,
         "get_case_row",
-        lambda conn: cases.set_status(conn, actor, case_id, "waiting"),
+        lambda store: cases.set_status(store, actor, case_id, "waiting"),
     )
     assert outcomes == {"first": "done", "second": f"case {case_id} is already waiting"}
-    with open_db(home) as conn:
-        statuses = conn.execute(
+    with open_store(home) as store:
+        statuses = store.conn.execute(
             "SELECT count(*) AS n FROM events WHERE case_id = ? AND kind = 'status'", [case_id]
         ).fetchone()["n"]
     assert statuses == 1
@@ -143,14 +143,14 @@ def test_two_refunds_at_once_cannot_add_up_past_what_was_paid(home, monkeypatch,
     from shopcare.domain.categories import Categories
     from shopcare.orders.importer import import_orders
     from shopcare.settings.derived import policy_view
-    from shopcare.store.sqlite.connect import open_db
+    from shopcare.store import open_store
 
     actor = cases.Actor("tester", datetime(2026, 11, 23, 23, 0, tzinfo=UTC))
     export = write_export(tmp_path / "s.csv", SHOPIFY_2026, shopify_rows())
-    with open_db(home) as conn:
-        import_orders(conn, export, now=actor.now)
+    with open_store(home) as store:
+        import_orders(store, export, now=actor.now)
         case_id = cases.add_case(
-            conn, actor, cases.NewCase(summary="割れていた", order_number="#1001"), Categories()
+            store, actor, cases.NewCase(summary="割れていた", order_number="#1001"), Categories()
         ).id
     policy = policy_view(home, actor.now.date())
     outcomes = paused_race(
@@ -158,8 +158,8 @@ def test_two_refunds_at_once_cannot_add_up_past_what_was_paid(home, monkeypatch,
         home,
         remedies,
         "_earlier_remedies",
-        lambda conn: remedies.record_remedy(
-            conn, actor, case_id, "partial_refund", policy, "5000", approved_by="owner"
+        lambda store: remedies.record_remedy(
+            store, actor, case_id, "partial_refund", policy, "5000", approved_by="owner"
         ),
     )
     assert outcomes["first"] == "done"

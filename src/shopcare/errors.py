@@ -32,3 +32,16 @@ def breaks_line(text: str) -> bool:
     return len(text.splitlines()) > 1 or text.endswith(
         ("\r", "\n", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
     )
+
+
+def check_text(
+    value: str,
+    what: str,
+    hint: str = "type it again, or check the terminal's character encoding (the locale)",
+) -> str:
+    """value, if it is text that can be stored and shown; an error naming what it is if not."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ShopcareError(f"{what} holds bytes that are not UTF-8 text", hint) from None
+    return value

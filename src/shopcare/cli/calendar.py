@@ -91,10 +91,10 @@ def import_holidays(
     years = sorted({day.year for day in holidays})
     with session(writes=True) as s:
         stamp = to_storage(s.now)
-        with s.conn:
+        with s.store:
             for year in years:
-                s.conn.execute("DELETE FROM holidays WHERE date LIKE ?", [f"{year}-%"])
-            s.conn.executemany(
+                s.store.execute("DELETE FROM holidays WHERE date LIKE ?", [f"{year}-%"])
+            s.store.executemany(
                 "INSERT INTO holidays (date, name, imported_at) VALUES (?, ?, ?)",
                 [(day.isoformat(), name, stamp) for day, name in sorted(holidays.items())],
             )

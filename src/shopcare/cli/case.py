@@ -127,7 +127,7 @@ def add(
             assignee=assignee,
             lang=lang,
         )
-        written = core.add_case(s.conn, s.actor, new, s.categories)
+        written = core.add_case(s.store, s.actor, new, s.categories)
     _report_masked(written.masked)
     for notice in written.notices:
         say(notice)
@@ -168,7 +168,7 @@ def list_(
         )
         # closed while the database is open, also when the reader of stdout went away (| head):
         # a cursor left to the garbage collector complains of a closed database on stderr
-        with closing(core.list_cases(s.conn, flt, s.categories)) as rows:
+        with closing(core.list_cases(s.store, flt, s.categories)) as rows:
             first = next(rows, None)  # validates the filter before any output is written
 
             def records():
@@ -189,16 +189,16 @@ def _case_view(s: Session, case_id: int) -> dict:
     from shopcare.cli.views import with_item_names
     from shopcare.orders.importer import order_of_case, order_record, orders_of_customer
 
-    row = core.get_case_row(s.conn, case_id)
+    row = core.get_case_row(s.store, case_id)
     record = core.case_record(row, s.categories, s.lang)
-    events = core.events_of(s.conn, case_id)
+    events = core.events_of(s.store, case_id)
     for event in events:
         event["what"] = core.describe_event(event, s.tz)
     record["events"] = events
-    order = order_of_case(s.conn, row)
-    record["order"] = order_record(s.conn, order) if order else None
+    order = order_of_case(s.store, row)
+    record["order"] = order_record(s.store, order) if order else None
     recent = (
-        orders_of_customer(s.conn, row["customer_id"], RECENT_ORDERS) if row["customer_id"] else []
+        orders_of_customer(s.store, row["customer_id"], RECENT_ORDERS) if row["customer_id"] else []
     )
     record["recent_orders"] = [with_item_names(o) for o in recent]
     return record
@@ -248,7 +248,7 @@ def message(
     """
     with session(writes=True) as s:
         moment = s.when(at, DayTime.start()) if at else None
-        written = core.add_message(s.conn, s.actor, case_id, read_text(text) or "", moment)
+        written = core.add_message(s.store, s.actor, case_id, read_text(text) or "", moment)
     _done(written, f"message added to case {case_id}")
 
 
@@ -265,7 +265,7 @@ def note(
     Example: shopcare case note 3 "ヤマト運輸に調査を依頼" --kind contact
     """
     with session(writes=True) as s:
-        written = core.add_note(s.conn, s.actor, case_id, read_text(text) or "", kind)
+        written = core.add_note(s.store, s.actor, case_id, read_text(text) or "", kind)
     _done(written, f"note added to case {case_id}")
 
 
@@ -280,7 +280,7 @@ def status(
     Example: shopcare case status 3 waiting --note "お客様の写真待ち"
     """
     with session(writes=True) as s:
-        written = core.set_status(s.conn, s.actor, case_id, new_status, read_text(note_text))
+        written = core.set_status(s.store, s.actor, case_id, new_status, read_text(note_text))
     _done(written, f"case {case_id} is now {new_status}")
 
 
@@ -294,7 +294,7 @@ def assign(
     Example: shopcare case assign 3 sato
     """
     with session(writes=True) as s:
-        written = core.assign(s.conn, s.actor, case_id, name)
+        written = core.assign(s.store, s.actor, case_id, name)
     from shopcare.domain.cardmask import mask_cards
 
     _done(written, f"case {case_id} assigned to {mask_cards(name.strip())[0]}")
@@ -320,7 +320,7 @@ def promise(
     """
     with session(writes=True) as s:
         when = core.promise_due(due, s.calendar, s.now)
-        written = core.add_promise(s.conn, s.actor, case_id, when.due, read_text(text) or "")
+        written = core.add_promise(s.store, s.actor, case_id, when.due, read_text(text) or "")
     if when.moved:
         say(when.moved)
     _done(written, f"promise recorded on case {case_id}")
@@ -339,7 +339,7 @@ def close(
     Example: shopcare case close 3 --cause "梱包材の不足" --prevention "緩衝材を二重にする"
     """
     with session(writes=True) as s:
-        written = core.close_case(s.conn, s.actor, case_id, cause, prevention)
+        written = core.close_case(s.store, s.actor, case_id, cause, prevention)
     _done(written, f"case {case_id} closed")
 
 
@@ -395,5 +395,5 @@ def edit(
         if value is not None
     }
     with session(writes=True) as s:
-        written = core.edit_case(s.conn, s.actor, case_id, changes, s.categories)
+        written = core.edit_case(s.store, s.actor, case_id, changes, s.categories)
     _done(written, f"case {case_id} updated")

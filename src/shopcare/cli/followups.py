@@ -54,7 +54,7 @@ def followups(
     with session() as s:
         policy = policy_view(s.home, s.today)
         end = s.when(until, DayTime.end()) if until else s.when("today", DayTime.end())
-        items = collect(s.conn, policy, s.calendar, s.now, end, kinds, overdue)
+        items = collect(s.store, policy, s.calendar, s.now, end, kinds, overdue)
         now = s.now
         late = bisect_left(items, now, key=itemgetter(0))  # items are sorted by due time
         lefts: dict = {}
@@ -96,7 +96,7 @@ def done(
     from shopcare.settings.derived import policy_view
 
     with session(writes=True) as s:
-        mark_done(s.conn, s.actor, fid, policy_view(s.home, s.today), s.calendar, note)
+        mark_done(s.store, s.actor, fid, policy_view(s.home, s.today), s.calendar, note)
     say(f"follow-up {fid.strip()} done")
 
 
@@ -116,5 +116,5 @@ def snooze(
 
     with session(writes=True) as s:
         moment = s.when(until, DayTime(s.config.open))
-        core_snooze(s.conn, s.actor, fid, moment, policy_view(s.home, s.today), s.calendar)
+        core_snooze(s.store, s.actor, fid, moment, policy_view(s.home, s.today), s.calendar)
     say(f"follow-up {fid.strip()} snoozed")

@@ -56,7 +56,7 @@ def import_(
         from shopcare.orders import importer as core
 
         result = core.import_orders(
-            s.conn,
+            s.store,
             file,
             now=s.now,
             source=source,
@@ -86,7 +86,7 @@ def show(
     with session() as s:
         from shopcare.orders import importer as core
 
-        record = core.get_order(s.conn, number, mall)
+        record = core.get_order(s.store, number, mall)
         print_record(record, ORDER_FIELDS, output, s.tz, sections=(("items", ITEMS),))
 
 
@@ -109,13 +109,13 @@ def customer_show(
 
     output = pick_format(fmt, as_json)
     with session() as s:
-        record = dict(get_customer(s.conn, key))
+        record = dict(get_customer(s.store, key))
         record["orders"] = [
-            with_item_names(o) for o in core.orders_of_customer(s.conn, record["id"])
+            with_item_names(o) for o in core.orders_of_customer(s.store, record["id"])
         ]
         record["cases"] = [
             case_record(row, s.categories, s.lang)
-            for row in s.conn.execute(
+            for row in s.store.execute(
                 CASE_SELECT + " WHERE c.customer_id = ? ORDER BY c.received_at DESC, c.id DESC",
                 [record["id"]],
             )

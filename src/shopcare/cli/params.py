@@ -19,7 +19,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from shopcare.domain.ids import parse_id
-from shopcare.errors import ShopcareError
+from shopcare.errors import ShopcareError, check_text
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -39,19 +39,6 @@ def empty_clears(*names: str) -> Callable[[F], F]:
         return func
 
     return mark
-
-
-def check_text(
-    value: str,
-    what: str,
-    hint: str = "type it again, or check the terminal's character encoding (the locale)",
-) -> str:
-    """value, if it is text that can be stored and shown; an error naming what it is if not."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ShopcareError(f"{what} holds bytes that are not UTF-8 text", hint) from None
-    return value
 
 
 def _check_typed(command, opts: dict[str, Any]) -> None:

@@ -102,8 +102,8 @@ def suggest(
     output = pick_format(fmt, as_json)
     with session() as s:
         loaded = load_or_fail(s.home)
-        case = get_case_row(s.conn, case_id)
-        result = core_suggest(s.conn, case, loaded, s.now, s.tz).as_json()
+        case = get_case_row(s.store, case_id)
+        result = core_suggest(s.store, case, loaded, s.now, s.tz).as_json()
     result["case_id"] = case_id
     line = loaded.policy.approval.over
     if output is Format.json:
@@ -179,7 +179,7 @@ def remedy(
     with session(writes=True) as s:
         policy = load_or_fail(s.home).policy
         written = record_remedy(
-            s.conn,
+            s.store,
             s.actor,
             case_id,
             kind,

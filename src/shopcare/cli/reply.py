@@ -106,7 +106,7 @@ def reply(
             policy = policy_view(s.home, s.today)
             for target in targets:
                 if target.fid:
-                    check_settles(s.conn, target.fid, template, policy)
+                    check_settles(s.store, target.fid, template, policy)
         templates = replies.Templates(
             s.home, s.config, calendar=lambda: s.calendar, now=s.now
         )  # the calendar is built only where a date filter reads a --var
@@ -117,7 +117,7 @@ def reply(
             from shopcare.domain.customers import languages_of
 
             known = languages_of(
-                s.conn,
+                s.store,
                 [t.case_id for t in targets if t.case_id is not None],
                 [t.order_id for t in targets if t.order_id is not None],
             )
@@ -146,7 +146,7 @@ def reply(
                 case_ids = [targets[i].case_id for i in group if targets[i].case_id is not None]
                 contexts = iter(
                     replies.case_contexts(
-                        s.conn,
+                        s.store,
                         case_ids,
                         s.config,
                         s.categories,
@@ -166,7 +166,7 @@ def reply(
                         context = next(contexts)
                     else:
                         context = replies.order_context(
-                            s.conn, target.order_id, s.config, s.tz, s.now, variables
+                            s.store, target.order_id, s.config, s.tz, s.now, variables
                         )
                     rendered = templates.render(template, use_lang, context)
                     rendered_at[i] = (
@@ -185,7 +185,7 @@ def reply(
             for target, rendered, _ in drafts:
                 written.append(
                     record_sent(
-                        s.conn,
+                        s.store,
                         s.actor,
                         target.case_id,
                         target.fid,
@@ -262,7 +262,7 @@ def _targets(s, raw_ids: list[str]) -> list[Target]:
         from shopcare.settings.derived import policy_view
 
         policy = policy or policy_view(s.home, s.today)
-        case_id = target_of(s.conn, text, policy, s.calendar, s.now)
+        case_id = target_of(s.store, text, policy, s.calendar, s.now)
         if case_id is None:
             order_id = int(text[1:].partition(".")[0])
             targets.append(Target(None, order_id, text, text))

@@ -11,14 +11,18 @@ Japan keeps no daylight saving time, but the arithmetic is done on local dates a
 times of the shop's zone all the same.
 """
 
-import sqlite3
+from __future__ import annotations
+
 from bisect import bisect_right
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from shopcare.domain.durations import Duration
 from shopcare.settings.config import WEEKDAYS, Config
+
+if TYPE_CHECKING:
+    from shopcare.store.api import Store
 
 _MAX_SCAN_DAYS = 3660  # a calendar with no business day in ten years is a broken calendar
 
@@ -57,14 +61,11 @@ class ShopCalendar:
     @classmethod
     def load(
         cls,
-        conn: sqlite3.Connection,
+        store: Store,
         config: Config,
         known: dict[int, dict[date, str]] | None = None,
-    ) -> "ShopCalendar":
-        imported = {
-            date.fromisoformat(r["date"]): r["name"]
-            for r in conn.execute("SELECT date, name FROM holidays")
-        }
+    ) -> ShopCalendar:
+        imported = {date.fromisoformat(day): name for day, name in store.imported_holidays()}
         return cls(config, imported, known)
 
     def holiday_name(self, day: date) -> str | None:

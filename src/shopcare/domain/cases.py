@@ -4,8 +4,9 @@ Every change is an event on the case's append-only timeline. Each function
 that writes runs in one transaction: all of it is stored, or none of it.
 """
 
+from __future__ import annotations
+
 import re
-import sqlite3
 from collections.abc import Iterator
 from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, NamedTuple
@@ -15,10 +16,10 @@ from shopcare.domain.cardmask import mask_cards, mask_value
 from shopcare.domain.categories import Categories
 from shopcare.domain.customers import LANGS, find_or_add_customer, normalise_email, note_language
 from shopcare.errors import NotFound, ShopcareError, breaks_line, check_choice
-from shopcare.store.sqlite.connect import write_transaction
 
 if TYPE_CHECKING:
     from shopcare.domain.calendar import ShopCalendar
+    from shopcare.store.api import Store
 
 CHANNELS = ("email", "mall", "phone", "chat", "review", "form")
 MALLS = ("rakuten", "amazon", "yahoo", "shopify", "base", "stores", "own", "other")
@@ -164,7 +165,7 @@ def _optional_text(text: str | None) -> str | None:
 
 
 def record_event(
-    conn: sqlite3.Connection,
+    store: Store,
     case_id: int,
     actor: Actor,
     kind: str,
@@ -180,7 +181,7 @@ def record_event(
 
     # the last door into the timeline: whatever a caller passes, no card number gets through
     text, data = mask_value(text), mask_value(data) if data else data
-    cursor = conn.execute(
+    cursor = store.execute(
         "INSERT INTO events (case_id, at, kind, author, text, note_kind, due_at, amount, data)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
@@ -215,24 +216,24 @@ def _clock_changes(case: dict, new_status: str, now: datetime) -> dict:
 
 
 def _move(
-    conn: sqlite3.Connection, case: dict, actor: Actor, new_status: str, text: str | None, **more
+    store: Store, case: dict, actor: Actor, new_status: str, text: str | None, **more
 ) -> None:
     """A status change: on the timeline, with the clock columns it moves."""
     record_event(
-        conn, case["id"], actor, "status", text, data={"from": case["status"], "to": new_status}
+        store, case["id"], actor, "status", text, data={"from": case["status"], "to": new_status}
     )
     if case["status"] in ("resolved", "closed"):  # reopened: earlier checks no longer stand
-        conn.execute(
+        store.execute(
             "DELETE FROM followup_state WHERE fid IN (?, ?)", [f"s{case['id']}", f"c{case['id']}"]
         )
-    update_case(conn, case["id"], actor, **(_clock_changes(case, new_status, actor.now) | more))
+    update_case(store, case["id"], actor, **(_clock_changes(case, new_status, actor.now) | more))
 
 
-def update_case(conn: sqlite3.Connection, case_id: int, actor: Actor, **changes) -> None:
+def update_case(store: Store, case_id: int, actor: Actor, **changes) -> None:
     changes = {name: mask_value(value) for name, value in changes.items()}
     changes["updated_at"] = to_storage(actor.now)
     assignments = ", ".join(f"{name} = ?" for name in changes)
-    conn.execute(f"UPDATE cases SET {assignments} WHERE id = ?", [*changes.values(), case_id])
+    store.execute(f"UPDATE cases SET {assignments} WHERE id = ?", [*changes.values(), case_id])
 
 
 def _not_future(what: str, moment: datetime, actor: Actor) -> None:
@@ -243,9 +244,7 @@ def _not_future(what: str, moment: datetime, actor: Actor) -> None:
         )
 
 
-def add_case(
-    conn: sqlite3.Connection, actor: Actor, new: NewCase, categories: Categories
-) -> Written:
+def add_case(store: Store, actor: Actor, new: NewCase, categories: Categories) -> Written:
     """Log a complaint or inquiry; its received time starts the reply clock."""
     mask = _Masker()
     summary = mask("summary", _required_text("summary", new.summary))
@@ -271,7 +270,7 @@ def add_case(
     if order_number:
         from shopcare.orders.importer import find_order
 
-        order = find_order(conn, order_number, mall)
+        order = find_order(store, order_number, mall)
         if order is None:
             notices.append(
                 f"order {order_number} is not imported yet: the case keeps the number, and case show finds the order once its export is imported"
@@ -284,9 +283,9 @@ def add_case(
                 order_customer = order["customer_id"]
             name = name or order["customer_name"]
     stamp = to_storage(actor.now)
-    with conn:
-        customer_id = order_customer or find_or_add_customer(conn, actor.now, email, name)
-        cursor = conn.execute(
+    with store:
+        customer_id = order_customer or find_or_add_customer(store, actor.now, email, name)
+        cursor = store.execute(
             "INSERT INTO cases (received_at, channel, mall, order_number, customer_id, category,"
             " priority, status, assignee, summary, request, fault, created_at, updated_at,"
             " awaiting_reply_since, last_customer_at)"
@@ -311,7 +310,7 @@ def add_case(
         )
         case_id = cursor.lastrowid
         record_event(
-            conn, case_id, actor, "created", summary, at=received_at, data={"logged_at": stamp}
+            store, case_id, actor, "created", summary, at=received_at, data={"logged_at": stamp}
         )
         if new.lang is not None:  # the summary is the shop's words: nothing is guessed from it
             if customer_id is None:
@@ -319,26 +318,26 @@ def add_case(
                     "--lang is the customer's language, and this case names no customer",
                     "give --email or --customer with it",
                 )
-            note_language(conn, customer_id, new.lang, None)
+            note_language(store, customer_id, new.lang, None)
         if assignee:
             record_event(
-                conn, case_id, actor, "assignment", assignee, data={"from": None, "to": assignee}
+                store, case_id, actor, "assignment", assignee, data={"from": None, "to": assignee}
             )
     return Written(case_id, mask.fields, notices)
 
 
-def get_case_row(conn: sqlite3.Connection, case_id: int) -> dict:
-    row = conn.execute(CASE_SELECT + " WHERE c.id = ?", [case_id]).fetchone()
+def get_case_row(store: Store, case_id: int) -> dict:
+    row = store.execute(CASE_SELECT + " WHERE c.id = ?", [case_id]).fetchone()
     if row is None:
         raise NotFound(f"no case {case_id}", "shopcare case list --status all shows every case")
     return row
 
 
-def events_of(conn: sqlite3.Connection, case_id: int) -> list[dict]:
+def events_of(store: Store, case_id: int) -> list[dict]:
     """A case's timeline, oldest first."""
     import json
 
-    rows = conn.execute(
+    rows = store.execute(
         "SELECT id, at, kind, author, text, note_kind, due_at, amount, data FROM events"
         " WHERE case_id = ? ORDER BY at, id",
         [case_id],
@@ -356,7 +355,7 @@ class CaseFilter(NamedTuple):
     email: str | None = None
 
 
-def list_cases(conn: sqlite3.Connection, flt: CaseFilter, categories: Categories) -> Iterator[dict]:
+def list_cases(store: Store, flt: CaseFilter, categories: Categories) -> Iterator[dict]:
     """Cases matching flt, oldest first, streamed."""
     where: list[str] = []
     params: list = []
@@ -391,11 +390,11 @@ def list_cases(conn: sqlite3.Connection, flt: CaseFilter, categories: Categories
         + (" WHERE " + " AND ".join(where) if where else "")
         + " ORDER BY c.received_at, c.id"
     )
-    yield from conn.execute(sql, params)
+    yield from store.execute(sql, params)
 
 
 def add_message(
-    conn: sqlite3.Connection, actor: Actor, case_id: int, text: str, at: datetime | None = None
+    store: Store, actor: Actor, case_id: int, text: str, at: datetime | None = None
 ) -> Written:
     """The customer wrote again: on the timeline, and a resolved, closed or waiting case reopens."""
     mask = _Masker()
@@ -404,8 +403,8 @@ def add_message(
     _not_future("the message time", moment, actor)
     notices = []
     stamp = to_storage(moment)
-    with write_transaction(conn):
-        case = get_case_row(conn, case_id)
+    with store.write():
+        case = get_case_row(store, case_id)
         if stamp < case["received_at"]:
             raise ShopcareError(
                 "the message time is before the case was received",
@@ -420,35 +419,35 @@ def add_message(
         # the customer wrote it: the timeline says so, and who logged it
         customer = Actor(CUSTOMER_AUTHOR, actor.now)
         record_event(
-            conn, case_id, customer, "message", body, at=moment, data={"logged_by": actor.author}
+            store, case_id, customer, "message", body, at=moment, data={"logged_by": actor.author}
         )
-        if note_language(conn, case["customer_id"], None, body):
+        if note_language(store, case["customer_id"], None, body):
             notices.append("the customer wrote in English: replies to them are in en")
         # the customer wrote: every snooze on this case ends
-        conn.execute("DELETE FROM followup_state WHERE case_id = ? AND done_at IS NULL", [case_id])
+        store.execute("DELETE FROM followup_state WHERE case_id = ? AND done_at IS NULL", [case_id])
         if case["status"] in ("resolved", "closed", "waiting"):
-            _move(conn, case, actor, "open", "the customer wrote again", **clocks)
+            _move(store, case, actor, "open", "the customer wrote again", **clocks)
             notices.append(f"case {case_id} is open again ({case['status']} → open)")
         else:
-            update_case(conn, case_id, actor, **clocks)
+            update_case(store, case_id, actor, **clocks)
     return Written(case_id, mask.fields, notices)
 
 
 def add_note(
-    conn: sqlite3.Connection, actor: Actor, case_id: int, text: str, kind: str = "internal"
+    store: Store, actor: Actor, case_id: int, text: str, kind: str = "internal"
 ) -> Written:
     mask = _Masker()
     body = mask("note", _required_text("note", text))
     check_choice("note kind", kind, NOTE_KINDS)
-    with write_transaction(conn):
-        get_case_row(conn, case_id)
-        record_event(conn, case_id, actor, "note", body, note_kind=kind)
-        update_case(conn, case_id, actor)
+    with store.write():
+        get_case_row(store, case_id)
+        record_event(store, case_id, actor, "note", body, note_kind=kind)
+        update_case(store, case_id, actor)
     return Written(case_id, mask.fields)
 
 
 def set_status(
-    conn: sqlite3.Connection, actor: Actor, case_id: int, status: str, note: str | None = None
+    store: Store, actor: Actor, case_id: int, status: str, note: str | None = None
 ) -> Written:
     check_choice("status", status, STATUSES)
     if status == "closed":
@@ -464,11 +463,11 @@ def set_status(
     mask = _Masker()
     text = mask("note", _optional_text(note))
     notices = []
-    with write_transaction(conn):
-        case = get_case_row(conn, case_id)
+    with store.write():
+        case = get_case_row(store, case_id)
         if case["status"] == status:
             raise ShopcareError(f"case {case_id} is already {status}")
-        _move(conn, case, actor, status, text)
+        _move(store, case, actor, status, text)
         if status == "waiting" and case["awaiting_reply_since"]:
             # kept, not dropped: the customer's words stay unanswered while the case waits
             notices.append(
@@ -479,22 +478,22 @@ def set_status(
     return Written(case_id, mask.fields, notices)
 
 
-def assign(conn: sqlite3.Connection, actor: Actor, case_id: int, name: str) -> Written:
+def assign(store: Store, actor: Actor, case_id: int, name: str) -> Written:
     mask = _Masker()
     assignee = mask("assignee", _required_text("assignee's name", name))
-    with write_transaction(conn):
-        case = get_case_row(conn, case_id)
+    with store.write():
+        case = get_case_row(store, case_id)
         if case["assignee"] == assignee:
             raise ShopcareError(f"case {case_id} is already assigned to {assignee}")
         record_event(
-            conn,
+            store,
             case_id,
             actor,
             "assignment",
             assignee,
             data={"from": case["assignee"], "to": assignee},
         )
-        update_case(conn, case_id, actor, assignee=assignee)
+        update_case(store, case_id, actor, assignee=assignee)
     return Written(case_id, mask.fields)
 
 
@@ -509,7 +508,7 @@ class PromiseDue(NamedTuple):
     moved: str | None = None
 
 
-def promise_due(text: str, calendar: "ShopCalendar", now: datetime) -> PromiseDue:
+def promise_due(text: str, calendar: ShopCalendar, now: datetime) -> PromiseDue:
     """A promise's --due as a time the shop can keep: within the opening hours of a business day.
 
     Read as the command line reads dates, except that +Nd counts days (the local date N days on,
@@ -556,9 +555,7 @@ def promise_due(text: str, calendar: "ShopCalendar", now: datetime) -> PromiseDu
     )
 
 
-def add_promise(
-    conn: sqlite3.Connection, actor: Actor, case_id: int, due: datetime, text: str
-) -> Written:
+def add_promise(store: Store, actor: Actor, case_id: int, due: datetime, text: str) -> Written:
     """What a reply promised the customer, by when: a deadline like any other."""
     mask = _Masker()
     body = mask("promise", _required_text("promise", text))
@@ -567,20 +564,20 @@ def add_promise(
             "the promised time has already passed",
             "give --due a time in the future, e.g. +2d or tomorrow",
         )
-    with write_transaction(conn):
-        case = get_case_row(conn, case_id)
+    with store.write():
+        case = get_case_row(store, case_id)
         if case["status"] == "closed":
             raise ShopcareError(
                 f"case {case_id} is closed",
                 f"reopen it first: shopcare case status {case_id} open",
             )
-        record_event(conn, case_id, actor, "promise", body, due_at=due)
-        update_case(conn, case_id, actor)
+        record_event(store, case_id, actor, "promise", body, due_at=due)
+        update_case(store, case_id, actor)
     return Written(case_id, mask.fields)
 
 
 def close_case(
-    conn: sqlite3.Connection,
+    store: Store,
     actor: Actor,
     case_id: int,
     cause: str | None = None,
@@ -603,16 +600,16 @@ def close_case(
         )
         if p
     ]
-    with write_transaction(conn):
-        case = get_case_row(conn, case_id)
+    with store.write():
+        case = get_case_row(store, case_id)
         if case["status"] == "closed":
             raise ShopcareError(f"case {case_id} is already closed")
         record_event(
-            conn, case_id, actor, "closed", "; ".join(parts) or None, data={"from": case["status"]}
+            store, case_id, actor, "closed", "; ".join(parts) or None, data={"from": case["status"]}
         )
         changes = _clock_changes(case, "closed", actor.now)
         update_case(
-            conn,
+            store,
             case_id,
             actor,
             **changes,
@@ -624,7 +621,7 @@ def close_case(
 
 
 def edit_case(
-    conn: sqlite3.Connection, actor: Actor, case_id: int, changes: dict, categories: Categories
+    store: Store, actor: Actor, case_id: int, changes: dict, categories: Categories
 ) -> Written:
     """Correct what was logged: anything case add set. Each change is an event, the old value
     kept. A new order re-links the case as case add links it (the mall, and the customer where
@@ -663,12 +660,12 @@ def edit_case(
     if "category" in clean and "priority" not in clean:
         clean["priority"] = categories.get(clean["category"]).default_priority
     notices: list[str] = []
-    with write_transaction(conn):
-        case = get_case_row(conn, case_id)
+    with store.write():
+        case = get_case_row(store, case_id)
         if clean.get("order_number"):
             from shopcare.orders.importer import find_order
 
-            order = find_order(conn, clean["order_number"], clean.get("mall") or case["mall"])
+            order = find_order(store, clean["order_number"], clean.get("mall") or case["mall"])
             if order is None:
                 notices.append(
                     f"order {clean['order_number']} is not imported yet: the case keeps the"
@@ -685,41 +682,41 @@ def edit_case(
         email = customer.get("customer_email")
         if email is not None and email != case["customer_email"]:
             clean["customer_id"] = find_or_add_customer(
-                conn, actor.now, email, case["customer_name"]
+                store, actor.now, email, case["customer_name"]
             )
-            _edited(conn, actor, case, "customer_email", case["customer_email"], email)
+            _edited(store, actor, case, "customer_email", case["customer_email"], email)
             edited.append("customer_email")
         who = clean.get("customer_id", case["customer_id"])
         name = customer.get("customer_name")
         if name is not None and name != case["customer_name"]:
             if who is None:  # a case without a customer gets one of its own
-                who = clean["customer_id"] = find_or_add_customer(conn, actor.now, None, name)
+                who = clean["customer_id"] = find_or_add_customer(store, actor.now, None, name)
             else:
-                conn.execute("UPDATE customers SET name = ? WHERE id = ?", [name, who])
-            _edited(conn, actor, case, "customer_name", case["customer_name"], name)
+                store.execute("UPDATE customers SET name = ? WHERE id = ?", [name, who])
+            _edited(store, actor, case, "customer_name", case["customer_name"], name)
             edited.append("customer_name")
         lang = customer.get("lang")
         if lang is not None:
             from shopcare.domain.customers import language_of
 
-            before = language_of(conn, who)
+            before = language_of(store, who)
             if who is None:
                 raise ShopcareError(
                     "this case has no customer to remember a language for",
                     f"give the customer first: shopcare case edit {case_id} --email ADDRESS",
                 )
             if lang != before:
-                note_language(conn, who, lang, None)
-                _edited(conn, actor, case, "lang", before, lang)
+                note_language(store, who, lang, None)
+                _edited(store, actor, case, "lang", before, lang)
                 notices.append(f"replies to this customer are in {lang}")
                 edited.append("lang")
         if not edited:
             raise ShopcareError(f"case {case_id} already has those values")
         for field in clean:
             if field != "customer_id":
-                _edited(conn, actor, case, field, case[field], clean[field])
+                _edited(store, actor, case, field, case[field], clean[field])
         if clean:
-            update_case(conn, case_id, actor, **clean)
+            update_case(store, case_id, actor, **clean)
     return Written(case_id, mask.fields, notices)
 
 
@@ -727,9 +724,9 @@ def edit_case(
 CUSTOMER_FIELDS = ("customer_email", "customer_name", "lang")
 
 
-def _edited(conn: sqlite3.Connection, actor: Actor, case: dict, name: str, old, new) -> None:
+def _edited(store: Store, actor: Actor, case: dict, name: str, old, new) -> None:
     record_event(
-        conn,
+        store,
         case["id"],
         actor,
         "edited",
@@ -776,18 +773,18 @@ def describe_event(event: dict, tz: tzinfo) -> str:
 
 
 def reply_sent_rows(
-    conn: sqlite3.Connection, actor: Actor, case_id: int, template: str, lang: str, subject: str
+    store: Store, actor: Actor, case_id: int, template: str, lang: str, subject: str
 ) -> list[str]:
     """A reply went out: on the timeline (stopping the reply clock), and a new case becomes open.
     Written inside the caller's transaction; gives the notices to print."""
-    case = get_case_row(conn, case_id)
+    case = get_case_row(store, case_id)
     notices = []
     record_event(
-        conn, case_id, actor, "reply_sent", subject, data={"template": template, "lang": lang}
+        store, case_id, actor, "reply_sent", subject, data={"template": template, "lang": lang}
     )
     if case["status"] == "new":
-        _move(conn, case, actor, "open", "first reply sent", awaiting_reply_since=None)
+        _move(store, case, actor, "open", "first reply sent", awaiting_reply_since=None)
         notices.append(f"case {case_id} is now open")
     else:
-        update_case(conn, case_id, actor, awaiting_reply_since=None)
+        update_case(store, case_id, actor, awaiting_reply_since=None)
     return notices

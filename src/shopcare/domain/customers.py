@@ -8,11 +8,14 @@ customer and never guesses that two addresses are the same person.
 from __future__ import annotations
 
 import re
-import sqlite3
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from shopcare.clock import to_storage
 from shopcare.errors import NotFound, ShopcareError
+
+if TYPE_CHECKING:
+    from shopcare.store.api import Store
 
 # One @, a dot in the domain, no whitespace (\s is Unicode's: CR, LF, U+2028, U+0085, \v, \f
 # and \x1c-\x1f included) and no other control character: an address goes into mail headers.
@@ -41,38 +44,38 @@ def email_or_none(email: str | None) -> str | None:
 
 
 def find_or_add_customer(
-    conn: sqlite3.Connection, now: datetime, email: str | None, name: str | None
+    store: Store, now: datetime, email: str | None, name: str | None
 ) -> int | None:
     """The customer with this e-mail address (created if new); a name-only customer otherwise."""
     from shopcare.domain.cardmask import mask_value
 
     email, name = mask_value(email), mask_value(name)
     if email:
-        row = conn.execute("SELECT id, name FROM customers WHERE email = ?", [email]).fetchone()
+        row = store.execute("SELECT id, name FROM customers WHERE email = ?", [email]).fetchone()
         if row:
             if name and not row["name"]:
-                conn.execute("UPDATE customers SET name = ? WHERE id = ?", [name, row["id"]])
+                store.execute("UPDATE customers SET name = ? WHERE id = ?", [name, row["id"]])
             return row["id"]
     elif not name:
         return None
-    cursor = conn.execute(
+    cursor = store.execute(
         "INSERT INTO customers (email, name, created_at) VALUES (?, ?, ?)",
         [email, name, to_storage(now)],
     )
     return cursor.lastrowid
 
 
-def get_customer(conn: sqlite3.Connection, key: str) -> dict:
+def get_customer(store: Store, key: str) -> dict:
     """A customer by e-mail address or by id."""
     from shopcare.domain.ids import is_id
 
     key = key.strip()
     if is_id(key):
-        row = conn.execute(
+        row = store.execute(
             "SELECT id, email, name, lang, created_at FROM customers WHERE id = ?", [int(key)]
         ).fetchone()
     elif "@" in key:
-        row = conn.execute(
+        row = store.execute(
             "SELECT id, email, name, lang, created_at FROM customers WHERE email = ?",
             [normalise_email(key)],
         ).fetchone()
@@ -106,15 +109,15 @@ def looks_english(text: str | None) -> bool:
     return len(words) >= 3 and sum(map(len, words)) >= 0.6 * visible
 
 
-def language_of(conn: sqlite3.Connection, customer_id: int | None) -> str | None:
+def language_of(store: Store, customer_id: int | None) -> str | None:
     if customer_id is None:
         return None
-    row = conn.execute("SELECT lang FROM customers WHERE id = ?", [customer_id]).fetchone()
+    row = store.execute("SELECT lang FROM customers WHERE id = ?", [customer_id]).fetchone()
     return row["lang"] if row else None
 
 
 def note_language(
-    conn: sqlite3.Connection, customer_id: int | None, lang: str | None, text: str | None
+    store: Store, customer_id: int | None, lang: str | None, text: str | None
 ) -> str | None:
     """Remember a customer's language, inside the caller's transaction: the one given (it
     replaces what was known), else English where none is known and they wrote in English
@@ -122,15 +125,15 @@ def note_language(
     if customer_id is None:
         return None
     if lang is None:
-        if language_of(conn, customer_id) is not None or not looks_english(text):
+        if language_of(store, customer_id) is not None or not looks_english(text):
             return None
         lang = "en"
-    conn.execute("UPDATE customers SET lang = ? WHERE id = ?", [lang, customer_id])
+    store.execute("UPDATE customers SET lang = ? WHERE id = ?", [lang, customer_id])
     return lang
 
 
 def languages_of(
-    conn: sqlite3.Connection, case_ids: list[int], order_ids: list[int]
+    store: Store, case_ids: list[int], order_ids: list[int]
 ) -> dict[tuple[int | None, int | None], str]:
     """The language known for each case's customer and each order's: (case_id, None) or
     (None, order_id) -> ja or en; those without one are left out."""
@@ -138,14 +141,14 @@ def languages_of(
 
     found: dict[tuple[int | None, int | None], str] = {}
     for chunk in batched(sorted(set(case_ids))):
-        for row in conn.execute(
+        for row in store.execute(
             "SELECT c.id, cu.lang FROM cases c JOIN customers cu ON cu.id = c.customer_id"
             f" WHERE c.id IN ({marks(chunk)}) AND cu.lang IS NOT NULL",
             chunk,
         ):
             found[(row["id"], None)] = row["lang"]
     for chunk in batched(sorted(set(order_ids))):
-        for row in conn.execute(
+        for row in store.execute(
             "SELECT o.id, cu.lang FROM orders o JOIN customers cu ON cu.id = o.customer_id"
             f" WHERE o.id IN ({marks(chunk)}) AND cu.lang IS NOT NULL",
             chunk,

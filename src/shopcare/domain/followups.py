@@ -21,7 +21,8 @@ only the items due by `until` are built. Done and snoozed items are looked up fo
 candidates alone.
 """
 
-import sqlite3
+from __future__ import annotations
+
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from operator import itemgetter
@@ -36,6 +37,7 @@ from shopcare.store.sqlite.connect import batched, marks, tuples
 
 if TYPE_CHECKING:
     from shopcare.domain.policy import Policy
+    from shopcare.store.api import Store
 
 KINDS = ("reply", "promise", "resolve", "aftercare", "satisfaction")
 LAST_STEP_WINDOW = timedelta(days=7)
@@ -124,7 +126,7 @@ def left_text(due: datetime, now: datetime) -> str:
 class Clocks:
     """The SLA of the policy as durations, and due times on the shop's calendar."""
 
-    def __init__(self, policy: "Policy", calendar: ShopCalendar) -> None:
+    def __init__(self, policy: Policy, calendar: ShopCalendar) -> None:
         sla = policy.sla
         self.calendar = calendar
         self.policy = policy
@@ -229,9 +231,7 @@ CASE_CLOCKS = (
 )
 
 
-def case_clocks(
-    conn: sqlite3.Connection, clocks: Clocks, until: datetime, kinds: set[str]
-) -> Iterable[Item]:
+def case_clocks(store: Store, clocks: Clocks, until: datetime, kinds: set[str]) -> Iterable[Item]:
     """Replies owed and resolutions due: both clocks run on the open cases, which are read once
     (the status index) for both. A reply is owed from the first customer message not yet
     answered; a resolution is due from the case's receipt, moved on by the time it waited."""
@@ -256,7 +256,7 @@ def case_clocks(
         channel,
         category,
         last_message,
-    ) in tuples(conn, CASE_CLOCKS.format(statuses=marks(statuses)), statuses):
+    ) in tuples(store, CASE_CLOCKS.format(statuses=marks(statuses)), statuses):
         if since and status in replying and since <= limit:
             due = due_of("reply", since, mall, priority)
             if due <= until:
@@ -287,11 +287,11 @@ def reply_template(status: str, channel: str, category: str) -> str | None:
     return "first_response" if status == "new" else "status_update"
 
 
-def promises_due(conn: sqlite3.Connection, until: datetime) -> Iterable[Item]:
+def promises_due(store: Store, until: datetime) -> Iterable[Item]:
     """Promises on cases still open: found from the open cases (the status index), so that the
     years of promises on closed cases are never read."""
     for event_id, case_id, due_at, text, name in tuples(
-        conn,
+        store,
         "SELECT e.id, e.case_id, e.due_at, e.text, cu.name FROM cases c"
         " JOIN events e ON e.case_id = c.id AND e.kind = 'promise'"
         " LEFT JOIN customers cu ON cu.id = c.customer_id"
@@ -303,10 +303,8 @@ def promises_due(conn: sqlite3.Connection, until: datetime) -> Iterable[Item]:
         )
 
 
-def satisfaction_checks(
-    conn: sqlite3.Connection, clocks: Clocks, until: datetime
-) -> Iterable[Item]:
-    for row in conn.execute(
+def satisfaction_checks(store: Store, clocks: Clocks, until: datetime) -> Iterable[Item]:
+    for row in store.execute(
         "SELECT c.id, c.resolved_at, c.summary, cu.name FROM cases c"
         " LEFT JOIN customers cu ON cu.id = c.customer_id"
         " WHERE c.resolved_at IS NOT NULL AND c.resolved_at <= ? AND c.status = 'resolved'",
@@ -339,7 +337,7 @@ def _back(moment: datetime, duration: Duration) -> datetime:
 
 
 def aftercare_due(
-    conn: sqlite3.Connection,
+    store: Store,
     clocks: Clocks,
     now: datetime,
     until: datetime,
@@ -385,7 +383,7 @@ def aftercare_due(
         ]
         for where, low, high in ranges:
             for order_id, number, delivered_at, shipped_at, name, status in tuples(
-                conn, query.format(range=where), [to_storage(low), to_storage(high)]
+                store, query.format(range=where), [to_storage(low), to_storage(high)]
             ):
                 if status and ("cancel" in status.lower() or "キャンセル" in status):
                     continue
@@ -419,8 +417,8 @@ def _forward_gap(this: Duration, following: Duration) -> timedelta:
 
 
 def collect(
-    conn: sqlite3.Connection,
-    policy: "Policy",
+    store: Store,
+    policy: Policy,
     calendar: ShopCalendar,
     now: datetime,
     until: datetime,
@@ -432,13 +430,13 @@ def collect(
     limit = min(until, now) if overdue_only else until
     wanted = set(kinds)
     sources = [
-        (("reply", "resolve"), lambda: case_clocks(conn, clocks, limit, wanted)),
-        (("promise",), lambda: promises_due(conn, limit)),
-        (("aftercare",), lambda: aftercare_due(conn, clocks, now, limit)),
-        (("satisfaction",), lambda: satisfaction_checks(conn, clocks, limit)),
+        (("reply", "resolve"), lambda: case_clocks(store, clocks, limit, wanted)),
+        (("promise",), lambda: promises_due(store, limit)),
+        (("aftercare",), lambda: aftercare_due(store, clocks, now, limit)),
+        (("satisfaction",), lambda: satisfaction_checks(store, clocks, limit)),
     ]
     items = [item for covers, source in sources if wanted & set(covers) for item in source()]
-    items = _apply_state(conn, items, limit)
+    items = _apply_state(store, items, limit)
     if overdue_only:
         items = [item for item in items if item.due < now]
     # by due time: every due time is UTC (the calendar's too), and datetimes of one zone compare
@@ -463,20 +461,20 @@ def _state_key(fid: str) -> tuple[str, int | str] | None:
     return (kind, int(rest)) if is_id(rest) else None
 
 
-def _apply_state(conn: sqlite3.Connection, items: list[Item], until: datetime) -> list[Item]:
+def _apply_state(store: Store, items: list[Item], until: datetime) -> list[Item]:
     """Leave out what was marked done; a snoozed item is due when its snooze ends."""
     if not items:
         return items
-    (count,) = tuples(conn, "SELECT count(*) FROM followup_state", []).fetchone()
+    (count,) = tuples(store, "SELECT count(*) FROM followup_state", []).fetchone()
     if not count:
         return items
     if count <= len(items):  # a long list: one pass over the table beats looking each item up
-        found = tuples(conn, "SELECT fid, done_at, snoozed_until FROM followup_state", [])
+        found = tuples(store, "SELECT fid, done_at, snoozed_until FROM followup_state", [])
     else:
         found = []
         for chunk in batched([item.fid for item in items]):
             found += tuples(
-                conn,
+                store,
                 "SELECT fid, done_at, snoozed_until FROM followup_state"
                 f" WHERE fid IN ({marks(chunk)})",
                 chunk,
@@ -508,9 +506,9 @@ def _apply_state(conn: sqlite3.Connection, items: list[Item], until: datetime) -
 
 
 def _target(
-    conn: sqlite3.Connection,
+    store: Store,
     fid: str,
-    policy: "Policy",
+    policy: Policy,
     calendar: ShopCalendar | None = None,
     now: datetime | None = None,
 ) -> int | None:
@@ -524,7 +522,7 @@ def _target(
         raise ShopcareError(f"{fid!r} is not a follow-up id", hint)
     kind, key = parsed
     if kind == "promise":
-        row = conn.execute(
+        row = store.execute(
             "SELECT e.case_id, c.status FROM events e JOIN cases c ON c.id = e.case_id"
             " WHERE e.id = ? AND e.kind = 'promise'",
             [key],
@@ -536,14 +534,14 @@ def _target(
     elif kind == "aftercare":
         order_id, _, step = key.partition(".")
         if int(step) <= len(policy.aftercare):
-            found = conn.execute("SELECT 1 FROM orders WHERE id = ?", [int(order_id)]).fetchone()
+            found = store.execute("SELECT 1 FROM orders WHERE id = ?", [int(order_id)]).fetchone()
             if found and (calendar is None or now is None):
                 return None
             if found:
                 horizon = now + timedelta(days=3660)
                 clocks = Clocks(policy, calendar)
                 owed = {
-                    item.key for item in aftercare_due(conn, clocks, now, horizon, int(order_id))
+                    item.key for item in aftercare_due(store, clocks, now, horizon, int(order_id))
                 }
                 if key in owed:
                     return None
@@ -553,7 +551,7 @@ def _target(
                     hint,
                 )
     else:
-        row = conn.execute(
+        row = store.execute(
             "SELECT id, status, awaiting_reply_since, resolved_at FROM cases WHERE id = ?", [key]
         ).fetchone()
         if row:
@@ -574,17 +572,17 @@ def _target(
     raise NotFound(f"no follow-up {fid}", hint)
 
 
-def _refuse_if_done(conn: sqlite3.Connection, fid: str) -> None:
-    state = conn.execute("SELECT done_at FROM followup_state WHERE fid = ?", [fid]).fetchone()
+def _refuse_if_done(store: Store, fid: str) -> None:
+    state = store.execute("SELECT done_at FROM followup_state WHERE fid = ?", [fid]).fetchone()
     if state and state["done_at"]:
         raise ShopcareError(f"follow-up {fid} is already done")
 
 
 def mark_done(
-    conn: sqlite3.Connection,
+    store: Store,
     actor,
     fid: str,
-    policy: "Policy",
+    policy: Policy,
     calendar: ShopCalendar,
     note: str | None = None,
 ) -> None:
@@ -592,56 +590,54 @@ def mark_done(
     must be owed now; it is read and written in one transaction."""
     from shopcare.domain.cardmask import mask_cards
     from shopcare.domain.cases import update_case
-    from shopcare.store.sqlite.connect import write_transaction
 
     fid = fid.strip()
     note = mask_cards((note or "").strip())[0] or None
-    with write_transaction(conn):
-        case_id = _target(conn, fid, policy, calendar, actor.now)
-        _refuse_if_done(conn, fid)
+    with store.write():
+        case_id = _target(store, fid, policy, calendar, actor.now)
+        _refuse_if_done(store, fid)
         if fid.startswith("r"):
-            update_case(conn, case_id, actor, awaiting_reply_since=None)
-        _done_rows(conn, actor, fid, case_id, note, state=not fid.startswith("r"))
+            update_case(store, case_id, actor, awaiting_reply_since=None)
+        _done_rows(store, actor, fid, case_id, note, state=not fid.startswith("r"))
 
 
 def _done_rows(
-    conn: sqlite3.Connection, actor, fid: str, case_id: int | None, note: str | None, state=True
+    store: Store, actor, fid: str, case_id: int | None, note: str | None, state=True
 ) -> None:
     """A follow-up marked done, inside the caller's transaction: its state row (a reply owed
     needs none: its clock stops on the case), and for a case, a followup_done event."""
     from shopcare.domain.cases import record_event
 
     if state:
-        conn.execute(
+        store.execute(
             "INSERT OR REPLACE INTO followup_state (fid, case_id, done_at, note, author)"
             " VALUES (?, ?, ?, ?, ?)",
             [fid, case_id, to_storage(actor.now), note, actor.author],
         )
     if case_id is not None:
         text = f"{fid}" + (f": {note}" if note else "")
-        record_event(conn, case_id, actor, "followup_done", text, data={"fid": fid})
+        record_event(store, case_id, actor, "followup_done", text, data={"fid": fid})
 
 
 def snooze(
-    conn: sqlite3.Connection,
+    store: Store,
     actor,
     fid: str,
     until: datetime,
-    policy: "Policy",
+    policy: Policy,
     calendar: ShopCalendar,
 ) -> None:
     """Hide a follow-up until a time; it ends early if the customer writes."""
-    from shopcare.store.sqlite.connect import write_transaction
 
     fid = fid.strip()
     if until <= actor.now:
         raise ShopcareError(
             "a snooze must end in the future", "for example --until tomorrow or --until +2bd"
         )
-    with write_transaction(conn):
-        case_id = _target(conn, fid, policy, calendar, actor.now)
-        _refuse_if_done(conn, fid)
-        conn.execute(
+    with store.write():
+        case_id = _target(store, fid, policy, calendar, actor.now)
+        _refuse_if_done(store, fid)
+        store.execute(
             "INSERT OR REPLACE INTO followup_state (fid, case_id, snoozed_until, snoozed_at, author)"
             " VALUES (?, ?, ?, ?, ?)",
             [fid, case_id, to_storage(until), to_storage(actor.now), actor.author],
@@ -657,14 +653,14 @@ _SETTLED_BY_MAIL = ("satisfaction", "promise", "aftercare")
 
 
 def target_of(
-    conn: sqlite3.Connection, fid: str, policy: "Policy", calendar: ShopCalendar, now: datetime
+    store: Store, fid: str, policy: Policy, calendar: ShopCalendar, now: datetime
 ) -> int | None:
     """The case a follow-up id belongs to (None: an aftercare item, which belongs to an order);
     an error where there is no such follow-up owed now."""
-    return _target(conn, fid.strip(), policy, calendar, now)
+    return _target(store, fid.strip(), policy, calendar, now)
 
 
-def check_settles(conn: sqlite3.Connection, fid: str, template: str, policy: "Policy") -> None:
+def check_settles(store: Store, fid: str, template: str, policy: Policy) -> None:
     """Before a mail is marked sent for a follow-up: it must be the mail that follow-up asks for
     (a10.2's feedback mail is not settled by the arrival mail), and not one already done."""
     kind = _KIND_OF_PREFIX.get(fid[:1])
@@ -681,11 +677,11 @@ def check_settles(conn: sqlite3.Connection, fid: str, template: str, policy: "Po
             f"{fid} asks for the {wanted} mail: marking {template} sent would clear it unsent",
             f"draft it with {wanted}, or mark the reply sent on the case without the follow-up",
         )
-    _refuse_if_done(conn, fid)
+    _refuse_if_done(store, fid)
 
 
 def record_sent(
-    conn: sqlite3.Connection,
+    store: Store,
     actor,
     case_id: int | None,
     fid: str | None,
@@ -697,7 +693,6 @@ def record_sent(
     cases.reply_sent_rows); and the follow-up it answers leaves the list: the one named (c3,
     p45, a10.1), and a case's satisfaction check when the mail is the satisfaction_check."""
     from shopcare.domain.cases import reply_sent_rows
-    from shopcare.store.sqlite.connect import write_transaction
 
     settled = []
     if fid and _KIND_OF_PREFIX.get(fid[:1]) in _SETTLED_BY_MAIL:
@@ -705,19 +700,19 @@ def record_sent(
     if case_id is not None and template == "satisfaction_check" and f"c{case_id}" not in settled:
         settled.append(f"c{case_id}")
     notices: list[str] = []
-    with write_transaction(conn):
+    with store.write():
         if case_id is not None:
-            notices += reply_sent_rows(conn, actor, case_id, template, lang, subject)
+            notices += reply_sent_rows(store, actor, case_id, template, lang, subject)
         for settled_fid in settled:
             if settled_fid != fid:  # the check the template answers: only while one is owed
-                row = conn.execute("SELECT status FROM cases WHERE id = ?", [case_id]).fetchone()
+                row = store.execute("SELECT status FROM cases WHERE id = ?", [case_id]).fetchone()
                 if row is None or row["status"] != "resolved":
                     continue
-            state = conn.execute(
+            state = store.execute(
                 "SELECT done_at FROM followup_state WHERE fid = ?", [settled_fid]
             ).fetchone()
             if state and state["done_at"]:
                 continue
-            _done_rows(conn, actor, settled_fid, case_id, f"{template} sent")
+            _done_rows(store, actor, settled_fid, case_id, f"{template} sent")
             notices.append(f"follow-up {settled_fid} done")
     return notices

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from shopcare.clock import from_storage
 from shopcare.domain.money import REFUND_KINDS
 from shopcare.domain.policy import MALL_NAMES, REMEDY_KINDS, Policy, Remedy, Rule, not_allowed
 from shopcare.errors import ShopcareError, check_choice
+
+if TYPE_CHECKING:
+    from shopcare.store.api import Store
 
 # A customer returning goods for their own convenience: the return right applies.
 CONVENIENCE_CATEGORIES = ("inquiry.return", "quality.not_as_pictured")
@@ -125,7 +127,7 @@ def _local_day(moment: datetime, tz: tzinfo) -> date:
 
 
 def facts_for(
-    conn: sqlite3.Connection,
+    store: Store,
     case: dict,
     order: dict | None,
     delivered: datetime | None,
@@ -136,7 +138,7 @@ def facts_for(
     in the shop's days) and whether the customer has ordered before."""
     repeat = None
     if case["customer_id"]:
-        count = conn.execute(
+        count = store.execute(
             "SELECT count(*) AS n FROM orders WHERE customer_id = ?", [case["customer_id"]]
         ).fetchone()["n"]
         repeat = count > 1
@@ -357,9 +359,9 @@ def worth(kind: str, amount: int | None, goods: list[dict] | None) -> int | None
 # --- precedents ---------------------------------------------------------------------------
 
 
-def precedents(conn: sqlite3.Connection, case: dict, limit: int = 10) -> list[dict]:
+def precedents(store: Store, case: dict, limit: int = 10) -> list[dict]:
     """Earlier cases of the same category and fault, and the remedies they got, newest first."""
-    rows = conn.execute(
+    rows = store.execute(
         "SELECT c.id AS case_id, c.received_at, e.amount, e.data FROM cases c"
         " JOIN events e ON e.case_id = c.id AND e.kind = 'remedy'"
         " WHERE c.category = ? AND c.fault = ? AND c.id != ? AND c.received_at <= ?"
@@ -481,13 +483,13 @@ def _remedy_hint(case_id: int, kind: str) -> str:
     )
 
 
-def suggest(conn: sqlite3.Connection, case: dict, loaded, now: datetime, tz: tzinfo) -> Suggestion:
+def suggest(store: Store, case: dict, loaded, now: datetime, tz: tzinfo) -> Suggestion:
     from shopcare.orders.importer import items_of_order, order_of_case
 
     policy = loaded.policy
-    order = order_of_case(conn, case)
+    order = order_of_case(store, case)
     delivered, estimated = _delivered_at(order, policy) if order else (None, False)
-    facts = facts_for(conn, case, order, delivered, now, tz)
+    facts = facts_for(store, case, order, delivered, now, tz)
     rule, reasons = best_rule(policy, facts)
     remedies = []
     warnings = []
@@ -509,7 +511,7 @@ def suggest(conn: sqlite3.Connection, case: dict, loaded, now: datetime, tz: tzi
                 )
             elif amount is None and remedy.kind in GOODS_KINDS:
                 if items is None:
-                    items = items_of_order(conn, order["id"]) if order else []
+                    items = items_of_order(store, order["id"]) if order else []
                 try:
                     goods = goods_sent(order, items, remedy.kind)
                 except UnknownWorth as exc:
@@ -541,7 +543,7 @@ def suggest(conn: sqlite3.Connection, case: dict, loaded, now: datetime, tz: tzi
             )
     else:
         warnings.append("no rule matches this case: decide by hand, and consider adding a rule")
-    earlier = precedents(conn, case)
+    earlier = precedents(store, case)
     warnings += _compare(remedies, earlier)
     total_worth = sum(r["worth"] for r in remedies if r["worth"] is not None)
     return Suggestion(
@@ -563,9 +565,9 @@ class Earlier(NamedTuple):
     worth: int  # what the case's remedies so far are worth, in yen
 
 
-def _earlier_remedies(conn: sqlite3.Connection, case_id: int) -> Earlier:
+def _earlier_remedies(store: Store, case_id: int) -> Earlier:
     """What the remedies already recorded on a case come to (read inside the write)."""
-    row = conn.execute(
+    row = store.execute(
         "SELECT coalesce(sum(CASE WHEN json_extract(data, '$.kind') IN ('refund', 'partial_refund')"
         " THEN amount END), 0) AS refunded,"
         " coalesce(sum(json_extract(data, '$.worth')), 0) AS worth"
@@ -576,7 +578,7 @@ def _earlier_remedies(conn: sqlite3.Connection, case_id: int) -> Earlier:
 
 
 def record_remedy(
-    conn: sqlite3.Connection,
+    store: Store,
     actor,
     case_id: int,
     kind: str,
@@ -603,12 +605,11 @@ def record_remedy(
             f"--item and --quantity name the goods sent again: a {kind} takes neither",
             "use them with replacement or reship",
         )
-    from shopcare.store.sqlite.connect import write_transaction
 
     # everything read here decides what is written (the cap, the approval): one transaction
-    with write_transaction(conn):
-        case = get_case_row(conn, case_id)
-        order = order_of_case(conn, case)
+    with store.write():
+        case = get_case_row(store, case_id)
+        order = order_of_case(store, case)
         mall = _mall_of(case, order)
         why = not_allowed(mall, kind)
         if why:
@@ -624,7 +625,7 @@ def record_remedy(
             raise ShopcareError(
                 f"a {kind} needs an amount", f"shopcare remedy {case_id} {kind} --amount N"
             )
-        earlier = _earlier_remedies(conn, case_id)
+        earlier = _earlier_remedies(store, case_id)
         if amount is None and kind == "refund":
             if total is None:
                 raise ShopcareError(
@@ -658,7 +659,7 @@ def record_remedy(
             )
         goods = None
         if kind in GOODS_KINDS and (amount is None or item is not None or quantity is not None):
-            items = items_of_order(conn, order["id"]) if order else []
+            items = items_of_order(store, order["id"]) if order else []
             try:
                 goods = goods_sent(order, items, kind, item, quantity)
             except UnknownWorth as exc:
@@ -688,7 +689,7 @@ def record_remedy(
         approval = f" (approved by {approver})" if approver else ""
         text = offered + (f": {note_text}" if note_text else "") + approval
         record_event(
-            conn,
+            store,
             case_id,
             actor,
             "remedy",
@@ -703,5 +704,5 @@ def record_remedy(
                 "items": goods,
             },
         )
-        update_case(conn, case_id, actor)
+        update_case(store, case_id, actor)
     return Written(case_id, notices=[f"{offered}{approval}: recorded on case {case_id}"])

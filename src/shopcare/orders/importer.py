@@ -13,11 +13,11 @@ from __future__ import annotations
 import csv
 import io
 import operator
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from shopcare.bulk import collector_paused
 from shopcare.clock import to_storage
@@ -26,6 +26,9 @@ from shopcare.domain.customers import email_or_none
 from shopcare.errors import NotFound, ShopcareError, breaks_line
 from shopcare.orders.formats import FORMATS, SOURCES, OrderFormat, RowError, by_source, detect
 from shopcare.store.sqlite.connect import batched, marks, tuples
+
+if TYPE_CHECKING:
+    from shopcare.store.api import Store
 
 ORDER_FIELDS = (
     "customer_name",
@@ -266,7 +269,7 @@ def _decode_attempts(encoding: str) -> list[str]:
 
 
 def import_orders(
-    conn: sqlite3.Connection,
+    store: Store,
     path: Path,
     *,
     now: datetime,
@@ -277,11 +280,11 @@ def import_orders(
 ) -> ImportResult:
     """Read a mall's order export and store its orders; see the module's docstring for the rules."""
     with collector_paused():
-        return _import(conn, path, now, source, encoding, strict, progress)
+        return _import(store, path, now, source, encoding, strict, progress)
 
 
 def _import(
-    conn: sqlite3.Connection,
+    store: Store,
     path: Path,
     now: datetime,
     source: str,
@@ -318,17 +321,17 @@ def _import(
             f"{path.name} line {line}: {message}{more}; nothing was imported",
             "fix the file, or import without --strict to skip the rows that cannot be read",
         )
-    with conn:
-        _store(conn, fmt, drafts, now, result)
+    with store:
+        _store(store, fmt, drafts, now, result)
     return result
 
 
 def _store(
-    conn: sqlite3.Connection, fmt: OrderFormat, drafts: dict, now: datetime, result: ImportResult
+    store: Store, fmt: OrderFormat, drafts: dict, now: datetime, result: ImportResult
 ) -> None:
     """Write the drafts: look-ups and inserts in batches, ids handed out under the write lock."""
     stamp = to_storage(now)
-    conn.execute("BEGIN IMMEDIATE")  # the lock is ours from here: the ids below stay free
+    store.execute("BEGIN IMMEDIATE")  # the lock is ours from here: the ids below stay free
     ready = [draft for draft in drafts.values() if not draft.broken]
     result.skipped += len(drafts) - len(ready)
     for draft in ready:  # no card number reaches the store, from a mall's file either
@@ -348,15 +351,15 @@ def _store(
             if spelt not in emails:
                 emails[spelt] = email_or_none(spelt)
             fields["customer_email"] = emails[spelt]
-    customers = _customer_ids(conn, now, ready)
+    customers = _customer_ids(store, now, ready)
     existing: dict[str, dict] = {}
     for chunk in batched([draft.number for draft in ready]):
-        for row in conn.execute(
+        for row in store.execute(
             f"SELECT * FROM orders WHERE mall = ? AND number IN ({marks(chunk)})",
             [fmt.mall, *chunk],
         ):
             existing[row["number"]] = row
-    next_id = conn.execute("SELECT coalesce(max(id), 0) + 1 AS n FROM orders").fetchone()["n"]
+    next_id = store.execute("SELECT coalesce(max(id), 0) + 1 AS n FROM orders").fetchone()["n"]
     new_orders, new_items = [], []
     for draft in ready:
         fields = draft.fields
@@ -374,50 +377,50 @@ def _store(
         }
         if customer_id and old["customer_id"] is None:
             changes["customer_id"] = customer_id
-        items_changed = bool(draft.items) and _items_of(conn, old["id"]) != [
+        items_changed = bool(draft.items) and _items_of(store, old["id"]) != [
             tuple(i) for i in draft.items
         ]
         if not changes and not items_changed:
             result.unchanged += 1
             continue
         changes["updated_at"] = stamp
-        conn.execute(
+        store.execute(
             "UPDATE orders SET " + ", ".join(f"{k} = ?" for k in changes) + " WHERE id = ?",
             [*changes.values(), old["id"]],
         )
         if items_changed:
-            conn.execute("DELETE FROM order_items WHERE order_id = ?", [old["id"]])
-            _insert_items(conn, old["id"], draft.items)
+            store.execute("DELETE FROM order_items WHERE order_id = ?", [old["id"]])
+            _insert_items(store, old["id"], draft.items)
         result.updated += 1
     columns = (
         "id, mall, number, customer_id, " + ", ".join(ORDER_FIELDS) + ", imported_at, updated_at"
     )
     values = marks(range(len(ORDER_FIELDS) + 6))
-    _bulk_insert(conn, "orders", f"INSERT INTO orders ({columns}) VALUES ({values})", new_orders)
-    _bulk_insert(conn, "order_items", _ITEMS_INSERT, new_items)
+    _bulk_insert(store, "orders", f"INSERT INTO orders ({columns}) VALUES ({values})", new_orders)
+    _bulk_insert(store, "order_items", _ITEMS_INSERT, new_items)
     result.added += len(new_orders)
 
 
-def _bulk_insert(conn: sqlite3.Connection, table: str, sql: str, rows: list) -> None:
+def _bulk_insert(store: Store, table: str, sql: str, rows: list) -> None:
     """executemany; where the rows outnumber those the table holds (a shop's first import), the
     table's indexes are dropped first and made again after, a sort each instead of a B-tree
     insertion per row. This runs inside the import's transaction: a failure restores them."""
-    held = conn.execute(f"SELECT coalesce(max(rowid), 0) AS n FROM {table}").fetchone()["n"]
+    held = store.execute(f"SELECT coalesce(max(rowid), 0) AS n FROM {table}").fetchone()["n"]
     indexes = []
     if len(rows) > held:
-        indexes = conn.execute(
+        indexes = store.execute(
             "SELECT name, sql FROM sqlite_master"
             " WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
             [table],
         ).fetchall()
         for index in indexes:
-            conn.execute(f'DROP INDEX "{index["name"]}"')
-    conn.executemany(sql, rows)
+            store.execute(f'DROP INDEX "{index["name"]}"')
+    store.executemany(sql, rows)
     for index in indexes:
-        conn.execute(index["sql"])
+        store.execute(index["sql"])
 
 
-def _customer_ids(conn: sqlite3.Connection, now: datetime, ready: list) -> dict[str, int]:
+def _customer_ids(store: Store, now: datetime, ready: list) -> dict[str, int]:
     """The customer id of every e-mail address in the file, adding the new ones."""
     names: dict[str, str | None] = {}
     for draft in ready:
@@ -427,14 +430,14 @@ def _customer_ids(conn: sqlite3.Connection, now: datetime, ready: list) -> dict[
     ids: dict[str, int] = {}
     unnamed: list[tuple[str, int]] = []
     for chunk in batched(list(names)):
-        for row in conn.execute(
+        for row in store.execute(
             f"SELECT id, email, name FROM customers WHERE email IN ({marks(chunk)})", chunk
         ):
             ids[row["email"]] = row["id"]
             if not row["name"] and names[row["email"]]:
                 unnamed.append((names[row["email"]], row["id"]))
-    conn.executemany("UPDATE customers SET name = ? WHERE id = ?", unnamed)
-    next_id = conn.execute("SELECT coalesce(max(id), 0) + 1 AS n FROM customers").fetchone()["n"]
+    store.executemany("UPDATE customers SET name = ? WHERE id = ?", unnamed)
+    next_id = store.execute("SELECT coalesce(max(id), 0) + 1 AS n FROM customers").fetchone()["n"]
     stamp = to_storage(now)
     new = []
     for email, name in names.items():
@@ -442,7 +445,9 @@ def _customer_ids(conn: sqlite3.Connection, now: datetime, ready: list) -> dict[
             ids[email] = next_id
             new.append((next_id, email, name, stamp))
             next_id += 1
-    conn.executemany("INSERT INTO customers (id, email, name, created_at) VALUES (?, ?, ?, ?)", new)
+    store.executemany(
+        "INSERT INTO customers (id, email, name, created_at) VALUES (?, ?, ?, ?)", new
+    )
     return ids
 
 
@@ -451,14 +456,14 @@ _ITEMS_INSERT = (
 )
 
 
-def _insert_items(conn: sqlite3.Connection, order_id: int, items: list) -> None:
-    conn.executemany(_ITEMS_INSERT, [(order_id, *item) for item in items])
+def _insert_items(store: Store, order_id: int, items: list) -> None:
+    store.executemany(_ITEMS_INSERT, [(order_id, *item) for item in items])
 
 
-def _items_of(conn: sqlite3.Connection, order_id: int) -> list[tuple]:
+def _items_of(store: Store, order_id: int) -> list[tuple]:
     """An order's items as (name, sku, quantity, price), in the export's order."""
     return tuples(
-        conn, f"SELECT {ITEM_COLUMNS} FROM order_items WHERE order_id = ? ORDER BY id", [order_id]
+        store, f"SELECT {ITEM_COLUMNS} FROM order_items WHERE order_id = ? ORDER BY id", [order_id]
     ).fetchall()
 
 
@@ -479,21 +484,21 @@ def _marketing_as_bool(record: dict) -> dict:
     return record
 
 
-def items_of_order(conn: sqlite3.Connection, order_id: int) -> list[dict]:
+def items_of_order(store: Store, order_id: int) -> list[dict]:
     """An order's item lines (name, sku, quantity, unit price), in the export's order."""
-    return [_item(*item) for item in _items_of(conn, order_id)]
+    return [_item(*item) for item in _items_of(store, order_id)]
 
 
-def order_record(conn: sqlite3.Connection, row: dict) -> dict:
+def order_record(store: Store, row: dict) -> dict:
     """An order as the json interface names it, with its items."""
     # the customer's row id is the database's, not the interface's: the e-mail names them
     record = _marketing_as_bool({key: row[key] for key in RECORD_FIELDS if key != "customer_id"})
-    record["items"] = [_item(*item) for item in _items_of(conn, row["id"])]
+    record["items"] = [_item(*item) for item in _items_of(store, row["id"])]
     return record
 
 
 def order_views(
-    conn: sqlite3.Connection, numbers: list[str], fields: frozenset[str] | None = None
+    store: Store, numbers: list[str], fields: frozenset[str] | None = None
 ) -> dict[str, list[dict]]:
     """Imported orders with these numbers as a template sees them: the fields that hold a value
     (of those given; None: all, and the items). A query per batch: number -> [orders]."""
@@ -505,7 +510,9 @@ def order_views(
     ]
     select = f"SELECT id, {', '.join(columns)} FROM orders"
     for chunk in batched(sorted(set(numbers))):
-        for order_id, *values in tuples(conn, select + f" WHERE number IN ({marks(chunk)})", chunk):
+        for order_id, *values in tuples(
+            store, select + f" WHERE number IN ({marks(chunk)})", chunk
+        ):
             view = {
                 key: value for key, value in zip(columns, values, strict=True) if value is not None
             }
@@ -517,7 +524,7 @@ def order_views(
         view["items"] = []
     for chunk in batched(list(by_id)):
         for item in tuples(
-            conn,
+            store,
             f"SELECT {ITEM_COLUMNS}, order_id FROM order_items"
             f" WHERE order_id IN ({marks(chunk)}) ORDER BY id",
             chunk,
@@ -555,11 +562,11 @@ def number_spellings(typed: str) -> list[str]:
     return found
 
 
-def find_order(conn: sqlite3.Connection, number: str, mall: str | None = None) -> dict | None:
+def find_order(store: Store, number: str, mall: str | None = None) -> dict | None:
     """The order with this number (in this mall), however it was typed (see number_spellings):
     the first spelling that names an order wins; None if it was never imported."""
     for spelling in number_spellings(number):
-        rows = conn.execute(ORDER_SELECT + " WHERE number = ?", [spelling]).fetchall()
+        rows = store.execute(ORDER_SELECT + " WHERE number = ?", [spelling]).fetchall()
         if rows:
             found = pick_order(rows, spelling, mall)
             if found is not None:
@@ -567,28 +574,26 @@ def find_order(conn: sqlite3.Connection, number: str, mall: str | None = None) -
     return None
 
 
-def order_of_case(conn: sqlite3.Connection, case: dict) -> dict | None:
+def order_of_case(store: Store, case: dict) -> dict | None:
     """The imported order a case names (its number, in its mall), or None."""
-    return find_order(conn, case["order_number"], case["mall"]) if case["order_number"] else None
+    return find_order(store, case["order_number"], case["mall"]) if case["order_number"] else None
 
 
-def get_order(conn: sqlite3.Connection, number: str, mall: str | None = None) -> dict:
-    row = find_order(conn, number, mall)
+def get_order(store: Store, number: str, mall: str | None = None) -> dict:
+    row = find_order(store, number, mall)
     if row is None:
         raise NotFound(
             f"no order {number.strip()}" + (f" in {mall}" if mall else ""),
             "import the mall's order export first: shopcare orders import FILE",
         )
-    return order_record(conn, row)
+    return order_record(store, row)
 
 
-def orders_of_customer(
-    conn: sqlite3.Connection, customer_id: int, limit: int | None = None
-) -> list[dict]:
+def orders_of_customer(store: Store, customer_id: int, limit: int | None = None) -> list[dict]:
     """A customer's orders, newest first."""
     sql = ORDER_SELECT + " WHERE customer_id = ? ORDER BY ordered_at DESC, id DESC"
     params: list = [customer_id]
     if limit:
         sql += " LIMIT ?"
         params.append(limit)
-    return [order_record(conn, row) for row in conn.execute(sql, params).fetchall()]
+    return [order_record(store, row) for row in store.execute(sql, params).fetchall()]

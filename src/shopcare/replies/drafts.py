@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
@@ -29,6 +28,7 @@ from shopcare.store.sqlite.connect import batched, marks, tuples
 if TYPE_CHECKING:
     from shopcare.domain.calendar import ShopCalendar
     from shopcare.domain.categories import Categories
+    from shopcare.store.api import Store
 
 LANGS = ("ja", "en")
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -700,7 +700,7 @@ def public_context(context: dict) -> dict:
 
 
 def case_contexts(
-    conn: sqlite3.Connection,
+    store: Store,
     case_ids: list[int],
     config: Config,
     categories: Categories,
@@ -741,7 +741,7 @@ def case_contexts(
     contexts = []
     for chunk in batched(case_ids):
         # tuples: a case's view is built from them in one pass
-        cursor = tuples(conn, select + f" WHERE c.id IN ({marks(chunk)})", chunk)
+        cursor = tuples(store, select + f" WHERE c.id IN ({marks(chunk)})", chunk)
         names = [column[0] for column in cursor.description]
         cases = {}
         for values in cursor:
@@ -758,17 +758,17 @@ def case_contexts(
             kind for kind, wanted in (("promise", want_promise), ("remedy", want_remedy)) if wanted
         ]
         promises, remedies = (
-            _promises_and_remedies(conn, chunk, kinds, tz, local_now) if kinds else ({}, {})
+            _promises_and_remedies(store, chunk, kinds, tz, local_now) if kinds else ({}, {})
         )
         if remedies:
-            _mark_full_refunds(conn, cases, remedies)
+            _mark_full_refunds(store, cases, remedies)
         orders = (
-            _orders_of(conn, cases, tz, None if everything else reads["order"])
+            _orders_of(store, cases, tz, None if everything else reads["order"])
             if want_order
             else None
         )
         windows = (
-            _return_windows(conn, cases, tz, base["returns"], local_now.date())
+            _return_windows(store, cases, tz, base["returns"], local_now.date())
             if want_returns
             else {}
         )
@@ -810,7 +810,7 @@ def case_contexts(
 
 
 def _promises_and_remedies(
-    conn: sqlite3.Connection,
+    store: Store,
     case_ids: list[int],
     kinds: list[str],
     tz: tzinfo,
@@ -822,7 +822,7 @@ def _promises_and_remedies(
     promises: dict[int, dict | None] = {}
     remedies: dict[int, list[dict]] = {}
     for case_id, kind, text, due_at, data in tuples(
-        conn,
+        store,
         "SELECT case_id, kind, text, due_at, data FROM events"
         f" WHERE case_id IN ({marks(case_ids)}) AND kind IN ({marks(kinds)}) ORDER BY at, id",
         [*case_ids, *kinds],
@@ -839,7 +839,7 @@ def _promises_and_remedies(
 
 
 def _mark_full_refunds(
-    conn: sqlite3.Connection, cases: dict[int, dict], remedies: dict[int, list[dict]]
+    store: Store, cases: dict[int, dict], remedies: dict[int, list[dict]]
 ) -> None:
     """full: true for a refund of exactly what was paid (the order's total, in yen), so that a
     mail says 全額 only then. An order the case cannot name for certain is never full."""
@@ -854,7 +854,7 @@ def _mark_full_refunds(
     if not refunded:
         return
     numbered = order_views(
-        conn,
+        store,
         [case["order_number"] for case in refunded.values()],
         frozenset(("total", "currency")),
     )
@@ -876,14 +876,14 @@ def _mark_full_refunds(
 
 
 def _orders_of(
-    conn: sqlite3.Connection, cases: dict[int, dict], tz: tzinfo, fields: frozenset[str] | None
+    store: Store, cases: dict[int, dict], tz: tzinfo, fields: frozenset[str] | None
 ) -> dict[int, dict]:
     """The order each case names, with the fields given (None: all, with its items), its times
     in the shop's zone."""
     from shopcare.orders.importer import order_views, pick_order
 
     numbered = order_views(
-        conn, [case["order_number"] for case in cases.values() if "order_number" in case], fields
+        store, [case["order_number"] for case in cases.values() if "order_number" in case], fields
     )
     for candidates in numbered.values():
         for order in candidates:
@@ -901,7 +901,7 @@ def _orders_of(
 
 
 def _return_windows(
-    conn: sqlite3.Connection, cases: dict[int, dict], tz: tzinfo, terms: dict, today: date
+    store: Store, cases: dict[int, dict], tz: tzinfo, terms: dict, today: date
 ) -> dict[int, dict]:
     """For each case on an imported order: the last day of its return window (the day of
     delivery counted as the first, in the shop's zone), whether it is still open, and whether
@@ -914,7 +914,7 @@ def _return_windows(
     numbers = [case["order_number"] for case in cases.values() if case.get("order_number")]
     if not numbers:
         return {}
-    found = order_views(conn, numbers, frozenset(("delivered_at", "shipped_at")))
+    found = order_views(store, numbers, frozenset(("delivered_at", "shipped_at")))
     windows = {}
     for case_id, case in cases.items():
         number = case.get("order_number")
@@ -1103,7 +1103,7 @@ def as_eml(
 
 
 def order_context(
-    conn: sqlite3.Connection,
+    store: Store,
     order_id: int,
     config: Config,
     tz: tzinfo,
@@ -1115,11 +1115,11 @@ def order_context(
     from shopcare.errors import NotFound
     from shopcare.orders.importer import order_views
 
-    row = tuples(conn, "SELECT number, mall FROM orders WHERE id = ?", [order_id]).fetchone()
+    row = tuples(store, "SELECT number, mall FROM orders WHERE id = ?", [order_id]).fetchone()
     if row is None:
         raise NotFound(f"no order with id {order_id}", "shopcare followups lists the ids")
     number, mall = row
-    order = next(o for o in order_views(conn, [number])[number] if o["mall"] == mall)
+    order = next(o for o in order_views(store, [number])[number] if o["mall"] == mall)
     for key in ORDER_TIMES:
         if key in order:
             order[key] = from_storage(order[key]).astimezone(tz)

@@ -1,0 +1,126 @@
+"""One place that builds what a command needs: the home, its config, the clock, the store,
+the calendar, the categories in force and who is writing. The command line asks for it; so
+can a mail system's hook or a test, without typer."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from shopcare import clock
+from shopcare.errors import ShopcareError, check_text
+from shopcare.home import CONFIG_NAME, DB_NAME, ensure_home
+
+if TYPE_CHECKING:
+    from shopcare.domain.calendar import ShopCalendar
+    from shopcare.domain.categories import Categories
+    from shopcare.settings.config import Config
+    from shopcare.store.api import Store
+
+_BUSINESS = re.compile(r"^[+-]\d+b[dh]$")
+
+
+def author() -> str:
+    """Who is writing: SHOPCARE_USER, else the login name."""
+    name = os.environ.get("SHOPCARE_USER")
+    if name:
+        return check_text(name, "SHOPCARE_USER")
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid{os.getuid()}"
+
+
+class Session:
+    """One command's home, config, store, zone, author and clock."""
+
+    def __init__(self, home: Path, store: Store, config: Config, tz: tzinfo, now: datetime) -> None:
+        self.home = home
+        self.store = store
+        self.config = config
+        self.tz = tz
+        self.now = now
+        self._actor: clock.Actor | None = None
+        self._categories: Categories | None = None
+        self._calendar: ShopCalendar | None = None
+
+    @property
+    def actor(self) -> clock.Actor:
+        """Who is writing, and when: the author is looked up only by commands that write."""
+        if self._actor is None:
+            self._actor = clock.Actor(author(), self.now)
+        return self._actor
+
+    @property
+    def categories(self) -> Categories:
+        """The categories in force: the built-in ones and any the shop's policy adds."""
+        if self._categories is None:
+            from shopcare.settings.derived import categories_for
+
+            self._categories = categories_for(self.home, self.today)
+        return self._categories
+
+    @property
+    def lang(self) -> str:
+        return self.config.language
+
+    def when(self, text: str, bare_date: clock.DayTime) -> datetime:
+        business = bool(_BUSINESS.match(text.strip().lower()))  # +2bd, +4bh need the calendar
+        return clock.parse_when(
+            text,
+            tz=self.tz,
+            current=self.now,
+            bare_date=bare_date,
+            calendar=self.calendar if business else None,
+        )
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(self.tz).date()
+
+    @property
+    def calendar(self) -> ShopCalendar:
+        """The shop's business calendar (config.toml plus imported holidays), built on first use."""
+        if self._calendar is None:
+            from shopcare.domain.calendar import ShopCalendar
+            from shopcare.settings.derived import holidays_known
+
+            known = holidays_known(self.home, self.today) if self.config.holidays == "jp" else None
+            self._calendar = ShopCalendar.load(self.store, self.config, known)
+        return self._calendar
+
+    def closing_time(self) -> clock.DayTime:
+        """A promise 'by the 26th' is due at the shop's closing time that day."""
+        return clock.DayTime(self.config.close)
+
+
+@contextmanager
+def open_session(path: Path, writes: bool = False) -> Iterator[Session]:
+    """What a command works on. A reading command on a home with no shop in it says so (a
+    mistyped --home must not look like an empty shop); a writing command makes the shop, and
+    says where, once."""
+    from shopcare.settings.config import load_config
+    from shopcare.store import open_store
+
+    new = not (path / DB_NAME).exists()
+    if new and not writes:
+        raise ShopcareError(
+            f"no shop at {path}",
+            f"make one with shopcare --home {path} init (or check --home and SHOPCARE_HOME)",
+        )
+    home = ensure_home(path)
+    config = load_config(home / CONFIG_NAME)
+    tz = config.tz()
+    now = clock.now()
+    with open_store(home) as store:
+        if new:
+            sys.stderr.write(f"a new shop is made at {home}\n")
+        yield Session(home, store, config, tz, now)
