@@ -6,6 +6,7 @@ fails the suite, not a review."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 SRC = Path(__file__).parent.parent / "src"
@@ -109,5 +110,82 @@ def test_the_core_imports_neither_typer_nor_rich():
             continue
         for module, _ in imports_of(path):
             if module.split(".")[0] in ("typer", "rich", "click"):
+                found.append(f"{name} imports {module}")
+    assert found == []
+
+
+SQL = re.compile(
+    r"^\s*(SELECT|INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER|PRAGMA|BEGIN|COMMIT|ROLLBACK"
+    r"|WITH|VACUUM|ANALYZE|ATTACH)\b|\bSELECT\b.+\bFROM\b|\bINSERT\s+INTO\b|\bUPDATE\s+\w+\s+SET\b"
+    r"|\bDELETE\s+FROM\b",
+    re.IGNORECASE | re.DOTALL,
+)
+SQL_CALLS = ("execute", "executemany", "executescript", "cursor", "commit", "rollback")
+
+
+def sql_found(path: Path) -> list[str]:
+    """Every string that reads as SQL, and every call of a DB-API method, in a file."""
+    found = []
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    _collect_docstrings(tree)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if node.col_offset is not None and SQL.search(node.value) and not _docstring(node):
+                found.append(f"line {node.lineno}: {node.value.strip()[:60]!r}")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in SQL_CALLS:
+                found.append(f"line {node.lineno}: .{node.func.attr}(...)")
+    return found
+
+
+_DOCSTRINGS: set[int] = set()
+
+
+def _docstring(node: ast.Constant) -> bool:
+    return id(node) in _DOCSTRINGS
+
+
+def _collect_docstrings(tree: ast.AST) -> None:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                _DOCSTRINGS.add(id(body[0].value))
+
+
+def test_no_sql_outside_the_store():
+    found = []
+    for name, path in modules().items():
+        if name.startswith("shopcare.store"):
+            continue
+        found += [f"{name} {where}" for where in sql_found(path)]
+    assert found == []
+
+
+def test_the_sql_finder_finds_sql(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        '"""Rows SELECTed FROM the store (a docstring: not SQL)."""\n'
+        'rows = conn.execute("select id from cases where id = ?", [1])\n'
+        "text = 'UPDATE cases SET status = 1'\n"
+        "prose = 'the update of a case'\n"
+    )
+    assert sorted(where.split(":")[0] for where in sql_found(sample)) == ["line 2", "line 2", "line 3"]
+
+
+def test_the_domain_imports_no_store_no_cli_no_sqlite():
+    """domain/ is the rules over plain values: it may name the store's interface in a type
+    annotation (store/api.py, the seam), never an implementation, the CLI or a database."""
+    found = []
+    for name, path in modules().items():
+        if not name.startswith("shopcare.domain"):
+            continue
+        for module, _ in imports_of(path):
+            top = module.split(".")[0]
+            if top in ("typer", "rich", "click", "sqlite3", "sqlite_utils", "psycopg"):
+                found.append(f"{name} imports {module}")
+            elif module.startswith(("shopcare.cli", "shopcare.app")):
+                found.append(f"{name} imports {module}")
+            elif module.startswith("shopcare.store") and module != "shopcare.store.api":
                 found.append(f"{name} imports {module}")
     assert found == []

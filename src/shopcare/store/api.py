@@ -28,5 +28,17 @@ class Store(Protocol):
 
     def close(self) -> None: ...
 
+    def imported_holidays(self) -> list[tuple[str, str]]:
+        """The holidays `calendar import` stored: (ISO date, name)."""
+        ...
+
+    # --- cases, events, customers (store/sqlite/cases.py) ---
+
+    # --- orders and the importer (store/sqlite/orders.py) ---
+
+    # --- follow-up marks, remedies, holidays (store/sqlite/followups.py) ---
+
+    # --- what drafts read (store/sqlite/replies.py) ---
+
 
 Rows = Iterator[dict]
