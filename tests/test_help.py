@@ -65,9 +65,16 @@ def test_a_mistyped_command_gets_a_suggestion(cli):
     assert "followups" in result.stderr
 
 
-def test_a_group_builds_only_the_subcommand_used():
-    group = build("case")
-    assert group.commands.built == {}
-    assert group.commands["list"].name == "list"
-    assert list(group.commands.built) == ["list"]
-    assert "add" in group.list_commands(None)
+def test_a_command_imports_only_its_own_module():
+    """The root group is click's lazy group: a command's module is imported when the command is
+    looked up, and no other command's module with it."""
+    import subprocess
+
+    code = (
+        "import sys; from shopcare.cli.root import build; build('calendar'); "
+        "print(sorted(m for m in sys.modules if m.startswith('shopcare.cli.')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = eval(out.stdout)
+    assert "shopcare.cli.calendar" in loaded
+    assert not {"shopcare.cli.case", "shopcare.cli.reply", "shopcare.cli.orders"} & set(loaded)

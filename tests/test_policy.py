@@ -10,8 +10,9 @@ from conftest import dump
 from exports import RAKUTEN, SHOPIFY_2026, rakuten_rows, shopify_rows, write_export
 
 from shopcare.domain.categories import BUILT_IN
-from shopcare.domain.policy import Remedy, load, template_names
+from shopcare.domain.policy import Remedy
 from shopcare.domain.remedies import amount_in_yen
+from shopcare.settings.policy_files import load, template_names
 
 FAULT_FOR = {
     "quality.not_as_pictured": "shop",

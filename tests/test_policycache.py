@@ -53,6 +53,21 @@ def test_a_changed_policy_file_rebuilds_it(home, builds):
     assert len(builds) == 2
 
 
+def test_the_key_is_the_content_not_the_files_time(home, builds):
+    """A policy copied back from a backup, or edited within the file system's time resolution,
+    keeps its size and time: the cache still sees the new text."""
+    home.mkdir(exist_ok=True)
+    path = write_policy(home, '[sla]\nreply_within = "2bd"\n')
+    os.utime(path, ns=(5, 5))
+    assert policycache.policy_view(home, TODAY).sla.reply_within == "2bd"
+    path.write_text('[sla]\nreply_within = "4bd"\n', encoding="utf-8")  # the same size
+    os.utime(path, ns=(5, 5))
+    assert policycache.policy_view(home, TODAY).sla.reply_within == "4bd"
+    os.utime(path, ns=(9, 9))  # a new time alone, the same text: nothing to rebuild
+    policycache.policy_view(home, TODAY)
+    assert len(builds) == 2
+
+
 def test_a_new_year_rebuilds_it(home, builds):
     home.mkdir(exist_ok=True)
     policycache.holidays_known(home, TODAY)

@@ -36,7 +36,7 @@ def check(
     Example: shopcare policy check ~/shop/policies/returns.toml
     """
     from shopcare.cli.session import home_path
-    from shopcare.domain.policy import load, template_names
+    from shopcare.settings.policy_files import load, template_names
 
     home = home_path()
     if files is None and not home.is_dir():
@@ -66,7 +66,7 @@ def show(fmt: Annotated[str, typer.Option("--format", help="toml or json.")] = "
     """
     import json
 
-    from shopcare.domain.policy import load_or_fail
+    from shopcare.settings.policy_files import load_or_fail
 
     if fmt not in ("toml", "json"):
         raise ShopcareError(f"unknown format {fmt!r}", "choose one of: toml, json")
@@ -95,9 +95,9 @@ def suggest(
     Example: shopcare policy suggest 3
     """
     from shopcare.domain.cases import get_case_row
-    from shopcare.domain.policy import load_or_fail
     from shopcare.domain.remedies import goods_text
     from shopcare.domain.remedies import suggest as core_suggest
+    from shopcare.settings.policy_files import load_or_fail
 
     output = pick_format(fmt, as_json)
     with session() as s:
@@ -173,8 +173,8 @@ def remedy(
     Example: shopcare remedy 3 refund --amount 12800 --approved-by owner
     Example: shopcare remedy 5 replacement --item PLATE-WH --note "割れた1枚を本日発送"
     """
-    from shopcare.domain.policy import load_or_fail
     from shopcare.domain.remedies import record_remedy
+    from shopcare.settings.policy_files import load_or_fail
 
     with session(writes=True) as s:
         policy = load_or_fail(s.home).policy

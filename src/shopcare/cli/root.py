@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
-from collections.abc import Callable, MutableMapping
-from functools import partial
 from typing import TYPE_CHECKING, Annotated, NamedTuple
 
 import typer
@@ -15,6 +12,7 @@ from typer.core import TyperCommand, TyperGroup
 from shopcare import __version__
 from shopcare.cli.params import CheckedCommand, CheckedGroup
 from shopcare.errors import ShopcareError
+from shopcare.store.errors import DATABASE_ERRORS, explain_database_error
 
 if TYPE_CHECKING:
     from typer.core import _click
@@ -56,10 +54,9 @@ def reader_gone() -> None:
 
 
 class Lazy(NamedTuple):
-    """A top-level command, built only when it is run or its help is asked for."""
+    """A top-level command, imported only when it is run or its help is asked for."""
 
-    module: str  # under shopcare.cli
-    attr: str  # a Typer (a group of subcommands) or a function (one command)
+    import_path: str  # "module:attribute": a Typer (a group) or a function (one command)
     summary: str  # the first line of its help, for `shopcare --help`
 
 
@@ -67,52 +64,61 @@ class Lazy(NamedTuple):
 # holds each summary to its command's own help.
 COMMANDS: dict[str, Lazy] = {
     "init": Lazy(
-        "setup", "init", "Set up the shop's home: config.toml and the database. Safe to run twice."
+        "shopcare.cli.setup:init",
+        "Set up the shop's home: config.toml and the database. Safe to run twice.",
     ),
     "case": Lazy(
-        "case", "app", "Log every complaint and inquiry as a case, with its whole history."
+        "shopcare.cli.case:app",
+        "Log every complaint and inquiry as a case, with its whole history.",
     ),
-    "orders": Lazy("orders", "app", "Import the malls' order exports and look orders up."),
-    "customer": Lazy("orders", "customer_app", "The customer behind the cases and orders."),
+    "orders": Lazy(
+        "shopcare.cli.orders:app", "Import the malls' order exports and look orders up."
+    ),
+    "customer": Lazy(
+        "shopcare.cli.orders:customer_app", "The customer behind the cases and orders."
+    ),
     "reply": Lazy(
-        "reply",
-        "reply",
+        "shopcare.cli.reply:reply",
         "Draft a reply to a case from a template, with the case's real facts filled in.",
     ),
     "templates": Lazy(
-        "reply", "templates_app", "The reply templates: built-in and the shop's own."
+        "shopcare.cli.reply:templates_app", "The reply templates: built-in and the shop's own."
     ),
     "policy": Lazy(
-        "policy", "app", "The shop's remedy and SLA policy, layered over the built-in one."
+        "shopcare.cli.policy:app",
+        "The shop's remedy and SLA policy, layered over the built-in one.",
     ),
     "remedy": Lazy(
-        "policy",
-        "remedy",
+        "shopcare.cli.policy:remedy",
         "Record the remedy offered; above the approval line it needs --approved-by, or nothing "
         "is recorded.",
     ),
     "followups": Lazy(
-        "followups",
-        "app",
+        "shopcare.cli.followups:app",
         "Everything the shop owes: replies, promises, resolutions, aftercare, satisfaction checks.",
     ),
-    "calendar": Lazy("calendar", "app", "The shop's business calendar."),
+    "calendar": Lazy("shopcare.cli.calendar:app", "The shop's business calendar."),
     "categories": Lazy(
-        "setup",
-        "categories",
+        "shopcare.cli.setup:categories",
         "List the case categories in force, with labels and the priority each implies.",
     ),
     "demo": Lazy(
-        "demo",
-        "demo",
+        "shopcare.cli.demo:demo",
         "Show what shopcare does, on a throwaway home: a morning's cases, the open list, a timeline.",
     ),
 }
 
 
+class ShopcareTyper(typer.Typer):
+    """A Typer whose commands check their typed values (cli/params.py) unless they say otherwise."""
+
+    def command(self, name: str | None = None, *, cls=None, **settings):
+        return super().command(name, cls=cls or CheckedCommand, **settings)
+
+
 def subcommands(name: str, **settings) -> typer.Typer:
     """The group of subcommands under top-level command `name`, with shopcare's settings."""
-    return typer.Typer(
+    return ShopcareTyper(
         cls=CheckedGroup,
         help=COMMANDS[name].summary,
         rich_markup_mode=None,
@@ -122,82 +128,55 @@ def subcommands(name: str, **settings) -> typer.Typer:
 
 
 def build(name: str) -> Command:
-    """The click command for one top-level command, made from its module."""
+    """The command `name`, imported from its module: a Typer becomes its group, a function its
+    one command (typer.main's get_group and get_command, typer's public way to hand click one;
+    a group of one subcommand stays a group)."""
     import importlib
 
-    from typer.models import CommandInfo
+    from typer.main import get_command, get_group
 
-    lazy = COMMANDS[name]
-    target = getattr(importlib.import_module(f"shopcare.cli.{lazy.module}"), lazy.attr)
+    module, attribute = COMMANDS[name].import_path.split(":")
+    target = getattr(importlib.import_module(module), attribute)
     if isinstance(target, typer.Typer):
-        command = _lazy_group(target)
+        command = get_group(target)
     else:
-        command = _command(CommandInfo(name=name, callback=target))
+        single = ShopcareTyper(rich_markup_mode=None, add_completion=False)
+        single.command(name)(target)
+        command = get_command(single)
     command.name = name
     return command
 
 
-def _command(info) -> Command:
-    """One command from its function, as typer makes it, with shopcare's plain help and its typed
-    values checked (cli/params.py)."""
-    from typer.main import get_command_from_info
-
-    if info.cls in (None, TyperCommand):  # typer's default: the decorator fills it in
-        info.cls = CheckedCommand
-    return get_command_from_info(info, pretty_exceptions_short=True, rich_markup_mode=None)
-
-
-def _lazy_group(target: typer.Typer) -> TyperGroup:
-    """A group whose subcommands are built when used: `case list` does not pay for `case add`."""
-    from typer.main import get_group
-
-    infos = target.registered_commands
-    target.registered_commands = []
-    try:
-        group = get_group(target)
-    finally:
-        target.registered_commands = infos
-    group.commands = LazyCommands({info.name: partial(_command, info) for info in infos})
-    return group
-
-
-class LazyCommands(MutableMapping):
-    """Commands by name, each built the first time it is looked up."""
-
-    def __init__(self, makers: dict[str, Callable[[], Command]]) -> None:
-        self.makers = makers
-        self.built: dict[str, Command] = {}
-
-    def __getitem__(self, name: str) -> Command:
-        if name not in self.built:
-            if name not in self.makers:
-                raise KeyError(name)
-            self.built[name] = self.makers[name]()
-        return self.built[name]
-
-    def __setitem__(self, name: str, command: Command) -> None:
-        self.built[name] = command
-
-    def __delitem__(self, name: str) -> None:
-        del self.built[name]
-
-    def __iter__(self):
-        return iter(self.makers)
-
-    def __len__(self) -> int:
-        return len(self.makers)
-
-
 class ShopcareGroup(TyperGroup):
-    """The root command. Builds a top-level command only when it is used, and turns shopcare's
-    errors into one line on stderr and exit 1 (SHOPCARE_DEBUG=1 re-raises)."""
+    """The root command: click's lazy group (each top-level command is imported when it is run,
+    from the import path in COMMANDS), and the one place shopcare's errors become one line on
+    stderr and exit 1 (SHOPCARE_DEBUG=1 re-raises)."""
 
     def __init__(self, **attrs) -> None:
         super().__init__(**attrs)
-        self.commands = LazyCommands({name: partial(build, name) for name in COMMANDS})
+        self.loaded: dict[str, Command] = {}
 
     def list_commands(self, ctx) -> list[str]:
         return list(COMMANDS)
+
+    def get_command(self, ctx, cmd_name: str) -> Command | None:
+        if cmd_name not in COMMANDS:
+            return super().get_command(ctx, cmd_name)
+        if cmd_name not in self.loaded:
+            self.loaded[cmd_name] = build(cmd_name)
+        return self.loaded[cmd_name]
+
+    def resolve_command(self, ctx, args: list[str]):
+        """A mistyped command gets the nearest names (typer suggests only from commands already
+        built, and these are built when used)."""
+        from difflib import get_close_matches
+
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and name not in COMMANDS and not ctx.resilient_parsing:
+            matches = get_close_matches(name, list(COMMANDS))
+            suggestion = f" Did you mean {', '.join(map(repr, matches))}?" if matches else ""
+            ctx.fail(f"No such command {name!r}.{suggestion}")
+        return super().resolve_command(ctx, args)
 
     def format_commands(self, ctx, formatter) -> None:
         limit = formatter.width - 6 - max(map(len, COMMANDS))
@@ -218,21 +197,13 @@ class ShopcareGroup(TyperGroup):
         except BrokenPipeError:
             reader_gone()
             raise typer.Exit(0) from None
-        except (ShopcareError, sqlite3.OperationalError, OSError) as exc:
+        except (ShopcareError, OSError, *DATABASE_ERRORS) as exc:
             if os.environ.get("SHOPCARE_DEBUG") == "1":
                 raise
             if isinstance(exc, ShopcareError):
                 report(exc.message, exc.hint)
-            elif isinstance(exc, sqlite3.OperationalError) and "readonly" in str(exc):
-                report(
-                    "the database is read-only: this command writes to it",
-                    "reading commands work on it; to write, check its permissions or run as"
-                    " its owner",
-                )
-            elif isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-                report(f"database: {exc}", "another shopcare is writing; try again in a moment")
-            elif isinstance(exc, sqlite3.OperationalError):
-                report(f"database: {exc}")
+            elif isinstance(exc, DATABASE_ERRORS):
+                report(*explain_database_error(exc))
             else:
                 report(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
             raise typer.Exit(1) from None

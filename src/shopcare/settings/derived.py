@@ -1,29 +1,54 @@
-"""A cache of what is slow to work out and rarely changes: the validated, layered policy
-and the Japanese holidays of the years around now.
+"""The one cache: what is slow to work out and rarely changes, the validated, layered policy
+and the Japanese holidays of the years around now, as one plain-data shape.
 
 `shopcare followups` runs from cron and shell loops: importing pydantic to validate the
 policy files and jpholiday to find holidays would cost more than the rest of the
-command. So the first run stores the validated policy (and a few years of holidays) in
-HOME/.cache/derived.marshal (see shopcare.settings.cache), keyed by the files' sizes and modification times, the
-template folders, and the versions of shopcare and jpholiday; later runs read it back
-as plain data. Any change to a key input rebuilds it; a broken policy is never cached.
+command (0.75 s). So the first run stores the validated policy (and a few years of
+holidays) in HOME/.cache/derived.marshal, keyed by what it was made from: the policy files'
+contents, the names of the shop's templates, the year by the pinned clock, and the versions
+of shopcare and jpholiday. Later runs read it back as plain data (marshal: no import, the
+fastest read). Any change to a key input rebuilds it; a broken policy is never cached; a file
+that is missing, damaged, from another Python or under another key is rebuilt; a home we
+cannot write to still works, only slower.
 """
 
 from __future__ import annotations
 
+import marshal
+import os
+import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from shopcare.settings.cache import cached, stat_key
+from shopcare.home import write_private
 
 if TYPE_CHECKING:
     from shopcare.domain.categories import Categories
 
+FOLDER = ".cache"
 CACHE = "derived.marshal"
 HOLIDAY_YEARS_BACK = 3
 HOLIDAY_YEARS_AHEAD = 2
+_PYTHON = list(sys.version_info[:2])
+
+
+def _content(path: Path) -> bytes | None:
+    """A small file's bytes, for a key; None when it is missing or unreadable (the build then
+    reports it)."""
+    try:
+        return path.read_bytes() if path.is_file() else None
+    except OSError:
+        return None
+
+
+def _names(folder: Path) -> list[str]:
+    try:
+        return sorted(os.listdir(folder))
+    except OSError:
+        return []
 
 
 def _fingerprint(home: Path, today: date) -> list:
@@ -34,16 +59,39 @@ def _fingerprint(home: Path, today: date) -> list:
 
     policies = home / "policies"
     files = sorted(policies.glob("*.toml")) if policies.is_dir() else []
-    spec = find_spec("jpholiday")  # its files' times stand for its version: no import needed
+    spec = find_spec("jpholiday")  # its file's size and time stand for its version: no import
+    library = os.stat(spec.origin) if spec and spec.origin else None
     return [
         __version__,
-        stat_key(Path(spec.origin)) if spec and spec.origin else None,
+        [library.st_size, library.st_mtime_ns] if library else None,
         today.year,
-        stat_key(resource_dir("policies") / "default.toml"),
-        stat_key(policies, home),
-        *(stat_key(p, home) for p in files),
-        *(stat_key(home / "templates" / lang, home) for lang in ("ja", "en")),
+        _content(resource_dir("policies") / "default.toml"),
+        *([p.name, _content(p)] for p in files),
+        *(_names(home / "templates" / lang) for lang in ("ja", "en")),
     ]
+
+
+def cached(home: Path, key: list, build: Callable[[], Any]) -> Any:
+    """The value stored under key; else build() it and store it. build() raising stores
+    nothing. The value must be plain data (dict, list, str, int...)."""
+    path = home / FOLDER / CACHE
+    key = [_PYTHON, *key]
+    try:
+        stored_key, value = marshal.loads(path.read_bytes())
+        if stored_key == key:
+            return value
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    value = build()
+    try:
+        data = marshal.dumps((key, value))
+        path.parent.mkdir(mode=0o700, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        write_private(temporary, data)
+        os.replace(temporary, path)
+    except (OSError, ValueError):  # ValueError: not plain data; it is built anew each time
+        pass
+    return value
 
 
 def _namespace(value):
@@ -56,13 +104,13 @@ def _namespace(value):
 
 def derived(home: Path, today: date) -> dict:
     """The cached data (a dict with 'policy' and 'holidays'), rebuilt when anything behind it changed."""
-    return cached(home, CACHE, _fingerprint(home, today), lambda: _build(home, today))
+    return cached(home, _fingerprint(home, today), lambda: _build(home, today))
 
 
 def _build(home: Path, today: date) -> dict:
     import jpholiday
 
-    from shopcare.domain.policy import load_or_fail
+    from shopcare.settings.policy_files import load_or_fail
 
     policy = load_or_fail(home).policy.model_dump(mode="json")
     holidays = {}
