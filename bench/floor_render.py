@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from shopcare.replies.drafts import FILTERS, make_estimate
+from shopcare.replies.filters import FILTERS, make_estimate
 
 folder, name, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 env = Environment(

@@ -12,7 +12,7 @@ import pytest
 
 from shopcare.domain.calendar import ShopCalendar
 from shopcare.errors import ShopcareError
-from shopcare.replies.drafts import date_reader, make_estimate
+from shopcare.replies.filters import date_reader, make_estimate
 from shopcare.settings.config import Config
 
 TUESDAY = datetime(2026, 11, 23, 23, 0, tzinfo=UTC)  # 2026-11-24 08:00 in Tokyo

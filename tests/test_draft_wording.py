@@ -8,7 +8,7 @@ import json
 import pytest
 from exports import RAKUTEN, rakuten_rows, write_export
 
-from shopcare.replies.drafts import BUILT_IN
+from shopcare.replies.templates import BUILT_IN
 
 # 佐藤 美咲, abc123@fw.rakuten.ne.jp, 6,820円: 波佐見焼 マグカップ 色:白 ×2, 手ぬぐい 麻の葉 ×1
 ORDER = "123456-20261118-00000101"

@@ -168,6 +168,22 @@ def test_aftercare_from_imported_orders(cli, tmp_path, monkeypatch):
     assert order_id["accepts_marketing"] is True
 
 
+def test_each_aftercare_step_lists_every_order_due_for_it(cli, tmp_path, monkeypatch):
+    """Two orders at two steps at once: the step that comes later in the policy is looked for
+    among all the orders, not only among the ones an earlier step found."""
+    rows = shopify_rows()
+    rows[3] |= {"Fulfillment Status": "fulfilled", "Fulfilled at": "2026-11-14 12:00:00 +0900"}
+    cli("orders", "import", str(write_export(tmp_path / "s.csv", SHOPIFY_2026, rows)))
+    # #1001: delivered Saturday 11-21, its "did it arrive?" mail due Tuesday at opening time;
+    # #1002: delivered Monday 11-16, its day-7 mail (Monday 11-23, a holiday) due then too
+    monkeypatch.setenv("SHOPCARE_NOW", "2026-11-24T11:00:00+09:00")
+    listed = items(cli, "--kind", "aftercare")
+    assert sorted((i["order_number"], i["template"]) for i in listed) == [
+        ("#1001", "followup_arrival"),
+        ("#1002", "followup_feedback"),
+    ]
+
+
 def test_no_marketing_aftercare_without_consent_and_none_for_open_cases(cli, tmp_path, monkeypatch):
     rows = shopify_rows()
     rows[0]["Accepts Marketing"] = "no"

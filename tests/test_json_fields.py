@@ -76,3 +76,19 @@ def test_every_listing_prints_the_documented_fields(demo):
 def test_the_readme_section_is_read():
     fields = documented()
     assert "customer_id" not in fields["case"] and len(fields) >= 12
+
+
+def test_the_follow_up_tsv_reads_the_same_values_as_its_json(demo):
+    """followups' tsv reads its cells off the items by the view's columns (no dict per row): each
+    cell must be the value the json gives under the column's name."""
+    import csv
+    import io
+
+    listed = run(demo, "followups", "--until", "+30d")
+    env = {"SHOPCARE_HOME": str(demo), "SHOPCARE_NOW": "2026-11-24T08:00:00+09:00"}
+    tsv = CliRunner().invoke(app, ["followups", "--until", "+30d", "--format", "tsv"], env=env)
+    rows = list(csv.DictReader(io.StringIO(tsv.stdout), delimiter="\t"))
+    assert rows and len(rows) == len(listed)
+    for row, record in zip(rows, listed, strict=True):
+        for key, cell in row.items():
+            assert cell == ("" if record[key] is None else str(record[key])), (key, row, record)

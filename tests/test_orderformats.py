@@ -5,7 +5,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from shopcare.orders.formats import FORMATS, RowError, japan_time, money, offset_time
+from shopcare.orders.cells import RowError, japan_time, money, offset_time
+from shopcare.orders.formats import FORMATS
 from shopcare.orders.importer import ORDER_FIELDS
 
 

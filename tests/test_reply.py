@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 from conftest import dump
-from exports import RAKUTEN, rakuten_rows, write_export
+from exports import BASE, RAKUTEN, SHOPIFY_2026, rakuten_rows, shopify_rows, write_export
 
 from shopcare.replies.check import english_left
-from shopcare.replies.drafts import BUILT_IN, en_date, jdate, jdatetime, make_estimate, yen
+from shopcare.replies.filters import en_date, jdate, jdatetime, make_estimate, yen
+from shopcare.replies.templates import BUILT_IN
 
 
 @pytest.fixture
@@ -163,7 +164,8 @@ def test_json_fields(cli, full_case):
 )
 @pytest.mark.parametrize("to", ["a@example.jp", None])
 def test_a_json_draft_is_the_object_json_would_write(text, to):
-    from shopcare.replies.drafts import Rendered, as_json
+    from shopcare.replies.output import as_json
+    from shopcare.replies.templates import Rendered
 
     rendered = Rendered("apology", "ja", text, text + "\n", Path("ja/apology.txt"))
     line = as_json(rendered, to, 12)
@@ -411,42 +413,15 @@ def test_a_shop_value_missing_from_config_is_named(cli):
     assert "FAIL" not in cli("templates", "check").stdout  # the check fills sample shop values in
 
 
-def test_a_template_reads_what_it_names_and_what_it_includes(cli, home, shop):
-    from shopcare.replies.drafts import Templates
-    from shopcare.settings.config import load_config
-
-    templates = Templates(home, load_config(home / "config.toml"))
-    apology = templates.reads("apology", "ja")
-    assert {"case", "customer", "promise", "remedies", "order_number"} <= apology.keys()
-    assert "order" not in apology  # so a batch of apologies looks no order up
-    # the category is worded by ja/_topic.txt: neither its label nor the customer's words
-    assert apology["case"] == {"category", "fault"}
-    assert apology["customer"] is None  # given whole to a filter: every field
-    # {% if order and order.tracking_number is defined %}: two fields, no items
-    assert templates.reads("status_update", "ja")["order"] == {"carrier", "tracking_number"}
-    assert templates.reads("first_response", "ja")["order"] == {"number", "items"}
-    folder = home / "templates" / "ja"
-    folder.mkdir(parents=True)
-
-    def reads(body: str, name: str = "t"):
-        (folder / f"{name}.txt").write_text(f"Subject: 件名\n\n{body}\n", encoding="utf-8")
-        return templates.reads(name, "ja")
-
-    reads("{{ order.tracking_number }}", "_parcel")
-    assert reads('{% include "ja/_parcel.txt" %}{{ order.number }}')["order"] == {
-        "tracking_number",
-        "number",
-    }
-    assert reads("{% include vars.part %}") is None  # named at render time: everything
-    assert reads("{% if order %}あり{% endif %}")["order"] == set()  # only whether there is one
-    assert reads("{{ order is defined }}")["order"] == set()
-    # any other use reads the value whole
-    assert reads("{{ order.get('carrier') }}")["order"] is None  # a method of the dict
-    assert reads("{{ order['items'] }}{{ order.items() }}")["order"] is None
-    assert reads("{{ case | tojson }}")["case"] is None
-    assert reads("{% set o = order %}{{ o.carrier }}")["order"] is None
-    assert reads("{{ order[vars.key] }}")["order"] is None
-    assert reads("{{ case.summary if case else '' }}")["case"] == {"summary"}
+def test_an_order_number_in_two_malls_stops_only_a_draft_that_uses_the_order(cli, shop, tmp_path):
+    # the case names #1001 before any export is in, so it names no mall; then two malls bring one
+    case_id = cli("case", "add", "--summary", "届かない", "--order", "#1001").stdout.strip()
+    cli("orders", "import", str(write_export(tmp_path / "s.csv", SHOPIFY_2026, shopify_rows())))
+    base = [{"注文ID": "#1001", "注文日時": "2026-11-19 19:02:11", "商品名": "x", "数量": "1"}]
+    cli("orders", "import", str(write_export(tmp_path / "b.csv", BASE, base)))
+    assert "#1001" in cli.json("reply", case_id, "apology")["subject"]  # names no order
+    stderr = cli.fails("reply", case_id, "status_update")  # prints its tracking number
+    assert "more than one mall" in stderr and "--mall" in stderr
 
 
 def test_a_template_gets_every_field_it_reads_in_a_batch(cli, home, full_case):

@@ -91,11 +91,10 @@ def import_holidays(
     years = sorted({day.year for day in holidays})
     with session(writes=True) as s:
         stamp = to_storage(s.now)
-        with s.store:
-            for year in years:
-                s.store.execute("DELETE FROM holidays WHERE date LIKE ?", [f"{year}-%"])
-            s.store.executemany(
-                "INSERT INTO holidays (date, name, imported_at) VALUES (?, ?, ?)",
-                [(day.isoformat(), name, stamp) for day, name in sorted(holidays.items())],
+        with s.store.write():  # the years' old lists go, and the new ones come, together
+            s.store.replace_holidays(
+                years,
+                [(day.isoformat(), name) for day, name in sorted(holidays.items())],
+                stamp,
             )
     say(f"{len(holidays)} holidays imported for {years[0]}-{years[-1]}")

@@ -6,7 +6,14 @@ from typing import Annotated
 
 import typer
 
-from shopcare.cli.output import FormatOption, JsonOption, pick_format, print_rows, say
+from shopcare.cli.output import (
+    FormatOption,
+    JsonOption,
+    cell_reader,
+    pick_format,
+    print_rows,
+    say,
+)
 from shopcare.cli.root import subcommands
 from shopcare.cli.session import session
 from shopcare.cli.views import FOLLOWUPS
@@ -62,19 +69,7 @@ def followups(
         def record(item):
             return item.as_row(now, lefts)
 
-        def cells(item):  # FOLLOWUPS' columns, in order
-            due = item.due
-            return [
-                due,
-                left_of(due, now, lefts),
-                item.kind,
-                item.fid,
-                item.ref,
-                item.customer,
-                item.what,
-                item.template,
-            ]
-
+        cells = cell_reader(FOLLOWUPS, {"left": lambda item: left_of(item.due, now, lefts)})
         print_rows(items, FOLLOWUPS, output, s.tz, record=record, cells=cells)
     if check and late:
         say(f"{late} overdue")

@@ -103,7 +103,7 @@ def customer_show(
     Example: shopcare customer show misaki.sato@example.jp
     """
     from shopcare.cli.views import CASE_LIST
-    from shopcare.domain.cases import CASE_SELECT, case_record
+    from shopcare.domain.cases import case_record
     from shopcare.domain.customers import get_customer
     from shopcare.orders import importer as core
 
@@ -115,10 +115,7 @@ def customer_show(
         ]
         record["cases"] = [
             case_record(row, s.categories, s.lang)
-            for row in s.store.execute(
-                CASE_SELECT + " WHERE c.customer_id = ? ORDER BY c.received_at DESC, c.id DESC",
-                [record["id"]],
-            )
+            for row in s.store.cases_of_customer(record["id"])
         ]
         print_record(
             record,

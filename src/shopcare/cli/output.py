@@ -50,6 +50,8 @@ class Column(NamedTuple):
     # a table on a terminal narrower than this leaves the column out (tsv and json keep it)
     hide_below: int | None = None
     min_width: int | None = None
+    # where rows are objects (follow-up items), the attribute holding the value, if not key
+    attr: str | None = None
 
 
 class View(NamedTuple):
@@ -58,6 +60,16 @@ class View(NamedTuple):
     title: str
     columns: tuple[Column, ...]
     empty: str = "nothing to show"
+
+
+def cell_reader(view: View, computed: dict[str, Callable[[Any], Any]]) -> Callable[[Any], list]:
+    """For rows that are objects: a row's values in the view's column order, each read from
+    its column's attribute (Column.attr, else the key) or computed by computed[key]. A long
+    tsv listing then builds no dict per row, and the columns stay defined once, in the view."""
+    from operator import attrgetter
+
+    getters = [computed.get(c.key) or attrgetter(c.attr or c.key) for c in view.columns]
+    return lambda row: [get(row) for get in getters]
 
 
 def is_time_key(key: str) -> bool:

@@ -65,7 +65,7 @@ def reply(
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", help="With ID -: write one file per case here (case-ID.txt or .eml)."
+            "--out", help="Only with ID -: write one file per case here (case-ID.txt or .eml)."
         ),
     ] = None,
     mark_sent: Annotated[
@@ -86,9 +86,10 @@ def reply(
     is written.
     Example: shopcare reply 3 apology --var eta=2026-11-28 --format eml > reply.eml
     """
-    from shopcare.replies import drafts as replies
+    from shopcare.replies.context import case_contexts, order_context, parse_vars
+    from shopcare.replies.templates import NeedsCase, Templates
 
-    variables = replies.parse_vars(var or [])
+    variables = parse_vars(var or [])
     batch = case_id == "-"
     raw_ids = _read_ids() if batch else [case_id]
     if batch and fmt is not ReplyFormat.json and out is None:
@@ -107,7 +108,7 @@ def reply(
             for target in targets:
                 if target.fid:
                     check_settles(s.store, target.fid, template, policy)
-        templates = replies.Templates(
+        templates = Templates(
             s.home, s.config, calendar=lambda: s.calendar, now=s.now
         )  # the calendar is built only where a date filter reads a --var
         # each customer is written to in their language (--lang: everyone in that one)
@@ -133,19 +134,9 @@ def reply(
                 group = [i for i in range(len(targets)) if wanted[i] == asked]
                 use_lang, said = templates.resolve(template, asked)
                 warnings += [w for w in said if w not in warnings]
-                reads = templates.reads(template, use_lang)
-                for i in group:
-                    target = targets[i]
-                    if target.case_id is None and reads is not None and "case" in reads:
-                        raise ShopcareError(
-                            f"template {template} is written about a case, and {target.fid} is a"
-                            " follow-up of an order, which has no case",
-                            "draft an aftercare template (followup_arrival, followup_feedback,"
-                            " ...), or open a case for the order: shopcare case add --order NUMBER",
-                        )
                 case_ids = [targets[i].case_id for i in group if targets[i].case_id is not None]
                 contexts = iter(
-                    replies.case_contexts(
+                    case_contexts(
                         s.store,
                         case_ids,
                         s.config,
@@ -154,8 +145,8 @@ def reply(
                         s.now,
                         variables,
                         use_lang,
-                        reads=reads,
                         home=s.home,
+                        names=templates.names(template, use_lang),
                     )
                     if case_ids
                     else []
@@ -165,10 +156,17 @@ def reply(
                     if target.case_id is not None:
                         context = next(contexts)
                     else:
-                        context = replies.order_context(
+                        context = order_context(
                             s.store, target.order_id, s.config, s.tz, s.now, variables
                         )
-                    rendered = templates.render(template, use_lang, context)
+                    try:
+                        rendered = templates.render(template, use_lang, context)
+                    except NeedsCase as exc:
+                        raise ShopcareError(
+                            f"template {template} is written about a case, and {target.fid} is a"
+                            " follow-up of an order, which has no case",
+                            exc.hint,
+                        ) from None
                     rendered_at[i] = (
                         target,
                         rendered,
@@ -273,11 +271,11 @@ def _targets(s, raw_ids: list[str]) -> list[Target]:
 
 def _formatter(s, fmt: ReplyFormat, to_stdout: bool = True):
     """How each draft is written out: (rendered, context, case id) -> text."""
-    from shopcare.replies import drafts as replies
-
     if fmt is ReplyFormat.eml:
+        from shopcare.replies.output import as_eml
+
         local_now = s.now.astimezone(s.tz)
-        return lambda rendered, context, case_id: replies.as_eml(
+        return lambda rendered, context, case_id: as_eml(
             rendered,
             to=context["customer"].get("email"),
             shop_name=s.config.shop_name,
@@ -286,8 +284,8 @@ def _formatter(s, fmt: ReplyFormat, to_stdout: bool = True):
         )
     if fmt is ReplyFormat.json:
         from shopcare.cli.output import ascii_json
+        from shopcare.replies.output import as_json
 
-        as_json = replies.as_json
         ascii_only = to_stdout and ascii_json()  # a file under --out is UTF-8 whatever stdout is
         return lambda rendered, context, case_id: (
             as_json(rendered, context["customer"].get("email"), case_id, ascii_only) + "\n"
@@ -326,11 +324,11 @@ def templates_list(fmt: FormatOption = None, as_json: JsonOption = False) -> Non
 
     Example: shopcare templates list
     """
-    from shopcare.replies import drafts as replies
+    from shopcare.replies.templates import Templates
 
     output = pick_format(fmt, as_json)
     with session() as s:
-        entries = replies.Templates(s.home, s.config).available()
+        entries = Templates(s.home, s.config).available()
         rows = (
             {
                 "name": e["name"],
@@ -353,10 +351,10 @@ def templates_show(
     To adapt one, copy it into the shop's templates/ with shopcare templates copy.
     Example: shopcare templates show apology --lang ja
     """
-    from shopcare.replies import drafts as replies
+    from shopcare.replies.templates import Templates
 
     with session() as s:
-        templates = replies.Templates(s.home, s.config)
+        templates = Templates(s.home, s.config)
         use_lang, warnings = templates.resolve(name, lang or s.config.language)
         path = templates.path_of(name, use_lang)
         text = path.read_text(encoding="utf-8")
@@ -372,7 +370,7 @@ def templates_copy(
     lang: TemplateLang = None,
     force: Annotated[
         bool,
-        typer.Option("--force", help="Replace the shop's own version with the built-in."),
+        typer.Option("--force", help="Overwrite the shop's own version with the built-in."),
     ] = False,
 ) -> None:
     """Copy a built-in template into the shop's templates/, to adapt it; the copy then wins.
@@ -381,14 +379,14 @@ def templates_copy(
     Example: shopcare templates copy apology --lang ja
     """
     from shopcare.home import write_private
-    from shopcare.replies import drafts as replies
+    from shopcare.replies.templates import LANGS, Templates, check_name
 
     with session(writes=True) as s:
-        templates = replies.Templates(s.home, s.config)
+        templates = Templates(s.home, s.config)
         use_lang = lang or s.config.language
-        if use_lang not in replies.LANGS:
+        if use_lang not in LANGS:
             raise ShopcareError(f"unknown language {use_lang!r}", "choose one of: ja, en")
-        source = templates.builtin_dir / use_lang / f"{replies.check_name(name)}.txt"
+        source = templates.builtin_dir / use_lang / f"{check_name(name)}.txt"
         if not source.is_file():
             raise ShopcareError(
                 f"there is no built-in template {name} in {use_lang}",

@@ -72,10 +72,10 @@ TIMELINE = View(
 FOLLOWUPS = View(
     title="Follow-ups",
     columns=(
-        Column("due_at", "Due"),
+        Column("due_at", "Due", attr="due"),
         Column("left", "Left", no_wrap=True),
         Column("kind", "Kind"),
-        Column("id", "ID"),
+        Column("id", "ID", attr="fid"),
         Column("ref", "For", no_wrap=True),
         Column("customer", "Customer"),
         Column("what", "What to do", max_width=40),

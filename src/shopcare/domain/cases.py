@@ -43,47 +43,6 @@ EDITABLE = (
 # A clock a little fast on the customer's side is no reason to refuse a case.
 _FUTURE_TOLERANCE = timedelta(minutes=5)
 
-# A case's fields as the json interface names them, and where each comes from.
-CASE_COLUMNS = {
-    "id": "c.id",
-    "received_at": "c.received_at",
-    "channel": "c.channel",
-    "mall": "c.mall",
-    "order_number": "c.order_number",
-    "customer_name": "cu.name",
-    "customer_email": "cu.email",
-    "customer_id": "c.customer_id",
-    "category": "c.category",
-    "priority": "c.priority",
-    "status": "c.status",
-    "assignee": "c.assignee",
-    "summary": "c.summary",
-    "request": "c.request",
-    "fault": "c.fault",
-    "cause": "c.cause",
-    "prevention": "c.prevention",
-    "created_at": "c.created_at",
-    "updated_at": "c.updated_at",
-    "closed_at": "c.closed_at",
-    "awaiting_reply_since": "c.awaiting_reply_since",
-    "last_customer_at": "c.last_customer_at",
-    "paused_since": "c.paused_since",
-    "paused_seconds": "c.paused_seconds",
-    "resolved_at": "c.resolved_at",
-}
-
-
-def case_select(keys=CASE_COLUMNS) -> str:
-    """SELECT of these case fields (by default all), FROM a case and its customer."""
-    columns = ", ".join(
-        expr if expr[2:] == key else f"{expr} AS {key}"
-        for key, expr in CASE_COLUMNS.items()
-        if key in keys
-    )
-    return f"SELECT {columns} FROM cases c LEFT JOIN customers cu ON cu.id = c.customer_id"
-
-
-CASE_SELECT = case_select()
 # The follow-up clocks' own columns: kept off the json a user sees.
 CLOCK_KEYS = frozenset(
     (
@@ -101,6 +60,8 @@ CLOCK_KEYS = frozenset(
 INTERNAL_KEYS = CLOCK_KEYS | {"customer_id"}
 
 CUSTOMER_AUTHOR = "customer"  # the author of a customer's message on the timeline
+# What the case list shows unless --status says otherwise: all but closed.
+OPEN_WORK = ("new", "open", "waiting", "resolved")
 
 
 class Written(NamedTuple):
@@ -177,26 +138,20 @@ def record_event(
     amount: int | None = None,
     data: dict | None = None,
 ) -> int:
-    import json  # here, not at the top: listing cases needs no json
-
+    """An event on a case's timeline, inside the caller's transaction; its id."""
     # the last door into the timeline: whatever a caller passes, no card number gets through
     text, data = mask_value(text), mask_value(data) if data else data
-    cursor = store.execute(
-        "INSERT INTO events (case_id, at, kind, author, text, note_kind, due_at, amount, data)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            case_id,
-            to_storage(at or actor.now),
-            kind,
-            actor.author,
-            text,
-            note_kind,
-            to_storage(due_at) if due_at else None,
-            amount,
-            json.dumps(data, ensure_ascii=False) if data else None,
-        ],
+    return store.add_event(
+        case_id,
+        to_storage(at or actor.now),
+        kind,
+        actor.author,
+        text,
+        note_kind,
+        to_storage(due_at) if due_at else None,
+        amount,
+        data or None,
     )
-    return cursor.lastrowid
 
 
 def _clock_changes(case: dict, new_status: str, now: datetime) -> dict:
@@ -223,17 +178,14 @@ def _move(
         store, case["id"], actor, "status", text, data={"from": case["status"], "to": new_status}
     )
     if case["status"] in ("resolved", "closed"):  # reopened: earlier checks no longer stand
-        store.execute(
-            "DELETE FROM followup_state WHERE fid IN (?, ?)", [f"s{case['id']}", f"c{case['id']}"]
-        )
+        store.drop_followup_marks([f"s{case['id']}", f"c{case['id']}"])
     update_case(store, case["id"], actor, **(_clock_changes(case, new_status, actor.now) | more))
 
 
 def update_case(store: Store, case_id: int, actor: Actor, **changes) -> None:
     changes = {name: mask_value(value) for name, value in changes.items()}
     changes["updated_at"] = to_storage(actor.now)
-    assignments = ", ".join(f"{name} = ?" for name in changes)
-    store.execute(f"UPDATE cases SET {assignments} WHERE id = ?", [*changes.values(), case_id])
+    store.update_case_columns(case_id, changes)
 
 
 def _not_future(what: str, moment: datetime, actor: Actor) -> None:
@@ -267,48 +219,44 @@ def add_case(store: Store, actor: Actor, new: NewCase, categories: Categories) -
     mall = new.mall
     notices: list[str] = []
     order_customer = None
-    if order_number:
-        from shopcare.orders.importer import find_order
-
-        order = find_order(store, order_number, mall)
-        if order is None:
-            notices.append(
-                f"order {order_number} is not imported yet: the case keeps the number, and case show finds the order once its export is imported"
-            )
-        else:
-            order_number = order["number"]  # as the mall writes it (#1050 for a typed 1050)
-            mall = mall or order["mall"]
-            if not email:
-                email = order["customer_email"]
-                order_customer = order["customer_id"]
-            name = name or order["customer_name"]
     stamp = to_storage(actor.now)
-    with store:
+    with store.write():  # the order and the customer it finds are read under the write lock
+        if order_number:
+            from shopcare.orders.importer import find_order
+
+            order = find_order(store, order_number, mall)
+            if order is None:
+                notices.append(
+                    f"order {order_number} is not imported yet: the case keeps the number, and case show finds the order once its export is imported"
+                )
+            else:
+                order_number = order["number"]  # as the mall writes it (#1050 for a typed 1050)
+                mall = mall or order["mall"]
+                if not email:
+                    email = order["customer_email"]
+                    order_customer = order["customer_id"]
+                name = name or order["customer_name"]
         customer_id = order_customer or find_or_add_customer(store, actor.now, email, name)
-        cursor = store.execute(
-            "INSERT INTO cases (received_at, channel, mall, order_number, customer_id, category,"
-            " priority, status, assignee, summary, request, fault, created_at, updated_at,"
-            " awaiting_reply_since, last_customer_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                to_storage(received_at),
-                new.channel,
-                mall,
-                order_number,
-                customer_id,
-                category.code,
-                priority,
-                assignee,
-                summary,
-                request,
-                new.fault,
-                stamp,
-                stamp,
-                to_storage(received_at),
-                to_storage(received_at),
-            ],
+        case_id = store.add_case(
+            {
+                "received_at": to_storage(received_at),
+                "channel": new.channel,
+                "mall": mall,
+                "order_number": order_number,
+                "customer_id": customer_id,
+                "category": category.code,
+                "priority": priority,
+                "status": "new",
+                "assignee": assignee,
+                "summary": summary,
+                "request": request,
+                "fault": new.fault,
+                "created_at": stamp,
+                "updated_at": stamp,
+                "awaiting_reply_since": to_storage(received_at),
+                "last_customer_at": to_storage(received_at),
+            }
         )
-        case_id = cursor.lastrowid
         record_event(
             store, case_id, actor, "created", summary, at=received_at, data={"logged_at": stamp}
         )
@@ -327,7 +275,8 @@ def add_case(store: Store, actor: Actor, new: NewCase, categories: Categories) -
 
 
 def get_case_row(store: Store, case_id: int) -> dict:
-    row = store.execute(CASE_SELECT + " WHERE c.id = ?", [case_id]).fetchone()
+    """The case with its customer's name and e-mail address, or NotFound."""
+    row = store.case_row(case_id)
     if row is None:
         raise NotFound(f"no case {case_id}", "shopcare case list --status all shows every case")
     return row
@@ -335,16 +284,7 @@ def get_case_row(store: Store, case_id: int) -> dict:
 
 def events_of(store: Store, case_id: int) -> list[dict]:
     """A case's timeline, oldest first."""
-    import json
-
-    rows = store.execute(
-        "SELECT id, at, kind, author, text, note_kind, due_at, amount, data FROM events"
-        " WHERE case_id = ? ORDER BY at, id",
-        [case_id],
-    ).fetchall()
-    for row in rows:
-        row["data"] = json.loads(row["data"]) if row["data"] else None
-    return rows
+    return store.events_of_case(case_id)
 
 
 class CaseFilter(NamedTuple):
@@ -356,41 +296,28 @@ class CaseFilter(NamedTuple):
 
 
 def list_cases(store: Store, flt: CaseFilter, categories: Categories) -> Iterator[dict]:
-    """Cases matching flt, oldest first, streamed."""
-    where: list[str] = []
-    params: list = []
-    if flt.status is None:  # open work: by the status index, not a scan of the whole history
-        where.append("c.status IN ('new', 'open', 'waiting', 'resolved')")
+    """Cases matching flt, oldest first, streamed. The filter is checked at once, before the
+    first row is read."""
+    asked: dict = {}
+    if flt.status is None:  # open work
+        asked["statuses"] = OPEN_WORK
     elif flt.status != "all":
-        check_choice("status", flt.status, (*STATUSES, "all"))
-        where.append("c.status = ?")
-        params.append(flt.status)
+        asked["statuses"] = (check_choice("status", flt.status, (*STATUSES, "all")),)
     if flt.category:
         group = categories.check_prefix(flt.category)
         if flt.category.endswith(".*") or group not in categories:
-            where.append("(c.category = ? OR c.category LIKE ? ESCAPE '\\')")
-            params += [group, group.replace("_", "\\_") + ".%"]
+            asked["category_group"] = group  # the group and every code under it
         else:
-            where.append("c.category = ?")
-            params.append(group)
+            asked["category"] = group
     if flt.mall:
-        where.append("c.mall = ?")
-        params.append(check_choice("mall", flt.mall, MALLS))
+        asked["mall"] = check_choice("mall", flt.mall, MALLS)
     if flt.order_number:
         from shopcare.orders.importer import number_spellings
 
-        spellings = number_spellings(flt.order_number)
-        where.append(f"c.order_number IN ({', '.join('?' for _ in spellings)})")
-        params.extend(spellings)
+        asked["order_numbers"] = number_spellings(flt.order_number)
     if flt.email:
-        where.append("cu.email = ?")
-        params.append(normalise_email(flt.email))
-    sql = (
-        CASE_SELECT
-        + (" WHERE " + " AND ".join(where) if where else "")
-        + " ORDER BY c.received_at, c.id"
-    )
-    yield from store.execute(sql, params)
+        asked["customer_email"] = normalise_email(flt.email)
+    return store.case_rows(**asked)
 
 
 def add_message(
@@ -424,7 +351,7 @@ def add_message(
         if note_language(store, case["customer_id"], None, body):
             notices.append("the customer wrote in English: replies to them are in en")
         # the customer wrote: every snooze on this case ends
-        store.execute("DELETE FROM followup_state WHERE case_id = ? AND done_at IS NULL", [case_id])
+        store.end_snoozes_of_case(case_id)
         if case["status"] in ("resolved", "closed", "waiting"):
             _move(store, case, actor, "open", "the customer wrote again", **clocks)
             notices.append(f"case {case_id} is open again ({case['status']} → open)")
@@ -692,7 +619,7 @@ def edit_case(
             if who is None:  # a case without a customer gets one of its own
                 who = clean["customer_id"] = find_or_add_customer(store, actor.now, None, name)
             else:
-                store.execute("UPDATE customers SET name = ? WHERE id = ?", [name, who])
+                store.update_customer_columns(who, {"name": name})
             _edited(store, actor, case, "customer_name", case["customer_name"], name)
             edited.append("customer_name")
         lang = customer.get("lang")
@@ -740,19 +667,6 @@ def case_record(row: dict, categories: Categories, lang: str) -> dict:
     record = {key: value for key, value in row.items() if key not in INTERNAL_KEYS}
     record["category_label"] = categories.label(row["category"], lang)
     return record
-
-
-def case_view(names: list[str], values: tuple, categories: Categories, lang: str) -> dict:
-    """A case as a template sees it, from a case_select row's names and values: the fields that
-    hold a value, without the clocks' own, plus the category's label where it was selected."""
-    view = {
-        key: value
-        for key, value in zip(names, values, strict=True)
-        if value is not None and key not in CLOCK_KEYS
-    }
-    if "category" in view:
-        view["category_label"] = categories.label(view["category"], lang)
-    return view
 
 
 def describe_event(event: dict, tz: tzinfo) -> str:

@@ -51,18 +51,14 @@ def find_or_add_customer(
 
     email, name = mask_value(email), mask_value(name)
     if email:
-        row = store.execute("SELECT id, name FROM customers WHERE email = ?", [email]).fetchone()
+        row = store.find_customer_by_email(email)
         if row:
             if name and not row["name"]:
-                store.execute("UPDATE customers SET name = ? WHERE id = ?", [name, row["id"]])
+                store.update_customer_columns(row["id"], {"name": name})
             return row["id"]
     elif not name:
         return None
-    cursor = store.execute(
-        "INSERT INTO customers (email, name, created_at) VALUES (?, ?, ?)",
-        [email, name, to_storage(now)],
-    )
-    return cursor.lastrowid
+    return store.add_customer(email, name, to_storage(now))
 
 
 def get_customer(store: Store, key: str) -> dict:
@@ -71,14 +67,9 @@ def get_customer(store: Store, key: str) -> dict:
 
     key = key.strip()
     if is_id(key):
-        row = store.execute(
-            "SELECT id, email, name, lang, created_at FROM customers WHERE id = ?", [int(key)]
-        ).fetchone()
+        row = store.customer_row(int(key))
     elif "@" in key:
-        row = store.execute(
-            "SELECT id, email, name, lang, created_at FROM customers WHERE email = ?",
-            [normalise_email(key)],
-        ).fetchone()
+        row = store.find_customer_by_email(normalise_email(key))
     else:
         raise ShopcareError(
             f"{key!r} is neither an e-mail address nor a customer id",
@@ -112,7 +103,7 @@ def looks_english(text: str | None) -> bool:
 def language_of(store: Store, customer_id: int | None) -> str | None:
     if customer_id is None:
         return None
-    row = store.execute("SELECT lang FROM customers WHERE id = ?", [customer_id]).fetchone()
+    row = store.customer_row(customer_id)
     return row["lang"] if row else None
 
 
@@ -128,7 +119,7 @@ def note_language(
         if language_of(store, customer_id) is not None or not looks_english(text):
             return None
         lang = "en"
-    store.execute("UPDATE customers SET lang = ? WHERE id = ?", [lang, customer_id])
+    store.update_customer_columns(customer_id, {"lang": lang})
     return lang
 
 
@@ -137,21 +128,9 @@ def languages_of(
 ) -> dict[tuple[int | None, int | None], str]:
     """The language known for each case's customer and each order's: (case_id, None) or
     (None, order_id) -> ja or en; those without one are left out."""
-    from shopcare.store.sqlite.connect import batched, marks
-
-    found: dict[tuple[int | None, int | None], str] = {}
-    for chunk in batched(sorted(set(case_ids))):
-        for row in store.execute(
-            "SELECT c.id, cu.lang FROM cases c JOIN customers cu ON cu.id = c.customer_id"
-            f" WHERE c.id IN ({marks(chunk)}) AND cu.lang IS NOT NULL",
-            chunk,
-        ):
-            found[(row["id"], None)] = row["lang"]
-    for chunk in batched(sorted(set(order_ids))):
-        for row in store.execute(
-            "SELECT o.id, cu.lang FROM orders o JOIN customers cu ON cu.id = o.customer_id"
-            f" WHERE o.id IN ({marks(chunk)}) AND cu.lang IS NOT NULL",
-            chunk,
-        ):
-            found[(None, row["id"])] = row["lang"]
+    found: dict[tuple[int | None, int | None], str] = {
+        (case_id, None): lang for case_id, lang in store.case_customer_languages(case_ids).items()
+    }
+    for order_id, lang in store.order_customer_languages(order_ids).items():
+        found[(None, order_id)] = lang
     return found

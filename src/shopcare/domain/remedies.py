@@ -3,7 +3,6 @@ and recording what was offered (refused above the approval line without an appro
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections import Counter
@@ -138,10 +137,7 @@ def facts_for(
     in the shop's days) and whether the customer has ordered before."""
     repeat = None
     if case["customer_id"]:
-        count = store.execute(
-            "SELECT count(*) AS n FROM orders WHERE customer_id = ?", [case["customer_id"]]
-        ).fetchone()["n"]
-        repeat = count > 1
+        repeat = store.count_orders_of_customer(case["customer_id"]) > 1
     days = None
     if delivered is not None:
         days = max(0, (_local_day(now, tz) - _local_day(delivered, tz)).days)
@@ -361,25 +357,9 @@ def worth(kind: str, amount: int | None, goods: list[dict] | None) -> int | None
 
 def precedents(store: Store, case: dict, limit: int = 10) -> list[dict]:
     """Earlier cases of the same category and fault, and the remedies they got, newest first."""
-    rows = store.execute(
-        "SELECT c.id AS case_id, c.received_at, e.amount, e.data FROM cases c"
-        " JOIN events e ON e.case_id = c.id AND e.kind = 'remedy'"
-        " WHERE c.category = ? AND c.fault = ? AND c.id != ? AND c.received_at <= ?"
-        " ORDER BY c.received_at DESC, e.id DESC LIMIT ?",
-        [case["category"], case["fault"], case["id"], case["received_at"], limit],
-    ).fetchall()
-    found = []
-    for row in rows:
-        data = json.loads(row["data"]) if row["data"] else {}
-        found.append(
-            {
-                "case_id": row["case_id"],
-                "received_at": row["received_at"],
-                "kind": data.get("kind"),
-                "amount": row["amount"],
-            }
-        )
-    return found
+    return store.remedy_precedents(
+        case["category"], case["fault"], case["id"], case["received_at"], limit
+    )
 
 
 def _compare(remedies: list[dict], earlier: list[dict]) -> list[str]:
@@ -566,15 +546,9 @@ class Earlier(NamedTuple):
 
 
 def _earlier_remedies(store: Store, case_id: int) -> Earlier:
-    """What the remedies already recorded on a case come to (read inside the write)."""
-    row = store.execute(
-        "SELECT coalesce(sum(CASE WHEN json_extract(data, '$.kind') IN ('refund', 'partial_refund')"
-        " THEN amount END), 0) AS refunded,"
-        " coalesce(sum(json_extract(data, '$.worth')), 0) AS worth"
-        " FROM events WHERE case_id = ? AND kind = 'remedy'",
-        [case_id],
-    ).fetchone()
-    return Earlier(int(row["refunded"]), int(row["worth"]))
+    """What the remedies already recorded on a case come to (read inside the write; a module
+    function, so that a test can slow this read down to race two writers)."""
+    return Earlier(*store.remedy_totals(case_id))
 
 
 def record_remedy(

@@ -24,8 +24,8 @@ from shopcare.clock import to_storage
 from shopcare.domain.cardmask import mask_cards, may_hold_card
 from shopcare.domain.customers import email_or_none
 from shopcare.errors import NotFound, ShopcareError, breaks_line
-from shopcare.orders.formats import FORMATS, SOURCES, OrderFormat, RowError, by_source, detect
-from shopcare.store.sqlite.connect import batched, marks, tuples
+from shopcare.orders.cells import OrderFormat, RowError
+from shopcare.orders.formats import FORMATS, SOURCES, by_source, detect
 
 if TYPE_CHECKING:
     from shopcare.store.api import Store
@@ -321,17 +321,22 @@ def _import(
             f"{path.name} line {line}: {message}{more}; nothing was imported",
             "fix the file, or import without --strict to skip the rows that cannot be read",
         )
-    with store:
+    with store.write():
         _store(store, fmt, drafts, now, result)
     return result
+
+
+# the columns of a new order, after its mall and number
+NEW_ORDER_COLUMNS = ("customer_id", *ORDER_FIELDS, "imported_at", "updated_at")
+_MARKETING = ORDER_FIELDS.index("accepts_marketing")
 
 
 def _store(
     store: Store, fmt: OrderFormat, drafts: dict, now: datetime, result: ImportResult
 ) -> None:
-    """Write the drafts: look-ups and inserts in batches, ids handed out under the write lock."""
+    """Write the drafts, in the caller's write transaction: what is stored already is read in
+    batches, and the new orders are added with their items in one go."""
     stamp = to_storage(now)
-    store.execute("BEGIN IMMEDIATE")  # the lock is ours from here: the ids below stay free
     ready = [draft for draft in drafts.values() if not draft.broken]
     result.skipped += len(drafts) - len(ready)
     for draft in ready:  # no card number reaches the store, from a mall's file either
@@ -351,130 +356,74 @@ def _store(
             if spelt not in emails:
                 emails[spelt] = email_or_none(spelt)
             fields["customer_email"] = emails[spelt]
-    customers = _customer_ids(store, now, ready)
-    existing: dict[str, dict] = {}
-    for chunk in batched([draft.number for draft in ready]):
-        for row in store.execute(
-            f"SELECT * FROM orders WHERE mall = ? AND number IN ({marks(chunk)})",
-            [fmt.mall, *chunk],
-        ):
-            existing[row["number"]] = row
-    next_id = store.execute("SELECT coalesce(max(id), 0) + 1 AS n FROM orders").fetchone()["n"]
+    customers = _customer_ids(store, stamp, ready)
+    existing = {
+        row["number"]: row for row in store.orders_numbered([d.number for d in ready], fmt.mall)
+    }
+    # the items of the stored orders the file lists items for, to tell whether they changed
+    stored_items = store.items_of_orders(
+        [existing[d.number]["id"] for d in ready if d.items and d.number in existing]
+    )
     new_orders, new_items = [], []
     for draft in ready:
         fields = draft.fields
         values = list(map(fields.get, ORDER_FIELDS))
+        if values[_MARKETING] is not None:  # a boolean is stored as 0 or 1
+            values[_MARKETING] = int(values[_MARKETING])
         email = fields.get("customer_email")
         customer_id = customers.get(email) if email else None
         old = existing.get(draft.number)
         if old is None:
-            new_orders.append((next_id, fmt.mall, draft.number, customer_id, *values, stamp, stamp))
-            new_items += [(next_id, *item) for item in draft.items]
-            next_id += 1
+            new_orders.append((draft.number, customer_id, *values, stamp, stamp))
+            new_items.append(draft.items)
             continue
         changes = {
             k: v for k, v in zip(ORDER_FIELDS, values, strict=True) if v is not None and old[k] != v
         }
         if customer_id and old["customer_id"] is None:
             changes["customer_id"] = customer_id
-        items_changed = bool(draft.items) and _items_of(store, old["id"]) != [
+        items_changed = bool(draft.items) and stored_items[old["id"]] != [
             tuple(i) for i in draft.items
         ]
         if not changes and not items_changed:
             result.unchanged += 1
             continue
         changes["updated_at"] = stamp
-        store.execute(
-            "UPDATE orders SET " + ", ".join(f"{k} = ?" for k in changes) + " WHERE id = ?",
-            [*changes.values(), old["id"]],
-        )
+        store.update_order(old["id"], changes)
         if items_changed:
-            store.execute("DELETE FROM order_items WHERE order_id = ?", [old["id"]])
-            _insert_items(store, old["id"], draft.items)
+            store.replace_order_items(old["id"], draft.items)
         result.updated += 1
-    columns = (
-        "id, mall, number, customer_id, " + ", ".join(ORDER_FIELDS) + ", imported_at, updated_at"
-    )
-    values = marks(range(len(ORDER_FIELDS) + 6))
-    _bulk_insert(store, "orders", f"INSERT INTO orders ({columns}) VALUES ({values})", new_orders)
-    _bulk_insert(store, "order_items", _ITEMS_INSERT, new_items)
+    store.add_orders(fmt.mall, NEW_ORDER_COLUMNS, new_orders, new_items)
     result.added += len(new_orders)
 
 
-def _bulk_insert(store: Store, table: str, sql: str, rows: list) -> None:
-    """executemany; where the rows outnumber those the table holds (a shop's first import), the
-    table's indexes are dropped first and made again after, a sort each instead of a B-tree
-    insertion per row. This runs inside the import's transaction: a failure restores them."""
-    held = store.execute(f"SELECT coalesce(max(rowid), 0) AS n FROM {table}").fetchone()["n"]
-    indexes = []
-    if len(rows) > held:
-        indexes = store.execute(
-            "SELECT name, sql FROM sqlite_master"
-            " WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
-            [table],
-        ).fetchall()
-        for index in indexes:
-            store.execute(f'DROP INDEX "{index["name"]}"')
-    store.executemany(sql, rows)
-    for index in indexes:
-        store.execute(index["sql"])
-
-
-def _customer_ids(store: Store, now: datetime, ready: list) -> dict[str, int]:
-    """The customer id of every e-mail address in the file, adding the new ones."""
+def _customer_ids(store: Store, stamp: str, ready: list) -> dict[str, int]:
+    """The customer id of every e-mail address in the file, adding the new customers; a known
+    one without a name is given the file's."""
     names: dict[str, str | None] = {}
     for draft in ready:
         email = draft.fields.get("customer_email")
         if email and not names.get(email):
             names[email] = draft.fields.get("customer_name")
-    ids: dict[str, int] = {}
-    unnamed: list[tuple[str, int]] = []
-    for chunk in batched(list(names)):
-        for row in store.execute(
-            f"SELECT id, email, name FROM customers WHERE email IN ({marks(chunk)})", chunk
-        ):
-            ids[row["email"]] = row["id"]
-            if not row["name"] and names[row["email"]]:
-                unnamed.append((names[row["email"]], row["id"]))
-    store.executemany("UPDATE customers SET name = ? WHERE id = ?", unnamed)
-    next_id = store.execute("SELECT coalesce(max(id), 0) + 1 AS n FROM customers").fetchone()["n"]
-    stamp = to_storage(now)
-    new = []
-    for email, name in names.items():
-        if email not in ids:
-            ids[email] = next_id
-            new.append((next_id, email, name, stamp))
-            next_id += 1
-    store.executemany(
-        "INSERT INTO customers (id, email, name, created_at) VALUES (?, ?, ?, ?)", new
+    known = store.customers_by_email(list(names))
+    store.name_customers(
+        {
+            row["id"]: names[email]
+            for email, row in known.items()
+            if not row["name"] and names[email]
+        }
     )
+    ids = {email: row["id"] for email, row in known.items()}
+    ids.update(store.add_customers({e: name for e, name in names.items() if e not in known}, stamp))
     return ids
-
-
-_ITEMS_INSERT = (
-    "INSERT INTO order_items (order_id, name, sku, quantity, price) VALUES (?, ?, ?, ?, ?)"
-)
-
-
-def _insert_items(store: Store, order_id: int, items: list) -> None:
-    store.executemany(_ITEMS_INSERT, [(order_id, *item) for item in items])
-
-
-def _items_of(store: Store, order_id: int) -> list[tuple]:
-    """An order's items as (name, sku, quantity, price), in the export's order."""
-    return tuples(
-        store, f"SELECT {ITEM_COLUMNS} FROM order_items WHERE order_id = ? ORDER BY id", [order_id]
-    ).fetchall()
 
 
 # --- look-ups -----------------------------------------------------------------
 
-ORDER_SELECT = "SELECT * FROM orders"
 RECORD_FIELDS = ("number", "mall", *ORDER_FIELDS, "customer_id")
-ITEM_COLUMNS = "name, sku, quantity, price"
 
 
-def _item(name: str, sku: str | None, quantity: int, price, *_order_id) -> dict:
+def _item(name: str, sku: str | None, quantity: int, price) -> dict:
     return {"name": name, "sku": sku, "quantity": quantity, "price": price}
 
 
@@ -486,51 +435,15 @@ def _marketing_as_bool(record: dict) -> dict:
 
 def items_of_order(store: Store, order_id: int) -> list[dict]:
     """An order's item lines (name, sku, quantity, unit price), in the export's order."""
-    return [_item(*item) for item in _items_of(store, order_id)]
+    return [_item(*item) for item in store.items_of_orders([order_id])[order_id]]
 
 
 def order_record(store: Store, row: dict) -> dict:
     """An order as the json interface names it, with its items."""
     # the customer's row id is the database's, not the interface's: the e-mail names them
     record = _marketing_as_bool({key: row[key] for key in RECORD_FIELDS if key != "customer_id"})
-    record["items"] = [_item(*item) for item in _items_of(store, row["id"])]
+    record["items"] = items_of_order(store, row["id"])
     return record
-
-
-def order_views(
-    store: Store, numbers: list[str], fields: frozenset[str] | None = None
-) -> dict[str, list[dict]]:
-    """Imported orders with these numbers as a template sees them: the fields that hold a value
-    (of those given; None: all, and the items). A query per batch: number -> [orders]."""
-    found: dict[str, list[dict]] = {}
-    by_id: dict[int, dict] = {}
-    # the number and the mall always: they pick a case's order, and make a found one non-empty
-    columns = [
-        key for key in RECORD_FIELDS if fields is None or key in fields or key in ("number", "mall")
-    ]
-    select = f"SELECT id, {', '.join(columns)} FROM orders"
-    for chunk in batched(sorted(set(numbers))):
-        for order_id, *values in tuples(
-            store, select + f" WHERE number IN ({marks(chunk)})", chunk
-        ):
-            view = {
-                key: value for key, value in zip(columns, values, strict=True) if value is not None
-            }
-            by_id[order_id] = _marketing_as_bool(view)
-            found.setdefault(view["number"], []).append(view)
-    if fields is not None and "items" not in fields:
-        return found
-    for view in by_id.values():
-        view["items"] = []
-    for chunk in batched(list(by_id)):
-        for item in tuples(
-            store,
-            f"SELECT {ITEM_COLUMNS}, order_id FROM order_items"
-            f" WHERE order_id IN ({marks(chunk)}) ORDER BY id",
-            chunk,
-        ):
-            by_id[item[4]]["items"].append(_item(*item))  # the order's id is the fifth
-    return found
 
 
 def pick_order(candidates: list[dict], number: str, mall: str | None) -> dict | None:
@@ -566,7 +479,7 @@ def find_order(store: Store, number: str, mall: str | None = None) -> dict | Non
     """The order with this number (in this mall), however it was typed (see number_spellings):
     the first spelling that names an order wins; None if it was never imported."""
     for spelling in number_spellings(number):
-        rows = store.execute(ORDER_SELECT + " WHERE number = ?", [spelling]).fetchall()
+        rows = store.orders_numbered([spelling])
         if rows:
             found = pick_order(rows, spelling, mall)
             if found is not None:
@@ -591,9 +504,4 @@ def get_order(store: Store, number: str, mall: str | None = None) -> dict:
 
 def orders_of_customer(store: Store, customer_id: int, limit: int | None = None) -> list[dict]:
     """A customer's orders, newest first."""
-    sql = ORDER_SELECT + " WHERE customer_id = ? ORDER BY ordered_at DESC, id DESC"
-    params: list = [customer_id]
-    if limit:
-        sql += " LIMIT ?"
-        params.append(limit)
-    return [order_record(store, row) for row in store.execute(sql, params).fetchall()]
+    return [order_record(store, row) for row in store.orders_of_customer(customer_id, limit)]

@@ -16,7 +16,8 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
 from shopcare.errors import ShopcareError
-from shopcare.replies.drafts import Templates, base_context, is_inquiry
+from shopcare.replies.context import base_context, is_inquiry
+from shopcare.replies.templates import Templates
 from shopcare.settings.config import Config
 
 # Values a template may need from --var, as a shop would give them: the check renders with these.

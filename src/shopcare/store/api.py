@@ -34,11 +34,242 @@ class Store(Protocol):
 
     # --- cases, events, customers (store/sqlite/cases.py) ---
 
+    def case_row(self, case_id: int) -> dict | None:
+        """A case's columns with its customer's name and e-mail address (customer_name,
+        customer_email), or None if there is no such case."""
+        ...
+
+    def case_rows(
+        self,
+        *,
+        statuses: tuple[str, ...] | list[str] | None = None,
+        category: str | None = None,
+        category_group: str | None = None,
+        mall: str | None = None,
+        order_numbers: list[str] | None = None,
+        customer_email: str | None = None,
+    ) -> Iterator[dict]:
+        """The cases (rows as case_row's) that match every filter given, oldest received first,
+        streamed; category_group matches the group's own code and every code under it."""
+        ...
+
+    def cases_of_customer(self, customer_id: int) -> list[dict]:
+        """A customer's cases (rows as case_row's), newest received first."""
+        ...
+
+    def add_case(self, columns: dict) -> int:
+        """A new case from these column values; its id, given by the database."""
+        ...
+
+    def update_case_columns(self, case_id: int, changes: dict) -> None:
+        """Set these columns of a case to these values."""
+        ...
+
+    def add_event(
+        self,
+        case_id: int,
+        at: str,
+        kind: str,
+        author: str,
+        text: str | None = None,
+        note_kind: str | None = None,
+        due_at: str | None = None,
+        amount: int | None = None,
+        data: dict | None = None,
+    ) -> int:
+        """A new event on a case's append-only timeline (data: any json-able dict); its id."""
+        ...
+
+    def events_of_case(self, case_id: int) -> list[dict]:
+        """A case's events, oldest first, with data as the dict it was stored as (or None)."""
+        ...
+
+    def drop_followup_marks(self, fids: list[str]) -> None:
+        """Forget every done or snoozed mark of these follow-ups (s3, c3: a reopened case's)."""
+        ...
+
+    def end_snoozes_of_case(self, case_id: int) -> None:
+        """Forget the snoozes (marks not done) of every follow-up of a case."""
+        ...
+
+    def customer_row(self, customer_id: int) -> dict | None:
+        """A customer's id, email, name, lang and created_at, or None."""
+        ...
+
+    def find_customer_by_email(self, email: str) -> dict | None:
+        """The customer (as customer_row) with this normalised e-mail address, or None."""
+        ...
+
+    def add_customer(self, email: str | None, name: str | None, created_at: str) -> int:
+        """A new customer; its id, given by the database."""
+        ...
+
+    def update_customer_columns(self, customer_id: int, changes: dict) -> None:
+        """Set these columns of a customer (name, lang) to these values."""
+        ...
+
+    def case_customer_languages(self, case_ids: list[int]) -> dict[int, str]:
+        """case id -> the language known for its customer; cases without one are left out."""
+        ...
+
+    def order_customer_languages(self, order_ids: list[int]) -> dict[int, str]:
+        """order id -> the language known for its customer; orders without one are left out."""
+        ...
+
     # --- orders and the importer (store/sqlite/orders.py) ---
+    # An order's columns are named as the json interface names them (mall, number, customer_id,
+    # customer_name, ..., accepts_marketing, imported_at, updated_at); an item is the tuple
+    # (name, sku, quantity, unit price), and an order's items come in the export's order.
+
+    def orders_numbered(self, numbers: list[str], mall: str | None = None) -> list[dict]:
+        """Every order (all its columns, and its id) with one of these numbers (in this mall,
+        if one is given)."""
+        ...
+
+    def orders_of_customer(self, customer_id: int, limit: int | None = None) -> list[dict]:
+        """A customer's orders (as orders_numbered's), newest first; at most limit of them."""
+        ...
+
+    def items_of_orders(self, order_ids: list[int]) -> dict[int, list[tuple]]:
+        """order id -> its items, for every id given (an order without items: [])."""
+        ...
+
+    def customers_by_email(self, emails: list[str]) -> dict[str, dict]:
+        """email -> {id, email, name} of the customers with these normalised addresses."""
+        ...
+
+    def name_customers(self, names: dict[int, str]) -> None:
+        """Give these customers (customer id -> name) their names."""
+        ...
+
+    def add_customers(self, customers: dict[str, str | None], created_at: str) -> dict[str, int]:
+        """New customers (email -> name or None); email -> the id the database gave each."""
+        ...
+
+    def add_orders(
+        self,
+        mall: str,
+        columns: list[str] | tuple[str, ...],
+        orders: list[tuple],
+        items: list[list[tuple]],
+    ) -> None:
+        """New orders of one mall, each (number, *its values of columns), with their items at
+        the same places in items; their ids are the database's."""
+        ...
+
+    def update_order(self, order_id: int, changes: dict) -> None:
+        """Set these columns of an order to these values."""
+        ...
+
+    def replace_order_items(self, order_id: int, items: list[tuple]) -> None:
+        """An order's items, from now on these."""
+        ...
 
     # --- follow-up marks, remedies, holidays (store/sqlite/followups.py) ---
+    # The follow-up list's candidates come as plain tuples, streamed, in the order of the
+    # columns named: a large shop's overdue list reads tens of thousands of them. The caller
+    # only iterates them (SQLite's store hands over its cursor, so no Python runs per row).
+
+    def open_case_clocks(self, statuses: list[str] | tuple[str, ...]) -> Iterator[tuple]:
+        """Cases in these statuses: (id, status, awaiting_reply_since, received_at,
+        paused_seconds, mall, priority, summary, customer name, channel, category,
+        last_message)."""
+        ...
+
+    def promises_on_open_cases(self, due_by: str) -> Iterator[tuple]:
+        """Promises due by then on cases not closed: (event id, case id, due_at, text,
+        customer name)."""
+        ...
+
+    def resolved_cases(self, resolved_by: str) -> Iterator[tuple]:
+        """Cases resolved (and still so) by then: (id, resolved_at, summary, customer name)."""
+        ...
+
+    def aftercare_orders(
+        self,
+        low: str,
+        high: str,
+        *,
+        shipped: bool = False,
+        marketing_only: bool = False,
+        order_id: int | None = None,
+    ) -> Iterator[tuple]:
+        """Orders delivered between low and high (shipped: not delivered, shipped between),
+        with no case open on the order nor any open case of its customer: (id, number,
+        delivered_at, shipped_at, customer name, status); marketing_only: only those whose
+        customer accepted marketing mail."""
+        ...
+
+    def promise_case(self, event_id: int) -> tuple[int, str] | None:
+        """The case a promise (its event id) is on, and that case's status; None if none."""
+        ...
+
+    def order_exists(self, order_id: int) -> bool:
+        """Whether an order of this id is stored."""
+        ...
+
+    def count_followup_marks(self) -> int:
+        """How many follow-ups carry a done or snoozed mark."""
+        ...
+
+    def followup_marks(self, fids: list[str] | None = None) -> Iterator[tuple]:
+        """(fid, done_at, snoozed_until) of these follow-ups' marks; of every mark for None."""
+        ...
+
+    def followup_done_at(self, fid: str) -> str | None:
+        """When a follow-up was marked done (a storage string), or None."""
+        ...
+
+    def mark_followup_done(
+        self, fid: str, case_id: int | None, at: str, note: str | None, author: str
+    ) -> None:
+        """Mark a follow-up done, replacing any mark it had."""
+        ...
+
+    def snooze_followup(
+        self, fid: str, case_id: int | None, until: str, at: str, author: str
+    ) -> None:
+        """Snooze a follow-up until then, replacing any mark it had."""
+        ...
+
+    def count_orders_of_customer(self, customer_id: int) -> int:
+        """How many orders a customer has placed."""
+        ...
+
+    def remedy_totals(self, case_id: int) -> tuple[int, int]:
+        """What a case's recorded remedies come to in yen: (refunded, worth)."""
+        ...
+
+    def remedy_precedents(
+        self, category: str, fault: str, case_id: int, received_by: str, limit: int
+    ) -> list[dict]:
+        """Remedies of other cases of this category and fault received by then, newest first:
+        dicts of case_id, received_at, kind, amount."""
+        ...
+
+    def replace_holidays(
+        self, years: list[int], holidays: list[tuple[str, str]], imported_at: str
+    ) -> None:
+        """Replace the imported holidays of these years with these (ISO date, name)."""
+        ...
 
     # --- what drafts read (store/sqlite/replies.py) ---
+
+    def cases_for_drafts(self, case_ids: list[int]) -> list[dict]:
+        """Those of these cases that exist: their fields, customer_name and customer_email."""
+        ...
+
+    def events_for_drafts(self, case_ids: list[int], kinds: list[str]) -> list[dict]:
+        """These cases' events of these kinds, oldest first: case_id, kind, text, due_at, data."""
+        ...
+
+    def orders_for_drafts(self, numbers: list[str]) -> dict[str, list[dict]]:
+        """The imported orders with these numbers, with their items: number -> [orders]."""
+        ...
+
+    def order_for_draft(self, order_id: int) -> dict | None:
+        """The imported order with this id, with its items; None if there is none."""
+        ...
 
 
 Rows = Iterator[dict]
