@@ -189,3 +189,22 @@ def test_the_domain_imports_no_store_no_cli_no_sqlite():
             elif module.startswith("shopcare.store") and module != "shopcare.store.api":
                 found.append(f"{name} imports {module}")
     assert found == []
+
+
+def test_the_sqlite_store_implements_exactly_the_interface():
+    """store/api.py is what the rest may ask: every method of it exists in the SQLite store, and
+    the store offers nothing the interface does not declare (a second database implements the
+    same list, and nothing above the store reaches past it)."""
+    from shopcare.store.api import Store
+    from shopcare.store.sqlite import SqliteStore
+
+    def public(cls) -> set[str]:
+        return {
+            name
+            for klass in cls.__mro__
+            if klass.__module__.startswith("shopcare.store")
+            for name, value in vars(klass).items()
+            if not name.startswith("_") and callable(value)
+        }
+
+    assert public(SqliteStore) == public(Store)

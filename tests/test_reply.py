@@ -458,6 +458,65 @@ def test_an_included_template_gets_the_order_in_a_batch(cli, home, full_case):
     assert bodies[0].startswith("492155382206 2026年")
 
 
+@pytest.mark.parametrize(
+    "parcel, parts",
+    [
+        # the order is named only in a macro imported with the context
+        (
+            '{% import "ja/_parts.txt" as parts with context %}{{ parts.parcel() }}',
+            "{% macro parcel() %}{{ order.tracking_number }}{% endmacro %}",
+        ),
+        # ... only in the template it extends
+        ('{% extends "ja/_parts.txt" %}', "Subject: 伝票番号\n\n{{ order.tracking_number }}"),
+        # ... only in a file named by a value: which one is known only when rendering
+        ("{% include vars.part %}", "{{ order.tracking_number }}"),
+    ],
+)
+def test_a_template_gets_the_order_it_names_only_in_another_file(
+    cli, home, full_case, parcel, parts
+):
+    folder = home / "templates" / "ja"
+    folder.mkdir(parents=True)
+    (folder / "_parts.txt").write_text(parts + "\n", encoding="utf-8")
+    if not parcel.startswith("{% extends"):
+        parcel = "Subject: 伝票番号\n\n" + parcel
+    (folder / "parcel.txt").write_text(parcel + "\n", encoding="utf-8")
+    result = cli(
+        "reply", "-", "parcel", "--format", "json", "--var", "part=ja/_parts.txt",
+        input=f"{full_case}\n",
+    )  # fmt: skip
+    assert json.loads(result.stdout)["body"] == "492155382206\n"
+
+
+def test_a_draft_reads_the_orders_only_when_it_names_them(cli, full_case, monkeypatch):
+    import re
+    import sqlite3
+
+    statements: list[str] = []
+    connect = sqlite3.connect
+
+    def traced(*args, **kwargs):
+        conn = connect(*args, **kwargs)
+        conn.set_trace_callback(statements.append)
+        return conn
+
+    monkeypatch.setattr(sqlite3, "connect", traced)
+
+    def draft(template: str) -> tuple[str, list[str]]:
+        statements.clear()
+        body = cli.json("reply", full_case, template)["body"]
+        return body, [s for s in statements if re.search(r"\b(orders|order_items)\b", s)]
+
+    body, read = draft("apology")  # names neither the order nor its return terms
+    assert read == [] and body
+    body, read = draft("status_update")  # prints the tracking number
+    assert read and "492155382206" in body
+    # a refund: the apology reads the order now, to tell whether the refund is of everything paid
+    cli("remedy", full_case, "refund", "--amount", "6820", "--approved-by", "owner")
+    body, read = draft("apology")
+    assert read and "ご注文代金の全額(6,820円)を返金いたします。" in body
+
+
 def test_an_include_of_a_missing_file_is_named_and_checked(cli, home, bare_case):
     (home / "templates" / "ja").mkdir(parents=True)
     template = home / "templates" / "ja" / "parcel.txt"

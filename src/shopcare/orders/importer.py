@@ -195,7 +195,7 @@ def _read_rows(reader, header: list[str], fmt: OrderFormat) -> tuple[dict, list,
                 _broken(drafts, problems, last_number, line, "may hold a row of this order")
             suspect_next = line
             continue
-        if breaks_line(number):
+        if number != last_number and breaks_line(number):  # last_number was checked already
             _broken(drafts, problems, number, line, "the order number holds a line break")
             continue
         if suspect_next is not None and number != last_number:
@@ -339,23 +339,20 @@ def _store(
     stamp = to_storage(now)
     ready = [draft for draft in drafts.values() if not draft.broken]
     result.skipped += len(drafts) - len(ready)
+    emails: dict[str, str | None] = {}  # as the file spells them -> as stored
     for draft in ready:  # no card number reaches the store, from a mall's file either
         fields = draft.fields
-        for key in ("customer_name", "customer_email"):
-            value = fields.get(key)
-            if value and may_hold_card(value):
-                fields[key] = mask_cards(value)[0]
+        name, spelt = fields.get("customer_name"), fields.get("customer_email")
+        if name and may_hold_card(name):
+            fields["customer_name"] = mask_cards(name)[0]
+        if spelt:
+            if spelt not in emails:
+                masked = mask_cards(spelt)[0] if may_hold_card(spelt) else spelt
+                emails[spelt] = email_or_none(masked)
+            fields["customer_email"] = emails[spelt]
         for index, item in enumerate(draft.items):
             if may_hold_card(item[0]):
                 draft.items[index] = (mask_cards(item[0])[0], *item[1:])
-    emails: dict[str, str | None] = {}  # as the file spells them -> as stored
-    for draft in ready:
-        fields = draft.fields
-        spelt = fields.get("customer_email")
-        if spelt:
-            if spelt not in emails:
-                emails[spelt] = email_or_none(spelt)
-            fields["customer_email"] = emails[spelt]
     customers = _customer_ids(store, stamp, ready)
     existing = {
         row["number"]: row for row in store.orders_numbered([d.number for d in ready], fmt.mall)

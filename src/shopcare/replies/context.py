@@ -150,10 +150,10 @@ def _refunds(remedy: dict) -> bool:
     return remedy["kind"] in REFUND_KINDS and "amount" in remedy
 
 
-def case_view(row: dict, categories: Categories, lang: str, tz: tzinfo) -> dict:
-    """A case as a template sees it: the fields that hold a value, when it was received in the
-    shop's zone, its category's label in the reply's language, and whether it is a question."""
-    case = {key: value for key, value in row.items() if value is not None}
+def case_view(case: dict, categories: Categories, lang: str, tz: tzinfo) -> dict:
+    """A case as a template sees it: the fields that hold a value (as the store gives them,
+    made the view in place), when it was received in the shop's zone, its category's label in
+    the reply's language, and whether it is a question."""
     case["received_at"] = from_storage(case["received_at"]).astimezone(tz)
     case["category_label"] = categories.label(case["category"], lang)
     case["is_inquiry"] = is_inquiry(case["category"])
@@ -161,9 +161,10 @@ def case_view(row: dict, categories: Categories, lang: str, tz: tzinfo) -> dict:
 
 
 def order_view(stored: dict, tz: tzinfo) -> dict:
-    """An order as a template sees it: the fields that hold a value, with its items, its times
-    in the shop's zone, and whether the customer accepts marketing mail as true or false."""
-    order = {key: value for key, value in stored.items() if value is not None}
+    """An order as a template sees it: the fields that hold a value (as the store gives them),
+    with its items, its times in the shop's zone, and whether the customer accepts marketing
+    mail as true or false."""
+    order = stored.copy()
     for key in ORDER_TIMES:
         if key in order:
             order[key] = from_storage(order[key]).astimezone(tz)
@@ -206,7 +207,7 @@ def _promises_and_remedies(
 def _mark_full_refunds(offered: list[dict], stored: dict) -> None:
     """full: true for a refund of exactly what was paid (the order's total, in yen), so that a
     mail says 全額 only then."""
-    if stored["total"] is None or stored["currency"] not in (None, "JPY"):
+    if "total" not in stored or stored.get("currency", "JPY") != "JPY":
         return
     for remedy in offered:
         remedy["full"] = _refunds(remedy) and remedy["amount"] == round(stored["total"])
@@ -217,9 +218,9 @@ def return_window(stored: dict, terms: dict, tz: tzinfo, today: date) -> dict:
     counted as the first, in the shop's zone), whether it is still open, and whether the
     delivery date is only estimated (shipped + transit days: then the mail states the rule, not
     a date the customer may have been given more days than). Nothing where it is not known."""
-    if stored["delivered_at"]:
+    if stored.get("delivered_at"):
         delivered, estimated = from_storage(stored["delivered_at"]), False
-    elif stored["shipped_at"]:
+    elif stored.get("shipped_at"):
         delivered = from_storage(stored["shipped_at"]) + timedelta(days=terms["transit_days"])
         estimated = True
     else:

@@ -26,21 +26,3 @@ class SqliteStore(CasesQueries, OrdersQueries, FollowupsQueries, RepliesQueries)
 
     def close(self) -> None:
         self.conn.close()
-
-    # the shop's calendar
-
-    def imported_holidays(self) -> list[tuple[str, str]]:
-        return [
-            (r["date"], r["name"]) for r in self.conn.execute("SELECT date, name FROM holidays")
-        ]
-
-    # Transitional: the SQL still outside the store reaches the connection through these,
-    # until it moves here. Removed once no module above the store uses them.
-    def __getattr__(self, name: str):
-        return getattr(self.conn, name)
-
-    def __enter__(self):
-        return self.conn.__enter__()
-
-    def __exit__(self, *exc):
-        return self.conn.__exit__(*exc)

@@ -166,6 +166,9 @@ class FollowupsQueries:
 
     # the shop's calendar
 
+    def imported_holidays(self) -> list[tuple[str, str]]:
+        return [(day, name) for day, name in tuples(self.conn, "SELECT date, name FROM holidays")]
+
     def replace_holidays(
         self, years: Iterable[int], holidays: Iterable[tuple[str, str]], imported_at: str
     ) -> None:

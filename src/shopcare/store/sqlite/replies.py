@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from shopcare.store.sqlite.connect import batched, marks
+from shopcare.store.sqlite.connect import batched, marks, tuples
 
 # A case as a draft sees it: its own fields and its customer's name and e-mail, under the json
 # interface's names; not the follow-up clocks' columns, which no mail prints.
@@ -35,7 +35,7 @@ class RepliesQueries:
     def cases_for_drafts(self, case_ids: list[int]) -> list[dict]:
         found: list[dict] = []
         for chunk in batched(sorted(set(case_ids))):
-            found += self.conn.execute(_CASES + f" WHERE c.id IN ({marks(chunk)})", chunk)
+            found += _filled(tuples(self.conn, _CASES + f" WHERE c.id IN ({marks(chunk)})", chunk))
         return found
 
     def events_for_drafts(self, case_ids: list[int], kinds: list[str]) -> list[dict]:
@@ -55,26 +55,36 @@ class RepliesQueries:
     def orders_for_drafts(self, numbers: list[str]) -> dict[str, list[dict]]:
         by_id: dict[int, dict] = {}
         for chunk in batched(sorted(set(numbers))):
-            for order in self.conn.execute(_ORDERS + f" WHERE number IN ({marks(chunk)})", chunk):
-                by_id[order.pop("id")] = order
-        self._add_items(by_id)
+            by_id |= self._draft_orders(f" WHERE number IN ({marks(chunk)})", chunk)
         found: dict[str, list[dict]] = {}
         for order in by_id.values():
             found.setdefault(order["number"], []).append(order)
         return found
 
     def order_for_draft(self, order_id: int) -> dict | None:
-        order = self.conn.execute(_ORDERS + " WHERE id = ?", [order_id]).fetchone()
-        if order is not None:
-            self._add_items({order.pop("id"): order})
-        return order
+        return self._draft_orders(" WHERE id = ?", [order_id]).get(order_id)
 
-    def _add_items(self, orders: dict[int, dict]) -> None:
-        """Each order's items, in the export's order, as its "items"."""
-        for order in orders.values():
+    def _draft_orders(self, where: str, params: list) -> dict[int, dict]:
+        """The orders found, by id: each the fields that hold a value, and its items (every
+        field), in the export's order. Read as tuples: one dict is made per order and item."""
+        orders = {}
+        for order in _filled(tuples(self.conn, _ORDERS + where, params)):
             order["items"] = []
+            orders[order.pop("id")] = order
         for chunk in batched(list(orders)):
-            for item in self.conn.execute(
-                _ITEMS + f" WHERE order_id IN ({marks(chunk)}) ORDER BY id", chunk
+            for order_id, name, sku, quantity, price in tuples(
+                self.conn, _ITEMS + f" WHERE order_id IN ({marks(chunk)}) ORDER BY id", chunk
             ):
-                orders[item.pop("order_id")]["items"].append(item)
+                orders[order_id]["items"].append(
+                    {"name": name, "sku": sku, "quantity": quantity, "price": price}
+                )
+        return orders
+
+
+def _filled(cursor: sqlite3.Cursor) -> list[dict]:
+    """A query's rows, each a dict of the columns that hold a value (NULL: left out)."""
+    names = [column[0] for column in cursor.description]
+    return [
+        {name: value for name, value in zip(names, values, strict=True) if value is not None}
+        for values in cursor
+    ]
