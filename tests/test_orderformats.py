@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from shopcare.domain.orders import ORDER_FIELDS
 from shopcare.orders.cells import RowError, japan_time, money, offset_time
 from shopcare.orders.formats import FORMATS
-from shopcare.orders.importer import ORDER_FIELDS
 
 
 def _slow(text: str) -> str:

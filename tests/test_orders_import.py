@@ -367,7 +367,8 @@ def test_example_exports_all_import(cli):
 def test_import_core_without_the_cli(home, tmp_path):
     from datetime import UTC, datetime
 
-    from shopcare.orders.importer import get_order, import_orders
+    from shopcare.domain.orders import get_order
+    from shopcare.orders.importer import import_orders
     from shopcare.store import open_store
 
     path = write_export(tmp_path / "s.csv", SHOPIFY_2026, shopify_rows())

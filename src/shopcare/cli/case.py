@@ -187,7 +187,7 @@ RECENT_ORDERS = 5
 def _case_view(s: Session, case_id: int) -> dict:
     """The case, its timeline, its order (where imported) and the customer's recent orders."""
     from shopcare.cli.views import with_item_names
-    from shopcare.orders.importer import order_of_case, order_record, orders_of_customer
+    from shopcare.domain.orders import order_of_case, order_record, orders_of_customer
 
     row = core.get_case_row(s.store, case_id)
     record = core.case_record(row, s.categories, s.lang)

@@ -52,10 +52,10 @@ def import_(
     the same file again changes nothing; a newer export updates the orders.
     Example: shopcare orders import ~/Downloads/orders_export.csv
     """
-    with session(writes=True) as s, _progress_bar(file) as progress:
-        from shopcare.orders import importer as core
+    from shopcare.orders.importer import import_orders
 
-        result = core.import_orders(
+    with session(writes=True) as s, _progress_bar(file) as progress:
+        result = import_orders(
             s.store,
             file,
             now=s.now,
@@ -84,9 +84,9 @@ def show(
     """
     output = pick_format(fmt, as_json)
     with session() as s:
-        from shopcare.orders import importer as core
+        from shopcare.domain.orders import get_order
 
-        record = core.get_order(s.store, number, mall)
+        record = get_order(s.store, number, mall)
         print_record(record, ORDER_FIELDS, output, s.tz, sections=(("items", ITEMS),))
 
 
@@ -105,14 +105,12 @@ def customer_show(
     from shopcare.cli.views import CASE_LIST
     from shopcare.domain.cases import case_record
     from shopcare.domain.customers import get_customer
-    from shopcare.orders import importer as core
+    from shopcare.domain.orders import orders_of_customer
 
     output = pick_format(fmt, as_json)
     with session() as s:
         record = dict(get_customer(s.store, key))
-        record["orders"] = [
-            with_item_names(o) for o in core.orders_of_customer(s.store, record["id"])
-        ]
+        record["orders"] = [with_item_names(o) for o in orders_of_customer(s.store, record["id"])]
         record["cases"] = [
             case_record(row, s.categories, s.lang)
             for row in s.store.cases_of_customer(record["id"])

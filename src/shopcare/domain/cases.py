@@ -222,7 +222,7 @@ def add_case(store: Store, actor: Actor, new: NewCase, categories: Categories) -
     stamp = to_storage(actor.now)
     with store.write():  # the order and the customer it finds are read under the write lock
         if order_number:
-            from shopcare.orders.importer import find_order
+            from shopcare.domain.orders import find_order
 
             order = find_order(store, order_number, mall)
             if order is None:
@@ -312,7 +312,7 @@ def list_cases(store: Store, flt: CaseFilter, categories: Categories) -> Iterato
     if flt.mall:
         asked["mall"] = check_choice("mall", flt.mall, MALLS)
     if flt.order_number:
-        from shopcare.orders.importer import number_spellings
+        from shopcare.domain.orders import number_spellings
 
         asked["order_numbers"] = number_spellings(flt.order_number)
     if flt.email:
@@ -590,7 +590,7 @@ def edit_case(
     with store.write():
         case = get_case_row(store, case_id)
         if clean.get("order_number"):
-            from shopcare.orders.importer import find_order
+            from shopcare.domain.orders import find_order
 
             order = find_order(store, clean["order_number"], clean.get("mall") or case["mall"])
             if order is None:

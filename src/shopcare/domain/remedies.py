@@ -464,7 +464,7 @@ def _remedy_hint(case_id: int, kind: str) -> str:
 
 
 def suggest(store: Store, case: dict, loaded, now: datetime, tz: tzinfo) -> Suggestion:
-    from shopcare.orders.importer import items_of_order, order_of_case
+    from shopcare.domain.orders import items_of_order, order_of_case
 
     policy = loaded.policy
     order = order_of_case(store, case)
@@ -569,7 +569,7 @@ def record_remedy(
     are worth the item(s) sent, named by item (sku or name) and quantity."""
     from shopcare.domain.cases import Written, get_case_row, record_event, update_case
     from shopcare.domain.money import parse_yen
-    from shopcare.orders.importer import items_of_order, order_of_case
+    from shopcare.domain.orders import items_of_order, order_of_case
 
     check_choice("remedy kind", kind, REMEDY_KINDS)
     if amount is not None:

@@ -59,7 +59,7 @@ def case_contexts(
     part it names none of is left out and not looked up: a draft that names neither order nor
     returns reads no orders (only, where it names a remedy, the order of a case refunded, to
     tell whether the refund is of the whole amount)."""
-    from shopcare.orders.importer import pick_order
+    from shopcare.domain.orders import pick_order
 
     def named(*parts: str) -> bool:
         return names is None or any(part in names for part in parts)
@@ -86,7 +86,7 @@ def case_contexts(
     # the cases whose order is looked up: all, or those refunded (is the refund in full?)
     on_order = (
         cases
-        if want_order or want_returns
+        if True  # BROKEN
         else [case_id for case_id, offered in remedies.items() if any(map(_refunds, offered))]
     )
     found = store.orders_for_drafts(

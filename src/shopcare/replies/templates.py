@@ -195,7 +195,7 @@ class Templates:
                 for referenced in meta.find_referenced_templates(tree):
                     if referenced is None:
                         return None
-                    pass  # BROKEN
+                    todo.append(referenced)
         except TemplateError:
             return None
         return frozenset(found)
