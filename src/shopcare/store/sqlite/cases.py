@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 
-from shopcare.store.sqlite.connect import batched, marks
+from shopcare.store.sqlite.connect import assignments, batched, marks
 
 # A case's fields as the json interface names them, and the column each comes from: the case's
 # own, and its customer's name and e-mail address.
@@ -50,11 +50,6 @@ def case_select(keys: Iterable[str] = CASE_COLUMNS) -> str:
 
 CASE_SELECT = case_select()
 CUSTOMER_SELECT = "SELECT id, email, name, lang, created_at FROM customers"
-
-
-def _assignments(changes: dict) -> str:
-    """The SET list of an UPDATE of these columns; the names are the code's, never a user's."""
-    return ", ".join(f"{name} = ?" for name in changes)
 
 
 class CasesQueries:
@@ -121,7 +116,7 @@ class CasesQueries:
     def update_case_columns(self, case_id: int, changes: dict) -> None:
         if changes:
             self.conn.execute(
-                f"UPDATE cases SET {_assignments(changes)} WHERE id = ?",
+                f"UPDATE cases SET {assignments(changes)} WHERE id = ?",
                 [*changes.values(), case_id],
             )
 
@@ -199,7 +194,7 @@ class CasesQueries:
     def update_customer_columns(self, customer_id: int, changes: dict) -> None:
         if changes:
             self.conn.execute(
-                f"UPDATE customers SET {_assignments(changes)} WHERE id = ?",
+                f"UPDATE customers SET {assignments(changes)} WHERE id = ?",
                 [*changes.values(), customer_id],
             )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -31,6 +32,25 @@ def tuples(conn: sqlite3.Connection, sql: str, params: list | tuple = ()) -> sql
     cursor = conn.cursor()
     cursor.row_factory = None
     return cursor.execute(sql, params)
+
+
+_IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def column_names(columns: Iterable[str]) -> list[str]:
+    """Column names that go into SQL text (an insert's or an update's list): the code's own
+    names, never a user's; anything but a plain lower-case identifier is refused, so that no
+    value can ever be spliced into a statement by mistake (SQLite refuses an unknown column)."""
+    names = list(columns)
+    wrong = [name for name in names if not _IDENTIFIER.match(name)]
+    if wrong:
+        raise ValueError(f"not a column name: {', '.join(map(repr, wrong))}")
+    return names
+
+
+def assignments(changes: Iterable[str]) -> str:
+    """The SET list of an UPDATE of these columns."""
+    return ", ".join(f"{name} = ?" for name in column_names(changes))
 
 
 def marks(values: Iterable) -> str:

@@ -5,43 +5,11 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 
-from shopcare.store.sqlite.connect import batched, marks, tuples
+from shopcare.store.sqlite.connect import assignments, batched, column_names, marks, tuples
 
-# The columns of an order that a caller may name (an insert's, an update's, a look-up's): the
-# statements built from a list of names are checked against it, so that only the code's own
-# names ever reach the SQL text.
-ORDER_COLUMNS = frozenset(
-    (
-        "mall",
-        "number",
-        "customer_id",
-        "customer_name",
-        "customer_email",
-        "ordered_at",
-        "paid_at",
-        "shipped_at",
-        "delivered_at",
-        "total",
-        "currency",
-        "status",
-        "tracking_number",
-        "carrier",
-        "accepts_marketing",
-        "imported_at",
-        "updated_at",
-    )
-)
 _ITEMS_INSERT = (
     "INSERT INTO order_items (order_id, name, sku, quantity, price) VALUES (?, ?, ?, ?, ?)"
 )
-
-
-def _checked(columns: Iterable[str]) -> list[str]:
-    names = list(columns)
-    unknown = [name for name in names if name not in ORDER_COLUMNS]
-    if unknown:
-        raise ValueError(f"not a column of orders: {', '.join(unknown)}")
-    return names
 
 
 class OrdersQueries:
@@ -126,7 +94,7 @@ class OrdersQueries:
     ) -> None:
         if not orders:
             return
-        names = ", ".join(_checked(columns))
+        names = ", ".join(column_names(columns))
         self.conn.executemany(
             f"INSERT INTO orders (mall, number, {names}) VALUES (?, ?, {marks(columns)})",
             ((mall, *order) for order in orders),
@@ -154,9 +122,9 @@ class OrdersQueries:
 
     def update_order(self, order_id: int, changes: dict) -> None:
         if changes:
-            assignments = ", ".join(f"{name} = ?" for name in _checked(changes))
+            columns = assignments(changes)
             self.conn.execute(
-                f"UPDATE orders SET {assignments} WHERE id = ?", [*changes.values(), order_id]
+                f"UPDATE orders SET {columns} WHERE id = ?", [*changes.values(), order_id]
             )
 
     def replace_order_items(self, order_id: int, items: list[tuple]) -> None:
