@@ -256,7 +256,8 @@ class Store(Protocol):
     # --- what drafts read (store/sqlite/replies.py) ---
 
     def cases_for_drafts(self, case_ids: list[int]) -> list[dict]:
-        """Those of these cases that exist: their fields, customer_name and customer_email."""
+        """Those of these cases that exist: their fields, customer_name and customer_email; a
+        field without a value (NULL) is left out."""
         ...
 
     def events_for_drafts(self, case_ids: list[int], kinds: list[str]) -> list[dict]:
@@ -264,11 +265,13 @@ class Store(Protocol):
         ...
 
     def orders_for_drafts(self, numbers: list[str]) -> dict[str, list[dict]]:
-        """The imported orders with these numbers, with their items: number -> [orders]."""
+        """The imported orders with these numbers, with their items: number -> [orders]. An
+        order's field without a value is left out (an item's is None)."""
         ...
 
     def order_for_draft(self, order_id: int) -> dict | None:
-        """The imported order with this id, with its items; None if there is none."""
+        """The imported order with this id, with its items (as orders_for_drafts gives each);
+        None if there is none."""
         ...
 
 
