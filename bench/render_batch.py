@@ -2,9 +2,9 @@
 side by side with a bare Jinja loop over the same template (floor_render.py). The case ids come
 from a file on standard input, as `shopcare reply - apology --format json < ids.txt` gets them.
 
-Two templates: apology, which names no order, and status_update, which prints the order's
-carrier and tracking number. shopcare builds each case's context whole for both (the case, its
-order with items, promises, remedies, return terms), whatever the template reads of it.
+Two templates: apology, which names no order (so shopcare reads none), and status_update, which
+prints the order's carrier and tracking number (so every case's order is read whole, with its
+items).
 
     python bench/render_batch.py [--cases 10000] [--runs 3] [--template apology]
 """
