@@ -102,14 +102,14 @@ class Templates:
         first reads text: a --var); None: one of config.toml alone. now: the pinned clock
         (None: read when needed). Both are for the date filters: a --var date is read as the
         command line reads one, and an estimate counts business days from today."""
-        from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+        from jinja2 import FileSystemLoader, StrictUndefined, pass_context
 
         self.shop_dir = home / "templates"
         self.builtin_dir = resource_dir("templates")
         self._paths: dict[tuple[str, str], Path | None] = {}
         self._compiled: dict[tuple[str, str], Any] = {}
         self._names: dict[tuple[str, str], frozenset[str] | None] = {}
-        self.env = Environment(
+        self.env = _environment()(
             loader=FileSystemLoader([str(self.shop_dir), str(self.builtin_dir)], encoding="utf-8"),
             undefined=StrictUndefined,
             autoescape=False,
@@ -268,6 +268,22 @@ class Templates:
                     f" shopcare templates copy {name} --lang {lang} --force",
                 )
             raise error from None
+
+
+def _environment():
+    """Jinja's Environment, whose templates (the included ones too) look their globals up in a
+    plain dict: Environment.make_globals, Jinja's documented hook, gives a ChainMap over the
+    environment's by default, and every render of every template then walks it for each name
+    it resolves (70,000 lookups in 10,000 status_update drafts). A dict copy keeps the
+    environment's own globals just as safe from a template's. shopcare sets its globals
+    (refuse) before the first template is loaded."""
+    from jinja2 import Environment
+
+    class PlainGlobals(Environment):
+        def make_globals(self, d):
+            return {**self.globals, **(d or {})}
+
+    return PlainGlobals
 
 
 def _render_error(
