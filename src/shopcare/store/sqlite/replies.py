@@ -5,7 +5,6 @@ them a few hundred at a time (one query per batch, not per case)."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
 
 from shopcare.store.sqlite.connect import batched, marks, tuples
@@ -39,6 +38,8 @@ class RepliesQueries:
         return found
 
     def events_for_drafts(self, case_ids: list[int], kinds: list[str]) -> list[dict]:
+        from json import loads  # here, not at the top: a command that drafts nothing needs none
+
         found: list[dict] = []
         for chunk in batched(sorted(set(case_ids))):
             found += self.conn.execute(
@@ -49,7 +50,7 @@ class RepliesQueries:
             )
         for event in found:
             if event["data"]:
-                event["data"] = json.loads(event["data"])
+                event["data"] = loads(event["data"])
         return found
 
     def orders_for_drafts(self, numbers: list[str]) -> dict[str, list[dict]]:
