@@ -127,10 +127,10 @@ def sql_found(path: Path) -> list[str]:
     """Every string that reads as SQL, and every call of a DB-API method, in a file."""
     found = []
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    _collect_docstrings(tree)
+    docstrings = _docstrings(tree)  # ids of this tree's nodes, alive while it is walked
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            if node.col_offset is not None and SQL.search(node.value) and not _docstring(node):
+            if SQL.search(node.value) and id(node) not in docstrings:
                 found.append(f"line {node.lineno}: {node.value.strip()[:60]!r}")
         elif (
             isinstance(node, ast.Call)
@@ -141,19 +141,15 @@ def sql_found(path: Path) -> list[str]:
     return found
 
 
-_DOCSTRINGS: set[int] = set()
-
-
-def _docstring(node: ast.Constant) -> bool:
-    return id(node) in _DOCSTRINGS
-
-
-def _collect_docstrings(tree: ast.AST) -> None:
+def _docstrings(tree: ast.AST) -> set[int]:
+    """The docstrings of a module, its classes and functions: prose, which may say SELECT."""
+    found = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
             body = node.body
             if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-                _DOCSTRINGS.add(id(body[0].value))
+                found.add(id(body[0].value))
+    return found
 
 
 def test_no_sql_outside_the_store():
