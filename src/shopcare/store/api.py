@@ -29,7 +29,7 @@ class Store(Protocol):
     def close(self) -> None: ...
 
     def imported_holidays(self) -> list[tuple[str, str]]:
-        """The holidays `calendar import` stored: (ISO date, name)."""
+        """The holidays `calendar import-holidays` stored: (ISO date, name)."""
         ...
 
     # --- cases, events, customers (store/sqlite/cases.py) ---
