@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 
-from shopcare.store.sqlite.connect import assignments, batched, marks
+from shopcare.store.sqlite.connect import assignments, batched, column_names, marks
 
 # A case's fields as the json interface names them, and the column each comes from: the case's
 # own, and its customer's name and e-mail address.
@@ -36,6 +36,21 @@ CASE_COLUMNS = {
     "paused_seconds": "c.paused_seconds",
     "resolved_at": "c.resolved_at",
 }
+
+
+# the follow-up clocks' own columns, which only the clocks read
+CLOCK_COLUMNS = frozenset(
+    ("awaiting_reply_since", "last_customer_at", "paused_since", "paused_seconds", "resolved_at")
+)
+
+
+def with_data(events: list[dict]) -> list[dict]:
+    """Events with their data column read back from json into the dict it was (or None)."""
+    import json  # here, not at the top: listing cases needs no json
+
+    for event in events:
+        event["data"] = json.loads(event["data"]) if event["data"] else None
+    return events
 
 
 def case_select(keys: Iterable[str] = CASE_COLUMNS) -> str:
@@ -108,7 +123,7 @@ class CasesQueries:
 
     def add_case(self, columns: dict) -> int:
         cursor = self.conn.execute(
-            f"INSERT INTO cases ({', '.join(columns)}) VALUES ({marks(columns)})",
+            f"INSERT INTO cases ({', '.join(column_names(columns))}) VALUES ({marks(columns)})",
             list(columns.values()),
         )
         return cursor.lastrowid
@@ -154,16 +169,13 @@ class CasesQueries:
         return cursor.lastrowid
 
     def events_of_case(self, case_id: int) -> list[dict]:
-        import json
-
-        rows = self.conn.execute(
-            "SELECT id, at, kind, author, text, note_kind, due_at, amount, data FROM events"
-            " WHERE case_id = ? ORDER BY at, id",
-            [case_id],
-        ).fetchall()
-        for row in rows:
-            row["data"] = json.loads(row["data"]) if row["data"] else None
-        return rows
+        return with_data(
+            self.conn.execute(
+                "SELECT id, at, kind, author, text, note_kind, due_at, amount, data FROM events"
+                " WHERE case_id = ? ORDER BY at, id",
+                [case_id],
+            ).fetchall()
+        )
 
     # the follow-up marks a change to a case settles
 

@@ -7,16 +7,12 @@ from __future__ import annotations
 
 import sqlite3
 
+from shopcare.store.sqlite.cases import CASE_COLUMNS, CLOCK_COLUMNS, case_select, with_data
 from shopcare.store.sqlite.connect import batched, marks, tuples
 
 # A case as a draft sees it: its own fields and its customer's name and e-mail, under the json
 # interface's names; not the follow-up clocks' columns, which no mail prints.
-_CASES = (
-    "SELECT c.id, c.received_at, c.channel, c.mall, c.order_number, cu.name AS customer_name,"
-    " cu.email AS customer_email, c.customer_id, c.category, c.priority, c.status, c.assignee,"
-    " c.summary, c.request, c.fault, c.cause, c.prevention, c.created_at, c.updated_at,"
-    " c.closed_at FROM cases c LEFT JOIN customers cu ON cu.id = c.customer_id"
-)
+_CASES = case_select(key for key in CASE_COLUMNS if key not in CLOCK_COLUMNS)
 # An order's fields as a template names them, after the id its items are found by.
 _ORDERS = (
     "SELECT id, number, mall, customer_name, customer_email, ordered_at, paid_at, shipped_at,"
@@ -38,8 +34,6 @@ class RepliesQueries:
         return found
 
     def events_for_drafts(self, case_ids: list[int], kinds: list[str]) -> list[dict]:
-        from json import loads  # here, not at the top: a command that drafts nothing needs none
-
         found: list[dict] = []
         for chunk in batched(sorted(set(case_ids))):
             found += self.conn.execute(
@@ -48,10 +42,7 @@ class RepliesQueries:
                 " ORDER BY at, id",
                 [*chunk, *kinds],
             )
-        for event in found:
-            if event["data"]:
-                event["data"] = loads(event["data"])
-        return found
+        return with_data(found)
 
     def orders_for_drafts(self, numbers: list[str]) -> dict[str, list[dict]]:
         by_id: dict[int, dict] = {}
