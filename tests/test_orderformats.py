@@ -83,5 +83,16 @@ def test_money_refuses_what_is_not_an_amount():
 
 @pytest.mark.parametrize("fmt", FORMATS, ids=lambda f: f.source)
 def test_order_readers_name_only_stored_fields(fmt):
-    fields = fmt.order(lambda name: "")
+    fields = fmt.order(*[""] * len(fmt.order_columns))
     assert set(fields) <= {*ORDER_FIELDS, "_add_total"}
+
+
+@pytest.mark.parametrize("fmt", FORMATS, ids=lambda f: f.source)
+def test_each_reader_takes_one_cell_per_column_it_names(fmt):
+    """A reader's parameters are its columns' cells, in order: a column added to the list
+    without a parameter (or the other way round) is caught here, not on a shop's file."""
+    import inspect
+
+    for reader, columns in ((fmt.order, fmt.order_columns), (fmt.item, fmt.item_columns)):
+        assert len(inspect.signature(reader).parameters) == len(columns), reader.__name__
+        assert len(set(columns)) == len(columns)

@@ -6,7 +6,6 @@ Facts about the file are in ../shared/ORDER_FORMATS.md.
 from __future__ import annotations
 
 from shopcare.orders.cells import (
-    Getter,
     Item,
     OrderFormat,
     money,
@@ -16,32 +15,42 @@ from shopcare.orders.cells import (
 )
 
 
-def _order(get: Getter) -> dict:
-    line_total = money(get("item-price"), "item-price") or 0
-    shipping = money(get("shipping-price"), "shipping-price") or 0
+def _order(
+    item_price: str,
+    shipping_price: str,
+    email: str,
+    buyer_name: str,
+    recipient_name: str,
+    purchased: str,
+    paid: str,
+    currency: str,
+    status: str,
+) -> dict:
+    line_total = money(item_price, "item-price") or 0
+    shipping = money(shipping_price, "shipping-price") or 0
     return {
-        "customer_email": text_or_none(get("buyer-email")),
-        "customer_name": text_or_none(get("buyer-name")) or text_or_none(get("recipient-name")),
-        "ordered_at": offset_time(get("purchase-date"), "purchase-date"),
-        "paid_at": offset_time(get("payments-date"), "payments-date"),
-        "currency": text_or_none(get("currency")),
-        "status": text_or_none(get("order-status")),
+        "customer_email": text_or_none(email),
+        "customer_name": text_or_none(buyer_name) or text_or_none(recipient_name),
+        "ordered_at": offset_time(purchased, "purchase-date"),
+        "paid_at": offset_time(paid, "payments-date"),
+        "currency": text_or_none(currency),
+        "status": text_or_none(status),
         # item-price is the line's total for its quantity: the order's total is their sum
         "_add_total": line_total + shipping,
     }
 
 
-def _item(get: Getter) -> Item | None:
-    name = get("product-name").strip() or get("sku").strip()
+def _item(product_name: str, sku: str, count: str, item_price: str) -> Item | None:
+    name = product_name.strip() or sku.strip()
     if not name:
         return None
-    count = quantity(get("quantity-purchased"), "quantity-purchased")
-    line_total = money(get("item-price"), "item-price")
+    count = quantity(count, "quantity-purchased")
+    line_total = money(item_price, "item-price")
     unit = None
     if line_total is not None and count:
         unit = line_total / count
         unit = int(unit) if unit == int(unit) else round(unit, 2)
-    return (name, text_or_none(get("sku")), count, unit)
+    return (name, text_or_none(sku), count, unit)
 
 
 FORMAT = OrderFormat(
@@ -51,7 +60,7 @@ FORMAT = OrderFormat(
     delimiter="\t",
     signature=("order-id", "purchase-date", "product-name"),
     number="order-id",
-    columns=(
+    order_columns=(
         "item-price",
         "shipping-price",
         "buyer-email",
@@ -61,10 +70,8 @@ FORMAT = OrderFormat(
         "payments-date",
         "currency",
         "order-status",
-        "product-name",
-        "sku",
-        "quantity-purchased",
     ),
+    item_columns=("product-name", "sku", "quantity-purchased", "item-price"),
     order=_order,
     item=_item,
     order_on_every_row=True,

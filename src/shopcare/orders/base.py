@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 
 from shopcare.orders.cells import (
-    Getter,
     Item,
     OrderFormat,
     japan_time,
@@ -21,29 +20,35 @@ from shopcare.orders.cells import (
 _OPTION = re.compile(r"^商品オプション「")
 
 
-def _order(get: Getter) -> dict:
+def _order(
+    email: str, family_name: str, given_name: str, ordered: str, total: str, status: str
+) -> dict:
     return {
-        "customer_email": text_or_none(get("メールアドレス(請求先)")),
-        "customer_name": joined(get("氏(請求先)"), get("名(請求先)")),
-        "ordered_at": japan_time(get("注文日時"), "注文日時"),
-        "total": money(get("合計金額"), "合計金額"),
+        "customer_email": text_or_none(email),
+        "customer_name": joined(family_name, given_name),
+        "ordered_at": japan_time(ordered, "注文日時"),
+        "total": money(total, "合計金額"),
         "currency": "JPY",
-        "status": text_or_none(get("発送状況")),
+        "status": text_or_none(status),
     }
 
 
-def _item(get: Getter) -> Item | None:
-    name = get("商品名").strip()
+def _item(
+    name: str,
+    variation: str,
+    variety_code: str,
+    item_code: str,
+    item_id: str,
+    count: str,
+    price: str,
+) -> Item | None:
+    name = name.strip()
     if not name:
         return None
-    variation = get("バリエーション").strip()
+    variation = variation.strip()
     label = name if _OPTION.match(name) or not variation else f"{name}({variation})"
-    sku = (
-        text_or_none(get("種類コード"))
-        or text_or_none(get("商品コード"))
-        or text_or_none(get("商品ID"))
-    )
-    return (label, sku, quantity(get("数量"), "数量"), money(get("価格"), "価格"))
+    sku = text_or_none(variety_code) or text_or_none(item_code) or text_or_none(item_id)
+    return (label, sku, quantity(count, "数量"), money(price, "価格"))
 
 
 FORMAT = OrderFormat(
@@ -53,13 +58,15 @@ FORMAT = OrderFormat(
     delimiter=",",
     signature=("注文ID", "注文日時", "メールアドレス(請求先)"),
     number="注文ID",
-    columns=(
+    order_columns=(
         "メールアドレス(請求先)",
         "氏(請求先)",
         "名(請求先)",
         "注文日時",
         "合計金額",
         "発送状況",
+    ),
+    item_columns=(
         "商品名",
         "バリエーション",
         "種類コード",

@@ -1,8 +1,9 @@
 """What every mall's export format is made of: the shape of a format, and the readers of its
 cells (times, amounts, quantities, names), each failing with a RowError that names the column.
 
-A format's two readers get one row as ``get(header) -> str`` (a column the file lacks reads as
-""): one returns the order-level fields, the other the row's item (or None).
+A format names the columns each of its two readers takes, and the reader gets their cells as
+text, in that order (a column the file lacks reads as ""): one returns the order-level fields,
+the other the row's item (or None).
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ class RowError(ValueError):
     """A row that cannot be read: the message says which column and why."""
 
 
-Getter = Callable[[str], str]
 Item = tuple[str, str | None, int, int | float | None]  # name, sku, quantity, unit price
 
 
@@ -32,9 +32,10 @@ class OrderFormat:
     delimiter: str
     signature: tuple[str, ...]  # headers that must all be present
     number: str  # the order number's column
-    columns: tuple[str, ...]  # every column the readers look at (absent ones read as "")
-    order: Callable[[Getter], dict]  # the order-level fields of a row
-    item: Callable[[Getter], Item | None]  # the row's item, if it has one
+    order_columns: tuple[str, ...]  # the cells order() takes, in its parameters' order
+    item_columns: tuple[str, ...]  # the cells item() takes
+    order: Callable[..., dict]  # the order-level fields of a row
+    item: Callable[..., Item | None]  # the row's item, if it has one
     order_on_every_row: bool = False  # else the order's fields are read from its first row only
 
 

@@ -133,24 +133,30 @@ def _read(
         fmt = _pick_format(header, source, path)
         if fmt.delimiter != delimiter:
             header = _header_cells(next(csv.reader([first], delimiter=fmt.delimiter)))
+        reader = csv.reader(text, delimiter=fmt.delimiter)
         try:
-            return fmt, *_read_rows(csv.reader(text, delimiter=fmt.delimiter), header, fmt)
+            return fmt, *_read_rows(reader, header, fmt)
         except ShopcareError as exc:
             raise ShopcareError(f"{path.name} {exc.message}", exc.hint) from None
+        except csv.Error as exc:  # a file the csv module cannot read at all: a cell over its
+            # 128 KiB limit, a NUL byte; nothing is imported
+            raise ShopcareError(
+                f"{path.name} line {reader.line_num + 1}: {exc}; this is not an export shopcare"
+                " can read, nothing was imported",
+                "export the orders from the mall again",
+            ) from None
 
 
 def _read_rows(reader, header: list[str], fmt: OrderFormat) -> tuple[dict, list, int]:
-    """Group the rows into orders. Each row's cells are picked into a dict in C (itemgetter,
-    zip) so that the readers' look-ups cost no Python call of ours."""
-    index = {name: i for i, name in enumerate(header)}
+    """Group the rows into orders. Each reader's cells are picked from the row in C (itemgetter)
+    and passed as its arguments, so that reading a cell costs no Python call."""
+    index = {name: i for i, name in enumerate(header)}  # of two same-named columns, the last
     width = len(header)
     number_at = index[fmt.number]
-    present = [name for name in fmt.columns if name in index]
-    absent = dict.fromkeys((name for name in fmt.columns if name not in index), "")
-    pick = operator.itemgetter(*(index[name] for name in present)) if present else (lambda row: ())
-    if len(present) == 1:
-        single = pick
-        pick = lambda row: (single(row),)  # noqa: E731
+    pick_order = _picker(index, width, fmt.order_columns)
+    pick_item = _picker(index, width, fmt.item_columns)
+    # a column the file lacks is read from a blank cell added at the row's end
+    lacks = any(name not in index for name in (*fmt.order_columns, *fmt.item_columns))
     read_order, read_item = fmt.order, fmt.item
     drafts: dict[str, Draft] = {}
     problems: list[tuple[int, str]] = []
@@ -161,7 +167,7 @@ def _read_rows(reader, header: list[str], fmt: OrderFormat) -> tuple[dict, list,
     # quote left open that swallowed the next lines): both are skipped whole, never half-imported.
     last_number = ""
     suspect_next: int | None = None  # the line of an unreadable row the next order may own
-    for row in _rows_or_error(reader):
+    for row in reader:
         line = previous_end + 1
         previous_end = reader.line_num + 1
         if not row or (len(row) == 1 and not row[0].strip()):
@@ -189,14 +195,12 @@ def _read_rows(reader, header: list[str], fmt: OrderFormat) -> tuple[dict, list,
             _broken(drafts, problems, number, suspect_next, "may hold a row of this order")
         suspect_next = None
         last_number = number
-        cells = dict(zip(present, pick(row), strict=False))  # as many as present, always
-        if absent:
-            cells.update(absent)
-        get = cells.__getitem__
+        if lacks:
+            row.append("")
         draft = drafts.get(number)
         try:
-            fields = read_order(get) if draft is None or every_row else None
-            item = read_item(get)
+            fields = read_order(*pick_order(row)) if draft is None or every_row else None
+            item = read_item(*pick_item(row))
         except RowError as exc:
             _broken(drafts, problems, number, line, str(exc))
             continue
@@ -209,17 +213,15 @@ def _read_rows(reader, header: list[str], fmt: OrderFormat) -> tuple[dict, list,
     return drafts, problems, rows
 
 
-def _rows_or_error(reader):
-    """The reader's rows; a file the csv module cannot read at all (a cell over its 128 KiB
-    limit, a NUL byte) is an error naming the line, and nothing is imported."""
-    try:
-        yield from reader
-    except csv.Error as exc:
-        raise ShopcareError(
-            f"line {reader.line_num + 1}: {exc}; this is not an export shopcare can read, nothing was"
-            " imported",
-            "export the orders from the mall again",
-        ) from None
+def _picker(
+    index: dict[str, int], width: int, columns: tuple[str, ...]
+) -> Callable[[list[str]], tuple]:
+    """The function that picks the cells of columns from a row of width cells, as a tuple; a
+    column the header lacks is picked from the blank cell added at the row's end (width)."""
+    at = [index.get(name, width) for name in columns]
+    if len(at) == 1:
+        return lambda row: (row[at[0]],)
+    return operator.itemgetter(*at)
 
 
 def _broken(drafts: dict, problems: list, number: str, line: int, message: str) -> None:

@@ -6,7 +6,6 @@ Facts about the file are in ../shared/ORDER_FORMATS.md.
 from __future__ import annotations
 
 from shopcare.orders.cells import (
-    Getter,
     Item,
     OrderFormat,
     japan_time,
@@ -17,34 +16,48 @@ from shopcare.orders.cells import (
 )
 
 
-def _order(get: Getter) -> dict:
+def _order(
+    email: str,
+    family_name: str,
+    given_name: str,
+    ordered: str,
+    shipped: str,
+    total: str,
+    status: str,
+    tracking: str,
+    carrier: str,
+) -> dict:
     return {
-        "customer_email": text_or_none(get("注文者メールアドレス")),
-        "customer_name": joined(get("注文者姓"), get("注文者名")),
-        "ordered_at": japan_time(get("注文日時"), "注文日時"),
-        "shipped_at": japan_time(get("発送完了報告日時"), "発送完了報告日時"),
-        "total": money(get("合計金額"), "合計金額"),
+        "customer_email": text_or_none(email),
+        "customer_name": joined(family_name, given_name),
+        "ordered_at": japan_time(ordered, "注文日時"),
+        "shipped_at": japan_time(shipped, "発送完了報告日時"),
+        "total": money(total, "合計金額"),
         "currency": "JPY",
-        "status": text_or_none(get("ステータス")),
-        "tracking_number": text_or_none(get("お荷物伝票番号")),
-        "carrier": text_or_none(get("配送会社")),
+        "status": text_or_none(status),
+        "tracking_number": text_or_none(tracking),
+        "carrier": text_or_none(carrier),
     }
 
 
-def _item(get: Getter) -> Item | None:
-    name = get("商品名").strip()
+def _item(
+    name: str,
+    sku_info: str,
+    sku_code: str,
+    item_code: str,
+    item_number: str,
+    count: str,
+    price: str,
+) -> Item | None:
+    name = name.strip()
     if not name:
         return None
-    sku = (
-        text_or_none(get("SKU管理番号"))
-        or text_or_none(get("商品管理番号"))
-        or text_or_none(get("商品番号"))
-    )
+    sku = text_or_none(sku_code) or text_or_none(item_code) or text_or_none(item_number)
     return (
-        joined(name, get("SKU情報")) or name,
+        joined(name, sku_info) or name,
         sku,
-        quantity(get("個数"), "個数"),
-        money(get("単価"), "単価"),
+        quantity(count, "個数"),
+        money(price, "単価"),
     )
 
 
@@ -55,7 +68,7 @@ FORMAT = OrderFormat(
     delimiter=",",
     signature=("注文番号", "注文日時", "注文者メールアドレス"),
     number="注文番号",
-    columns=(
+    order_columns=(
         "注文者メールアドレス",
         "注文者姓",
         "注文者名",
@@ -65,6 +78,8 @@ FORMAT = OrderFormat(
         "ステータス",
         "お荷物伝票番号",
         "配送会社",
+    ),
+    item_columns=(
         "商品名",
         "SKU情報",
         "SKU管理番号",

@@ -6,7 +6,6 @@ Facts about the file are in ../shared/ORDER_FORMATS.md.
 from __future__ import annotations
 
 from shopcare.orders.cells import (
-    Getter,
     Item,
     OrderFormat,
     money,
@@ -17,31 +16,43 @@ from shopcare.orders.cells import (
 )
 
 
-def _order(get: Getter) -> dict:
-    financial, fulfillment = get("Financial Status").strip(), get("Fulfillment Status").strip()
-    states = [state for state in (financial, fulfillment) if state]
+def _order(
+    email: str,
+    billing_name: str,
+    shipping_name: str,
+    created: str,
+    paid: str,
+    fulfilled: str,
+    total: str,
+    currency: str,
+    financial: str,
+    fulfillment: str,
+    cancelled: str,
+    marketing: str,
+) -> dict:
+    states = [state for state in (financial.strip(), fulfillment.strip()) if state]
     return {
-        "customer_email": text_or_none(get("Email")),
-        "customer_name": text_or_none(get("Billing Name")) or text_or_none(get("Shipping Name")),
-        "ordered_at": offset_time(get("Created at"), "Created at"),
-        "paid_at": offset_time(get("Paid at"), "Paid at"),
-        "shipped_at": offset_time(get("Fulfilled at"), "Fulfilled at"),
-        "total": money(get("Total"), "Total"),
-        "currency": text_or_none(get("Currency")),
-        "status": "cancelled" if get("Cancelled at").strip() else " / ".join(states) or None,
-        "accepts_marketing": yes_no(get("Accepts Marketing")),
+        "customer_email": text_or_none(email),
+        "customer_name": text_or_none(billing_name) or text_or_none(shipping_name),
+        "ordered_at": offset_time(created, "Created at"),
+        "paid_at": offset_time(paid, "Paid at"),
+        "shipped_at": offset_time(fulfilled, "Fulfilled at"),
+        "total": money(total, "Total"),
+        "currency": text_or_none(currency),
+        "status": "cancelled" if cancelled.strip() else " / ".join(states) or None,
+        "accepts_marketing": yes_no(marketing),
     }
 
 
-def _item(get: Getter) -> Item | None:
-    name = get("Lineitem name").strip()
+def _item(name: str, sku: str, count: str, price: str) -> Item | None:
+    name = name.strip()
     if not name:
         return None
     return (
         name,
-        text_or_none(get("Lineitem sku")),
-        quantity(get("Lineitem quantity"), "Lineitem quantity"),
-        money(get("Lineitem price"), "Lineitem price"),
+        text_or_none(sku),
+        quantity(count, "Lineitem quantity"),
+        money(price, "Lineitem price"),
     )
 
 
@@ -52,7 +63,7 @@ FORMAT = OrderFormat(
     delimiter=",",
     signature=("Name", "Email", "Financial Status", "Lineitem name"),
     number="Name",
-    columns=(
+    order_columns=(
         "Email",
         "Billing Name",
         "Shipping Name",
@@ -65,11 +76,8 @@ FORMAT = OrderFormat(
         "Fulfillment Status",
         "Cancelled at",
         "Accepts Marketing",
-        "Lineitem name",
-        "Lineitem sku",
-        "Lineitem quantity",
-        "Lineitem price",
     ),
+    item_columns=("Lineitem name", "Lineitem sku", "Lineitem quantity", "Lineitem price"),
     order=_order,
     item=_item,
 )

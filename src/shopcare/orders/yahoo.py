@@ -6,7 +6,6 @@ Facts about the file are in ../shared/ORDER_FORMATS.md.
 from __future__ import annotations
 
 from shopcare.orders.cells import (
-    Getter,
     Item,
     OrderFormat,
     japan_time,
@@ -17,34 +16,46 @@ from shopcare.orders.cells import (
 )
 
 
-def _order(get: Getter) -> dict:
+def _order(
+    email: str,
+    last_name: str,
+    first_name: str,
+    ship_name: str,
+    ordered: str,
+    paid: str,
+    shipped: str,
+    total: str,
+    status: str,
+    tracking: str,
+    carrier: str,
+) -> dict:
     """The order file's half of an order: an item file has none of these columns, so they read
     as blank and fill in nothing."""
     return {
-        "customer_email": text_or_none(get("BillMailAddress")),
-        "customer_name": joined(get("BillLastName"), get("BillFirstName"))
-        or text_or_none(get("ShipName")),
-        "ordered_at": japan_time(get("OrderTime"), "OrderTime"),
-        "paid_at": japan_time(get("PayDate"), "PayDate"),
-        "shipped_at": japan_time(get("ShipDate"), "ShipDate"),
-        "total": money(get("TotalPrice"), "TotalPrice"),
+        "customer_email": text_or_none(email),
+        "customer_name": joined(last_name, first_name) or text_or_none(ship_name),
+        "ordered_at": japan_time(ordered, "OrderTime"),
+        "paid_at": japan_time(paid, "PayDate"),
+        "shipped_at": japan_time(shipped, "ShipDate"),
+        "total": money(total, "TotalPrice"),
         "currency": "JPY",
-        "status": text_or_none(get("OrderStatus")),
-        "tracking_number": text_or_none(get("ShipInvoiceNumber1")),
-        "carrier": text_or_none(get("ShipCompanyCode")),
+        "status": text_or_none(status),
+        "tracking_number": text_or_none(tracking),
+        "carrier": text_or_none(carrier),
     }
 
 
-def _item(get: Getter) -> Item | None:
-    title = get("Title").strip()
+def _item(
+    title: str, count: str, count_detail: str, item_id: str, sub_code: str, price: str
+) -> Item | None:
+    title = title.strip()
     if not title:
         return None
-    count = get("Quantity") or get("QuantityDetail")
     return (
         title,
-        joined(get("ItemId"), get("SubCode")),
-        quantity(count, "Quantity"),
-        money(get("UnitPrice"), "UnitPrice"),
+        joined(item_id, sub_code),
+        quantity(count or count_detail, "Quantity"),
+        money(price, "UnitPrice"),
     )
 
 
@@ -55,7 +66,7 @@ FORMAT = OrderFormat(
     delimiter=",",
     signature=("OrderId",),
     number="OrderId",
-    columns=(
+    order_columns=(
         "BillMailAddress",
         "BillLastName",
         "BillFirstName",
@@ -67,6 +78,8 @@ FORMAT = OrderFormat(
         "OrderStatus",
         "ShipInvoiceNumber1",
         "ShipCompanyCode",
+    ),
+    item_columns=(
         "Title",
         "Quantity",
         "QuantityDetail",

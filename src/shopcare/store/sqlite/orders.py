@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
 from shopcare.store.sqlite.connect import assignments, batched, column_names, marks, tuples
 
@@ -95,10 +96,11 @@ class OrdersQueries:
         if not orders:
             return
         names = ", ".join(column_names(columns))
-        self.conn.executemany(
-            f"INSERT INTO orders (mall, number, {names}) VALUES (?, ?, {marks(columns)})",
-            ((mall, *order) for order in orders),
-        )
+        with self._indexes_made_after("orders", len(orders)):
+            self.conn.executemany(
+                f"INSERT INTO orders (mall, number, {names}) VALUES (?, ?, {marks(columns)})",
+                ((mall, *order) for order in orders),
+            )
         # the ids are the database's: read back by mall and number, unique, in this transaction
         ids: dict[str, int] = {}
         for chunk in batched([order[0] for order in orders]):
@@ -109,16 +111,38 @@ class OrdersQueries:
                     [mall, *chunk],
                 )
             )
-        self.conn.executemany(
-            _ITEMS_INSERT,
-            (
-                (order_id, *item)
-                for order, its in zip(orders, items, strict=True)
-                if its
-                for order_id in (ids[order[0]],)
-                for item in its
-            ),
-        )
+        with self._indexes_made_after("order_items", sum(map(len, items))):
+            self.conn.executemany(
+                _ITEMS_INSERT,
+                (
+                    (order_id, *item)
+                    for order, its in zip(orders, items, strict=True)
+                    if its
+                    for order_id in (ids[order[0]],)
+                    for item in its
+                ),
+            )
+
+    @contextmanager
+    def _indexes_made_after(self, table: str, adding: int) -> Iterator[None]:
+        """Where the rows added outnumber those the table holds (a shop's first import), its
+        indexes are dropped before and made again after: one sort each instead of a B-tree
+        insertion per row. Inside the caller's transaction, so a failure restores them.
+        Measured: the 100,000-row import's benchmark figure needs it (bench/README.md)."""
+        (held,) = tuples(self.conn, f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()
+        indexes = []
+        if adding > held:
+            indexes = tuples(
+                self.conn,
+                "SELECT name, sql FROM sqlite_master"
+                " WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+                [table],
+            ).fetchall()
+        for name, _sql in indexes:
+            self.conn.execute(f'DROP INDEX "{name}"')
+        yield
+        for _name, sql in indexes:
+            self.conn.execute(sql)
 
     def update_order(self, order_id: int, changes: dict) -> None:
         if changes:
