@@ -114,10 +114,15 @@ def test_the_core_imports_neither_typer_nor_rich():
     assert found == []
 
 
+# A statement: its first keyword and more (a lone "replace", errors="replace", is a word, not
+# SQL), a common table expression (WITH name AS (, not "With --send: ..."), or the shapes of
+# a query anywhere in a string.
 SQL = re.compile(
     r"^\s*(SELECT|INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER|PRAGMA|BEGIN|COMMIT|ROLLBACK"
-    r"|WITH|VACUUM|ANALYZE|ATTACH)\b|\bSELECT\b.+\bFROM\b|\bINSERT\s+INTO\b|\bUPDATE\s+\w+\s+SET\b"
-    r"|\bDELETE\s+FROM\b",
+    r"|VACUUM|ANALYZE|ATTACH)\b\s*(\S|$(?<!\w))"
+    r"|^\s*(BEGIN|COMMIT|ROLLBACK|VACUUM|ANALYZE)\s*;?\s*$"
+    r"|^\s*WITH\s+(RECURSIVE\s+)?\w+(\s*\([^)]*\))?\s+AS\s*\("
+    r"|\bSELECT\b.+\bFROM\b|\bINSERT\s+INTO\b|\bUPDATE\s+\w+\s+SET\b|\bDELETE\s+FROM\b",
     re.IGNORECASE | re.DOTALL,
 )
 SQL_CALLS = ("execute", "executemany", "executescript", "cursor", "commit", "rollback")

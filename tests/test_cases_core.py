@@ -206,3 +206,25 @@ def test_bad_fields_are_refused_and_nothing_is_written(store, fields, message):
     with pytest.raises(ShopcareError, match=message):
         cases.add_case(store, actor(), cases.NewCase(**fields), CATS)
     assert dump(store) == before
+
+
+def test_has_japanese_agrees_with_the_character_class_it_replaces():
+    """has_japanese compares code points instead of compiling a class of 27,000 ideographs;
+    on any text it must answer as the class would."""
+    import re
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from shopcare.domain.customers import has_japanese
+
+    japanese = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0xFFFF), max_size=8))
+    def agree(text):
+        assert has_japanese(text) == bool(japanese.search(text))
+
+    agree()
+    for edge in ("\u303f", "\u3040", "\u30ff", "\u3100", "\u33ff", "\u3400", "\u9fff", "\ua000"):
+        assert has_japanese(edge) == bool(japanese.search(edge)), hex(ord(edge))

@@ -1,3 +1,5 @@
+-- index attachments_mail
+CREATE INDEX attachments_mail ON attachments (mail_id);
 -- index cases_category
 CREATE INDEX cases_category ON cases (category);
 -- index cases_customer
@@ -21,6 +23,10 @@ CREATE INDEX followup_state_case ON followup_state (case_id);
 -- index idx__sqlite_migrations_migration_set_name
 CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
     ON "_sqlite_migrations" ("migration_set", "name");
+-- index mail_case
+CREATE INDEX mail_case ON mail (case_id, direction, at);
+-- index mail_event
+CREATE INDEX mail_event ON mail (event_id);
 -- index order_items_order
 CREATE INDEX order_items_order ON order_items (order_id);
 -- index orders_customer
@@ -40,6 +46,15 @@ CREATE TABLE "_sqlite_migrations" (
    "name" TEXT,
    "applied_at" TEXT
 );
+-- table attachments
+CREATE TABLE attachments (
+                id INTEGER PRIMARY KEY,
+                mail_id INTEGER NOT NULL REFERENCES mail (id),
+                name TEXT NOT NULL,
+                content_type TEXT NOT NULL,
+                size INTEGER NOT NULL,
+                sha256 TEXT NOT NULL
+            );
 -- table cases
 CREATE TABLE cases (
                 id INTEGER PRIMARY KEY,
@@ -60,7 +75,7 @@ CREATE TABLE cases (
                 created_at TEXT NOT NULL,
                 updated_at TEXT NOT NULL,
                 closed_at TEXT
-            , awaiting_reply_since TEXT, last_customer_at TEXT, paused_since TEXT, paused_seconds INTEGER NOT NULL DEFAULT 0, resolved_at TEXT, last_message TEXT);
+            , awaiting_reply_since TEXT, last_customer_at TEXT, paused_since TEXT, paused_seconds INTEGER NOT NULL DEFAULT 0, resolved_at TEXT, last_message TEXT, undelivered_at TEXT);
 -- table customers
 CREATE TABLE customers (
                 id INTEGER PRIMARY KEY,
@@ -93,6 +108,21 @@ CREATE TABLE followup_state (
             );
 -- table holidays
 CREATE TABLE holidays (date TEXT PRIMARY KEY, name TEXT NOT NULL, imported_at TEXT NOT NULL);
+-- table mail
+CREATE TABLE mail (
+                id INTEGER PRIMARY KEY,
+                message_id TEXT NOT NULL UNIQUE,
+                direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+                case_id INTEGER REFERENCES cases (id),
+                event_id INTEGER REFERENCES events (id),
+                action TEXT NOT NULL,
+                at TEXT NOT NULL,
+                sender TEXT,
+                subject TEXT,
+                refs TEXT,
+                raw BLOB NOT NULL,
+                undelivered_at TEXT
+            );
 -- table order_items
 CREATE TABLE order_items (
                 id INTEGER PRIMARY KEY,

@@ -58,6 +58,8 @@ def _play(script: dict, base: list[str]) -> None:
         _run([*base, *_case_args(case)])
         for step in case.get("then", []):
             _run([*base, *(arg.replace("{id}", str(number)) for arg in step)])
+    # the morning's mail: a customer's answer on case 1, a new inquiry, an auto-reply
+    _run([*base, "mail", "in", str(resource_dir("examples") / "mail" / "demo.mbox")])
     for step in script["finale"]:
         _run([*base, *step])
 
@@ -92,7 +94,7 @@ def demo(
         typer.Option("--keep", help="Build the demo home here and keep it, to explore after."),
     ] = None,
 ) -> None:
-    """Show what shopcare does, on a throwaway home: a morning's cases, the open list, a timeline.
+    """Show what shopcare does, on a throwaway home: a morning's cases and mail, the open list, a timeline.
 
     The demo's clock is Tuesday 2026-11-24 08:00 in Tokyo (set SHOPCARE_NOW to move it).
     Example: shopcare demo --keep /tmp/demo-shop

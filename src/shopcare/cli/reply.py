@@ -76,6 +76,22 @@ def reply(
             " follow-up it answers leaves the list.",
         ),
     ] = False,
+    send: Annotated[
+        bool,
+        typer.Option(
+            "--send",
+            help="Mail it to the customer through [smtp], on the case's thread, and record it as"
+            " sent once the server has taken it.",
+        ),
+    ] = False,
+    again: Annotated[
+        bool,
+        typer.Option(
+            "--again",
+            help="With --send: send even though a reply already went out after the customer's"
+            " latest message.",
+        ),
+    ] = False,
 ) -> None:
     """Draft a reply to a case from a template, with the case's real facts filled in.
 
@@ -84,6 +100,9 @@ def reply(
     reply per id read from stdin, in one process: json prints one object a
     line; text and eml need --out DIR. Every draft is rendered before anything
     is written.
+    With --send, the reply is mailed (one case at a time) and recorded as
+    sent only once the mail server has taken it; it is refused when a reply
+    already went out after the customer's latest message, unless --again.
     Example: shopcare reply 3 apology --var eta=2026-11-28 --format eml > reply.eml
     """
     from shopcare.replies.context import case_contexts, order_context, parse_vars
@@ -91,6 +110,13 @@ def reply(
 
     variables = parse_vars(var or [])
     batch = case_id == "-"
+    if send and (batch or mark_sent):
+        raise ShopcareError(
+            "--send mails one case's reply, and records it as sent itself",
+            "give one case id, without --mark-sent",
+        )
+    if again and not send:
+        raise ShopcareError("--again goes with --send")
     raw_ids = _read_ids() if batch else [case_id]
     if batch and fmt is not ReplyFormat.json and out is None:
         raise ShopcareError(
@@ -98,9 +124,14 @@ def reply(
         )
     if out is not None and not batch:
         raise ShopcareError("--out goes with ID -", "for one case, redirect stdout: > reply.eml")
-    with session(writes=mark_sent) as s:
+    with session(writes=mark_sent or send) as s:
         targets = _targets(s, raw_ids)
-        if mark_sent and any(t.fid for t in targets):
+        if send and targets[0].case_id is None:
+            raise ShopcareError(
+                f"{targets[0].fid} is about an order, which has no case to thread the mail on",
+                "draft it with --format eml and send it from your mail client",
+            )
+        if (mark_sent or send) and any(t.fid for t in targets):
             from shopcare.domain.followups import check_settles
             from shopcare.settings.derived import policy_view
 
@@ -174,6 +205,9 @@ def reply(
                     )
                     advance()
         drafts = [rendered_at[i] for i in range(len(targets))]  # in the order asked
+        if send:
+            _send(s, drafts[0], again)
+            return
         if out is not None:
             _write_drafts(out, drafts, fmt)
         written = []
@@ -205,6 +239,31 @@ def reply(
             say(notice)
     if mark_sent:
         say(f"{len(written)} {'reply' if len(written) == 1 else 'replies'} recorded as sent")
+
+
+def _send(s, draft, again: bool) -> None:
+    """Mail the one draft on its case's thread (replies/mailing.py), and say so."""
+    from shopcare.replies.mailing import send_reply
+
+    target, rendered, _ = draft
+    case = s.store.case_row(target.case_id)
+    message_id, notices = send_reply(
+        s.store,
+        s.home,
+        s.config,
+        s.actor,
+        s.tz,
+        target.case_id,
+        rendered,
+        to=case["customer_email"],
+        again=again,
+        mall=case["mall"],
+        fid=target.fid,
+    )
+    say(f"sent to {case['customer_email']} <{message_id}>")
+    for notice in notices:
+        say(notice)
+    say("1 reply recorded as sent")
 
 
 class Target(NamedTuple):
@@ -272,16 +331,32 @@ def _targets(s, raw_ids: list[str]) -> list[Target]:
 def _formatter(s, fmt: ReplyFormat, to_stdout: bool = True):
     """How each draft is written out: (rendered, context, case id) -> text."""
     if fmt is ReplyFormat.eml:
+        from shopcare.replies.mailing import draft_message_id, thread_of
         from shopcare.replies.output import as_eml
 
         local_now = s.now.astimezone(s.tz)
-        return lambda rendered, context, case_id: as_eml(
-            rendered,
-            to=context["customer"].get("email"),
-            shop_name=s.config.shop_name,
-            shop_email=s.config.shop_email,
-            now=local_now,
-        )
+
+        def eml(rendered, context, case_id):
+            # on the case's thread, as a reply sent would be, and with a Message-ID of ours: the
+            # mail client threads it, and the customer's answer finds its case by In-Reply-To.
+            # The subject is the draft's own (the case tag goes on what --send mails).
+            if case_id is None or not s.config.shop_email:
+                thread, message_id = None, None
+            else:
+                thread = thread_of(s.store, s.config, case_id)
+                message_id = draft_message_id(s.home, s.config, case_id)
+            return as_eml(
+                rendered,
+                to=context["customer"].get("email"),
+                shop_name=s.config.shop_name,
+                shop_email=s.config.shop_email,
+                now=local_now,
+                message_id=message_id,
+                in_reply_to=thread.in_reply_to if thread else None,
+                references=thread.references if thread else (),
+            )
+
+        return eml
     if fmt is ReplyFormat.json:
         from shopcare.cli.output import ascii_json
         from shopcare.replies.output import as_json

@@ -81,6 +81,10 @@ COMMANDS: dict[str, Lazy] = {
         "shopcare.cli.reply:reply",
         "Draft a reply to a case from a template, with the case's real facts filled in.",
     ),
+    "mail": Lazy(
+        "shopcare.cli.mail:app",
+        "Take the customers' mail onto cases; check the mail settings.",
+    ),
     "templates": Lazy(
         "shopcare.cli.reply:templates_app", "The reply templates: built-in and the shop's own."
     ),
@@ -104,7 +108,8 @@ COMMANDS: dict[str, Lazy] = {
     ),
     "demo": Lazy(
         "shopcare.cli.demo:demo",
-        "Show what shopcare does, on a throwaway home: a morning's cases, the open list, a timeline.",
+        "Show what shopcare does, on a throwaway home: a morning's cases and mail, the open list, a"
+        " timeline.",
     ),
 }
 

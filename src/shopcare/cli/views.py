@@ -207,3 +207,27 @@ CATEGORIES = View(
         Column("default_priority", "Priority"),
     ),
 )
+
+
+MAIL_TAKEN = View(
+    title="Mail taken",
+    columns=(
+        Column("message_id", "Message-ID", max_width=40),
+        Column("case_id", "Case"),
+        Column("action", "Action"),
+        Column("reason", "How / why"),
+    ),
+    empty="no messages",
+)
+
+
+MAIL_FAILED = View(
+    title="Mail kept in mail/failed",
+    columns=(
+        Column("file", "File", max_width=60),
+        Column("kept_at", "Kept"),
+        Column("size", "Bytes"),
+        Column("reason", "Why", max_width=60),
+    ),
+    empty="no messages are waiting in mail/failed",
+)

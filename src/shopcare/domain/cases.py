@@ -15,6 +15,7 @@ from shopcare.clock import Actor, from_storage, to_local_short, to_storage
 from shopcare.domain.cardmask import mask_cards, mask_value
 from shopcare.domain.categories import Categories
 from shopcare.domain.customers import LANGS, find_or_add_customer, normalise_email, note_language
+from shopcare.domain.malls import MALLS
 from shopcare.errors import NotFound, ShopcareError, breaks_line, check_choice
 
 if TYPE_CHECKING:
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from shopcare.store.api import Store
 
 CHANNELS = ("email", "mall", "phone", "chat", "review", "form")
-MALLS = ("rakuten", "amazon", "yahoo", "shopify", "base", "stores", "own", "other")
 PRIORITIES = ("high", "normal", "low")
 STATUSES = ("new", "open", "waiting", "resolved", "closed")
 FAULTS = ("shop", "carrier", "maker", "customer", "unknown")
@@ -51,6 +51,7 @@ CLOCK_KEYS = frozenset(
         "paused_since",
         "paused_seconds",
         "resolved_at",
+        "undelivered_at",
     )
 )
 
@@ -70,6 +71,7 @@ class Written(NamedTuple):
     id: int
     masked: list[str] | tuple = ()
     notices: list[str] | tuple = ()
+    event: int | None = None  # the timeline event written, where one matters to the caller
 
 
 class NewCase(NamedTuple):
@@ -321,9 +323,16 @@ def list_cases(store: Store, flt: CaseFilter, categories: Categories) -> Iterato
 
 
 def add_message(
-    store: Store, actor: Actor, case_id: int, text: str, at: datetime | None = None
+    store: Store,
+    actor: Actor,
+    case_id: int,
+    text: str,
+    at: datetime | None = None,
+    mail: dict | None = None,
 ) -> Written:
-    """The customer wrote again: on the timeline, and a resolved, closed or waiting case reopens."""
+    """The customer wrote again: on the timeline, and a resolved, closed or waiting case reopens.
+    mail: what the event keeps of a message that came by mail (its Message-ID, sender, subject,
+    attachments)."""
     mask = _Masker()
     body = mask("message", _required_text("message", text))
     moment = at or actor.now
@@ -345,8 +354,14 @@ def add_message(
             clocks["last_message"] = body
         # the customer wrote it: the timeline says so, and who logged it
         customer = Actor(CUSTOMER_AUTHOR, actor.now)
-        record_event(
-            store, case_id, customer, "message", body, at=moment, data={"logged_by": actor.author}
+        event = record_event(
+            store,
+            case_id,
+            customer,
+            "message",
+            body,
+            at=moment,
+            data={"logged_by": actor.author, **(mail or {})},
         )
         if note_language(store, case["customer_id"], None, body):
             notices.append("the customer wrote in English: replies to them are in en")
@@ -357,7 +372,25 @@ def add_message(
             notices.append(f"case {case_id} is open again ({case['status']} → open)")
         else:
             update_case(store, case_id, actor, **clocks)
-    return Written(case_id, mask.fields, notices)
+    return Written(case_id, mask.fields, notices, event)
+
+
+def reply_bounced(store: Store, actor: Actor, case_id: int, text: str) -> list[str]:
+    """The mail system returned a reply of ours (a bounce): on the timeline, the case marked
+    until a reply goes out again, and a reply owed once more, so that the follow-up list says
+    so; a resolved, closed or waiting case opens again. Inside the caller's transaction."""
+    case = get_case_row(store, case_id)
+    record_event(store, case_id, actor, "note", text, note_kind="contact")
+    stamp = to_storage(actor.now)
+    clocks = {
+        "undelivered_at": stamp,
+        "awaiting_reply_since": case["awaiting_reply_since"] or stamp,
+    }
+    if case["status"] in ("resolved", "closed", "waiting"):  # it waits on a mail never received
+        _move(store, case, actor, "open", "a reply of ours bounced", **clocks)
+        return [f"case {case_id} is open again ({case['status']} → open)"]
+    update_case(store, case_id, actor, **clocks)
+    return []
 
 
 def add_note(
@@ -697,8 +730,16 @@ def reply_sent_rows(
         store, case_id, actor, "reply_sent", subject, data={"template": template, "lang": lang}
     )
     if case["status"] == "new":
-        _move(store, case, actor, "open", "first reply sent", awaiting_reply_since=None)
+        _move(
+            store,
+            case,
+            actor,
+            "open",
+            "first reply sent",
+            awaiting_reply_since=None,
+            undelivered_at=None,
+        )
         notices.append(f"case {case_id} is now open")
     else:
-        update_case(store, case_id, actor, awaiting_reply_since=None)
+        update_case(store, case_id, actor, awaiting_reply_since=None, undelivered_at=None)
     return notices

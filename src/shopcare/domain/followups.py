@@ -249,6 +249,7 @@ def case_clocks(store: Store, clocks: Clocks, until: datetime, kinds: set[str]) 
         channel,
         category,
         last_message,
+        undelivered_at,
     ) in store.open_case_clocks(statuses):
         if since and status in replying and since <= limit:
             due = due_of("reply", since, mall, priority)
@@ -257,6 +258,10 @@ def case_clocks(store: Store, clocks: Clocks, until: datetime, kinds: set[str]) 
                 # what the reply answers: the customer's latest words (「まだですか?」), or
                 # the case's summary where they have not written again
                 said = last_message or summary
+                if "\n" in said:  # one line on the list: a mail's paragraphs run on
+                    said = " ".join(said.split())
+                if undelivered_at:  # the mail system returned our last reply
+                    said = f"our last reply bounced, reach them another way: {said}"
                 yield Item(due, "reply", case_id, said, template, case_id, None, name)
         if status in resolving and received <= limit:
             due = due_of("resolve", received, mall, priority)

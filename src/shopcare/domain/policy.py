@@ -134,6 +134,24 @@ class Remedy(_Strict):
         return value
 
 
+class IntakeWords(_Strict):
+    """Words in a customer's mail that point to a category: a new case from mail is filed
+    under the category whose words it holds most of (marked as a guess)."""
+
+    category: str
+    words: list[str] = Field(min_length=1)
+
+    @field_validator("words")
+    @classmethod
+    def _words(cls, words: list[str]) -> list[str]:
+        for word in words:
+            if not word.strip():
+                raise ValueError("a word is empty")
+            if any(ch in word for ch in "\r\n"):
+                raise ValueError(f"{word!r} holds a line break")
+        return [word.strip() for word in words]
+
+
 class Rule(_Strict):
     id: str = Field(min_length=1)
     when: When
@@ -185,6 +203,7 @@ class PolicyFile(_Strict):
     aftercare: list[Aftercare] | None = None
     rule: list[Rule] = []
     category: list[CategoryDef] = []
+    intake: list[IntakeWords] | None = None
 
 
 class Policy(_Strict):
@@ -195,6 +214,7 @@ class Policy(_Strict):
     aftercare: list[Aftercare]
     rule: list[Rule]
     category: list[CategoryDef]
+    intake: list[IntakeWords] = []
 
 
 @dataclass

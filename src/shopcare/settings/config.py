@@ -1,4 +1,4 @@
-"""config.toml: the shop's name, signature, language and business calendar.
+"""config.toml: the shop's name, signature, language, business calendar and mail server.
 
 Checked by a small table of keys rather than pydantic: every command reads the
 config, and pydantic's import alone would cost more than the rest of a
@@ -6,15 +6,36 @@ config, and pydantic's import alone would cost more than the rest of a
 """
 
 import re
+from collections.abc import Mapping
 from datetime import date, datetime, time
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from shopcare.errors import ShopcareError
+from shopcare.domain.malls import MALLS
+from shopcare.errors import ShopcareError, breaks_line
 
 LANGUAGES = ("ja", "en")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+SECURITIES = ("starttls", "ssl", "none")
+DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+DEFAULT_TAG = "[#{id}]"
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class SmtpSettings(NamedTuple):
+    """The mail server replies leave through. The password is never here: password_env names
+    the environment variable that holds it."""
+
+    host: str
+    port: int = 587
+    security: str = "starttls"  # starttls | ssl | none
+    user: str | None = None
+    password_env: str | None = None
+    bcc_self: bool = False
+    timeout: float = 30
+    cafile: Path | None = None  # a CA certificate to trust besides the system's (a private CA)
 
 
 class Config(NamedTuple):
@@ -31,6 +52,9 @@ class Config(NamedTuple):
     holidays: str = "jp"
     closed: tuple[date, ...] = ()
     estimate_margin_days: int = 2
+    smtp: SmtpSettings | None = None
+    smtp_malls: Mapping[str, SmtpSettings] = MappingProxyType({})  # a mall's own relay
+    case_tag: str = DEFAULT_TAG  # put in every subject sent; {id} is the case's number
     source: Path | None = None
 
     @property
@@ -42,6 +66,17 @@ class Config(NamedTuple):
         from shopcare.clock import zone
 
         return zone(self.timezone)
+
+    def smtp_for(self, mall: str | None) -> SmtpSettings:
+        """The server a reply on a case of this mall leaves through: the mall's own relay if
+        [smtp.mall.NAME] names one, else [smtp]."""
+        if self.smtp is None:
+            raise ShopcareError(
+                f"no mail server is set: {self.source or 'config.toml'} has no [smtp]",
+                'add [smtp] with host = "smtp.example.jp" (and user, password_env if it needs'
+                " a login), then try shopcare mail check",
+            )
+        return self.smtp_malls.get(mall or "", self.smtp)
 
 
 def _text(value: Any) -> str:
@@ -103,7 +138,15 @@ def _margin(value: Any) -> int:
     return value
 
 
-# section -> key -> (Config field, checker)
+def _tag(value: Any) -> str:
+    if not isinstance(value, str) or value.count("{id}") != 1:
+        raise TypeError('a text holding {id} once, such as "[#{id}]"')
+    if breaks_line(value) or len(value) > 40:
+        raise TypeError("a short text on one line")
+    return value
+
+
+# section -> key -> (Config field, checker); [smtp] has tables inside it, and is read apart
 SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
     "shop": {
         "name": ("shop_name", _text),
@@ -124,7 +167,141 @@ SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
     "replies": {
         "estimate_margin_days": ("estimate_margin_days", _margin),
     },
+    "mail": {
+        "tag": ("case_tag", _tag),
+    },
 }
+
+
+def _host(value: Any) -> str:
+    if not isinstance(value, str) or not value or any(c.isspace() for c in value):
+        raise TypeError('a host name such as "smtp.example.jp"')
+    return value
+
+
+def _port(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 65535:
+        raise TypeError("a port number from 1 to 65535")
+    return value
+
+
+def _security(value: Any) -> str:
+    if value not in SECURITIES:
+        raise TypeError(" or ".join(f'"{s}"' for s in SECURITIES))
+    return value
+
+
+def _user(value: Any) -> str:
+    if not isinstance(value, str) or not value or breaks_line(value):
+        raise TypeError("a login name in quotes, on one line")
+    return value
+
+
+def _env_name(value: Any) -> str:
+    if not isinstance(value, str) or not _ENV_NAME.match(value):
+        raise TypeError('the name of an environment variable, such as "SHOPCARE_SMTP_PASSWORD"')
+    return value
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError("true or false")
+    return value
+
+
+def _timeout(value: Any) -> float:
+    if not isinstance(value, int | float) or isinstance(value, bool) or not 1 <= value <= 300:
+        raise TypeError("a number of seconds from 1 to 300")
+    return value
+
+
+def _cafile(value: Any) -> Path:
+    if not isinstance(value, str) or not value or breaks_line(value):
+        raise TypeError("the path of a PEM file in quotes")
+    return Path(value).expanduser()
+
+
+SMTP_KEYS: dict[str, Any] = {
+    "host": _host,
+    "port": _port,
+    "security": _security,
+    "user": _user,
+    "password_env": _env_name,
+    "bcc_self": _flag,
+    "timeout": _timeout,
+    "cafile": _cafile,
+}
+MALL_SMTP_KEYS = {key: check for key, check in SMTP_KEYS.items() if key != "bcc_self"}
+
+
+def _smtp_values(
+    body: dict[str, Any], keys: dict[str, Any], prefix: str, where: str, folder: Path | None
+) -> dict[str, Any]:
+    """The checked keys of [smtp] or of one [smtp.mall.NAME]."""
+    values: dict[str, Any] = {}
+    for key, value in body.items():
+        if key == "password":
+            raise ShopcareError(
+                f"{where}: {prefix}.password: the password is not kept in config.toml",
+                "put it in an environment variable and give that variable's name instead:"
+                ' password_env = "SHOPCARE_SMTP_PASSWORD"',
+            )
+        if key not in keys:
+            raise ShopcareError(
+                f"{where}: unknown key {prefix}.{key}",
+                f"keys of [{prefix}]: " + ", ".join(keys),
+            )
+        try:
+            values[key] = keys[key](value)
+        except TypeError as exc:
+            raise ShopcareError(f"{where}: {prefix}.{key} must be {exc}") from None
+    if "cafile" in values and folder is not None and not values["cafile"].is_absolute():
+        values["cafile"] = folder / values["cafile"]  # relative to config.toml, not the cwd
+    return values
+
+
+def _smtp(
+    body: Any, where: str, folder: Path | None
+) -> tuple[SmtpSettings, Mapping[str, SmtpSettings]]:
+    """[smtp], and each [smtp.mall.NAME] completed from it."""
+    if not isinstance(body, dict):
+        raise ShopcareError(f"{where}: smtp must be a table [smtp]")
+    body = dict(body)
+    malls = body.pop("mall", {})
+    values = _smtp_values(body, SMTP_KEYS, "smtp", where, folder)
+    if "host" not in values:
+        raise ShopcareError(
+            f"{where}: smtp.host is missing",
+            'the mail server replies leave through, e.g. host = "smtp.example.jp"',
+        )
+    values.setdefault("port", DEFAULT_PORTS[values.get("security", "starttls")])
+    base = SmtpSettings(**values)
+    _check_login(base, "smtp", where)
+    if not isinstance(malls, dict):
+        raise ShopcareError(f"{where}: smtp.mall must be tables such as [smtp.mall.rakuten]")
+    relays = {}
+    for mall, own in malls.items():
+        prefix = f"smtp.mall.{mall}"
+        if mall not in MALLS:
+            raise ShopcareError(
+                f"{where}: unknown mall in [{prefix}]", "malls: " + ", ".join(MALLS)
+            )
+        if not isinstance(own, dict):
+            raise ShopcareError(f"{where}: {prefix} must be a table [{prefix}]")
+        changes = _smtp_values(own, MALL_SMTP_KEYS, prefix, where, folder)
+        if "port" not in changes and changes.get("security", base.security) != base.security:
+            changes["port"] = DEFAULT_PORTS[changes["security"]]  # 465 follows ssl, not [smtp]
+        relays[mall] = base._replace(**changes)
+        _check_login(relays[mall], prefix, where)
+    return base, MappingProxyType(relays)
+
+
+def _check_login(settings: SmtpSettings, prefix: str, where: str) -> None:
+    if settings.password_env and not settings.user:
+        raise ShopcareError(
+            f"{where}: {prefix}.password_env is set but no user logs in with it",
+            f'add the login name to [{prefix}]: user = "support@example.jp"',
+        )
 
 
 def load_config(path: Path) -> Config:
@@ -168,11 +345,14 @@ def config_from_dict(data: dict[str, Any], path: Path | None = None) -> Config:
     where = str(path) if path else "config"
     values: dict[str, Any] = {}
     for section, body in data.items():
+        if section == "smtp":
+            values["smtp"], values["smtp_malls"] = _smtp(body, where, path and path.parent)
+            continue
         keys = SCHEMA.get(section)
         if keys is None:
             raise ShopcareError(
                 f"{where}: unknown section [{section}]",
-                "known sections: " + ", ".join(f"[{s}]" for s in SCHEMA),
+                "known sections: " + ", ".join(f"[{s}]" for s in (*SCHEMA, "smtp")),
             )
         if not isinstance(body, dict):
             raise ShopcareError(f"{where}: {section} must be a table [{section}]")

@@ -24,6 +24,7 @@ from shopcare.domain.policy import (
     Approval,
     CategoryDef,
     Delivery,
+    IntakeWords,
     Loaded,
     Policy,
     PolicyFile,
@@ -74,6 +75,15 @@ def _rule_line(text: str, rule_id: str | None) -> int | None:
         if re.match(rf"""^\s*id\s*=\s*["']{re.escape(rule_id)}["']""", line):
             return number
     return None
+
+
+def _category_line(text: str, code: str) -> int | None:
+    """The last line of a file that sets category = code (an intake entry's)."""
+    found = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.match(rf"""^\s*category\s*=\s*["']{re.escape(code)}["']""", line):
+            found = number
+    return found
 
 
 def _key_line(text: str, key: str) -> int | None:
@@ -150,6 +160,7 @@ def load(
     texts: dict[str, str] = {}
     aftercare: list[Aftercare] = []
     categories: dict[str, CategoryDef] = {}
+    intake: list[IntakeWords] = []
     for index, path in enumerate(paths):
         checked, data, text = _check_file(path, problems)
         texts[str(path)] = text
@@ -160,6 +171,12 @@ def load(
                 tables[section] = _merge_tables(tables.get(section, {}), data[section])
         if checked.aftercare is not None:
             aftercare = list(checked.aftercare)
+        if checked.intake is not None:
+            problems += _twice_in_intake(checked.intake, path, text)
+            # a shop's entry replaces the words of its category, and its entries come first
+            # (they win a tie)
+            mine = {entry.category for entry in checked.intake}
+            intake = list(checked.intake) + [e for e in intake if e.category not in mine]
         seen: set[str] = set()
         new_rules = []
         for rule in checked.rule:
@@ -215,6 +232,7 @@ def load(
         aftercare=aftercare,
         rule=rules,
         category=list(categories.values()),
+        intake=intake,
     )
     errors, warnings = _cross_check(policy, sources, texts, str(paths[0]), template_names)
     problems += errors
@@ -276,6 +294,9 @@ def _cross_check(
                 )
         for problem in _mall_problems(rule, source, line):
             (warnings if problem.warning else problems).append(problem)
+    intake_errors, intake_warnings = _intake_problems(policy, categories, texts, list(texts))
+    problems += intake_errors
+    warnings += intake_warnings
     if template_names is not None:
         for number, step in enumerate(policy.aftercare, start=1):
             if step.template not in template_names:
@@ -285,6 +306,51 @@ def _cross_check(
                     )
                 )
     return problems, warnings
+
+
+def _twice_in_intake(entries: list[IntakeWords], path: Path, text: str) -> list[Problem]:
+    seen: set[str] = set()
+    found = []
+    for entry in entries:
+        if entry.category in seen:
+            found.append(
+                Problem(
+                    str(path),
+                    f"intake: category {entry.category!r} has two entries in one file: give it"
+                    " one list of words",
+                    _category_line(text, entry.category),
+                )
+            )
+        seen.add(entry.category)
+    return found
+
+
+def _intake_problems(
+    policy: Policy, categories, texts: dict, paths: list[str]
+) -> tuple[list[Problem], list[Problem]]:
+    """Intake words for a category that does not exist (an error), and a word listed under two
+    categories (a warning: the tie goes to the one listed first)."""
+    errors, warnings = [], []
+    where: dict[str, str] = {}
+    for entry in policy.intake:
+        source = next(
+            (p for p in reversed(paths) if f'"{entry.category}"' in texts.get(p, "")), paths[0]
+        )
+        line = _category_line(texts.get(source, ""), entry.category)
+        if entry.category not in categories:
+            errors.append(Problem(source, f"intake: unknown category {entry.category!r}", line))
+        for word in entry.words:
+            other = where.setdefault(word.casefold(), entry.category)
+            if other != entry.category:
+                warnings.append(
+                    Problem(
+                        source,
+                        f"intake: {word!r} is listed for {other} and {entry.category}: a mail"
+                        f" holding only it goes to {other}",
+                        warning=True,
+                    )
+                )
+    return errors, warnings
 
 
 def _mall_problems(rule: Rule, source: str, line: int | None) -> list[Problem]:

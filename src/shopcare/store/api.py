@@ -23,7 +23,13 @@ class Store(Protocol):
 
     def write(self) -> AbstractContextManager[None]:
         """One write transaction, with the reads that lead to it: committed at the end, rolled
-        back on any error."""
+        back on any error. A write opened inside another is part of it (one commit, at the
+        end of the outer one): a mail taken in adds a case and a message as one."""
+        ...
+
+    def durable_commits(self) -> None:
+        """From now on, each commit survives a power cut, not only a crash of the program: for
+        what a mail system hands over and deletes once shopcare says it took it."""
         ...
 
     def close(self) -> None: ...
@@ -173,7 +179,7 @@ class Store(Protocol):
     def open_case_clocks(self, statuses: list[str] | tuple[str, ...]) -> Iterator[tuple]:
         """Cases in these statuses: (id, status, awaiting_reply_since, received_at,
         paused_seconds, mall, priority, summary, customer name, channel, category,
-        last_message)."""
+        last_message, undelivered_at)."""
         ...
 
     def promises_on_open_cases(self, due_by: str) -> Iterator[tuple]:
@@ -272,6 +278,57 @@ class Store(Protocol):
     def order_for_draft(self, order_id: int) -> dict | None:
         """The imported order with this id, with its items (as orders_for_drafts gives each);
         None if there is none."""
+        ...
+
+    # --- mail taken in and sent (store/sqlite/mail.py) ---
+
+    def mail_by_message_id(self, message_id: str) -> dict | None:
+        """The mail (in or out) with this Message-ID, without its raw bytes, or None."""
+        ...
+
+    def mail_of_event(self, event_id: int) -> dict | None:
+        """The mail a timeline event holds, with its raw bytes (raw), or None."""
+        ...
+
+    def add_mail(self, columns: dict) -> int:
+        """A mail taken in or sent (columns: message_id, direction 'in' or 'out', case_id,
+        event_id, action, at, sender, subject, refs, raw bytes); its id."""
+        ...
+
+    def add_attachments(self, mail_id: int, files: list[tuple[str, str, int, str]]) -> None:
+        """The files attached to a mail: (name, content type, size, sha256)."""
+        ...
+
+    def attachments_of_mail(self, mail_id: int) -> list[dict]:
+        """A mail's attachments (name, content_type, size, sha256), in the message's order."""
+        ...
+
+    def mark_mail_undelivered(self, mail_id: int, at: str) -> None:
+        """A mail we sent came back (a bounce): when, unless it was marked already."""
+        ...
+
+    def latest_mail_in(self, case_id: int) -> dict | None:
+        """The customer's latest message on a case that came by mail (a reply threads to it)."""
+        ...
+
+    def replies_sent_since(self, case_id: int, since: str) -> list[dict]:
+        """The replies recorded as sent on a case at or after since (id, at, author, text)."""
+        ...
+
+    def open_cases_of_customer(self, customer_id: int, statuses: list[str]) -> list[int]:
+        """The ids of a customer's cases in these statuses, newest received first."""
+        ...
+
+    def update_mail(self, mail_id: int, changes: dict) -> None:
+        """Set these columns of a mail row (a reply being sent becomes sent)."""
+        ...
+
+    def drop_mail(self, mail_id: int) -> None:
+        """Forget a mail row and its attachments' rows: a reply whose sending failed."""
+        ...
+
+    def mail_sending(self, case_id: int, since: str) -> list[dict]:
+        """Replies on a case being sent right now (claimed at or after since, not yet sent)."""
         ...
 
 

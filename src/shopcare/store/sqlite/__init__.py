@@ -9,20 +9,34 @@ from contextlib import contextmanager
 from shopcare.store.sqlite.cases import CasesQueries
 from shopcare.store.sqlite.connect import write_transaction
 from shopcare.store.sqlite.followups import FollowupsQueries
+from shopcare.store.sqlite.mail import MailQueries
 from shopcare.store.sqlite.orders import OrdersQueries
 from shopcare.store.sqlite.replies import RepliesQueries
 
 
-class SqliteStore(CasesQueries, OrdersQueries, FollowupsQueries, RepliesQueries):
+class SqliteStore(CasesQueries, OrdersQueries, FollowupsQueries, RepliesQueries, MailQueries):
     """The store over one SQLite connection (see store/api.py for what each method promises)."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        self._writing = False
 
     @contextmanager
     def write(self) -> Iterator[None]:
-        with write_transaction(self.conn):
+        if self._writing:  # a write inside a write is part of it: one transaction, one commit
             yield
+            return
+        self._writing = True
+        try:
+            with write_transaction(self.conn):
+                yield
+        finally:
+            self._writing = False
+
+    def durable_commits(self) -> None:
+        # WAL with synchronous NORMAL survives a crash of the program, not of the machine;
+        # FULL syncs the log at each commit
+        self.conn.execute("PRAGMA synchronous = FULL")
 
     def close(self) -> None:
         self.conn.close()

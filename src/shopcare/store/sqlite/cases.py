@@ -35,12 +35,20 @@ CASE_COLUMNS = {
     "paused_since": "c.paused_since",
     "paused_seconds": "c.paused_seconds",
     "resolved_at": "c.resolved_at",
+    "undelivered_at": "c.undelivered_at",
 }
 
 
 # the follow-up clocks' own columns, which only the clocks read
 CLOCK_COLUMNS = frozenset(
-    ("awaiting_reply_since", "last_customer_at", "paused_since", "paused_seconds", "resolved_at")
+    (
+        "awaiting_reply_since",
+        "last_customer_at",
+        "paused_since",
+        "paused_seconds",
+        "resolved_at",
+        "undelivered_at",
+    )
 )
 
 

@@ -14,7 +14,8 @@ from shopcare.store.sqlite.connect import batched, marks, tuples
 # What a case's follow-up clocks are worked out from; see open_case_clocks in store/api.py.
 _CASE_CLOCKS = (
     "SELECT c.id, c.status, c.awaiting_reply_since, c.received_at, c.paused_seconds, c.mall,"
-    " c.priority, c.summary, cu.name, c.channel, c.category, c.last_message FROM cases c"
+    " c.priority, c.summary, cu.name, c.channel, c.category, c.last_message,"
+    " c.undelivered_at FROM cases c"
     " LEFT JOIN customers cu ON cu.id = c.customer_id"
     " WHERE c.status IN ({statuses})"
 )

@@ -236,6 +236,44 @@ def m007_latest_message_and_language(db: Database) -> None:
     )
 
 
+def m008_mail(db: Database) -> None:
+    """Mail in and out: every message taken or sent, kept whole (its text parts with card
+    numbers masked) under its Message-ID, which is unique, so that a second delivery changes
+    nothing; the files attached to it, by content hash (the bytes live in HOME/attachments);
+    and, on the case, when a reply of ours bounced, until the next one is sent."""
+    _run(
+        db,
+        [
+            """CREATE TABLE mail (
+                id INTEGER PRIMARY KEY,
+                message_id TEXT NOT NULL UNIQUE,
+                direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+                case_id INTEGER REFERENCES cases (id),
+                event_id INTEGER REFERENCES events (id),
+                action TEXT NOT NULL,
+                at TEXT NOT NULL,
+                sender TEXT,
+                subject TEXT,
+                refs TEXT,
+                raw BLOB NOT NULL,
+                undelivered_at TEXT
+            )""",
+            "CREATE INDEX mail_case ON mail (case_id, direction, at)",
+            "CREATE INDEX mail_event ON mail (event_id)",
+            """CREATE TABLE attachments (
+                id INTEGER PRIMARY KEY,
+                mail_id INTEGER NOT NULL REFERENCES mail (id),
+                name TEXT NOT NULL,
+                content_type TEXT NOT NULL,
+                size INTEGER NOT NULL,
+                sha256 TEXT NOT NULL
+            )""",
+            "CREATE INDEX attachments_mail ON attachments (mail_id)",
+            "ALTER TABLE cases ADD COLUMN undelivered_at TEXT",
+        ],
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m001_cases", m001_cases),
     ("m002_orders", m002_orders),
@@ -244,6 +282,7 @@ MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m005_promises_by_case", m005_promises_by_case),
     ("m006_one_schema_for_every_home", m006_one_schema_for_every_home),
     ("m007_latest_message_and_language", m007_latest_message_and_language),
+    ("m008_mail", m008_mail),
 ]
 
 

@@ -1,0 +1,276 @@
+"""shopcare mail ...: the customers' mail taken onto cases, and the [smtp] settings checked."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import ExitStack
+from datetime import UTC
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from shopcare.cli.output import FormatOption, JsonOption, pick_format, print_rows, say
+from shopcare.cli.root import subcommands
+from shopcare.cli.session import home_path, session
+from shopcare.cli.views import MAIL_FAILED, MAIL_TAKEN
+from shopcare.errors import ShopcareError
+
+app = subcommands("mail", no_args_is_help=True)
+
+EX_TEMPFAIL = 75  # sysexits.h: the mail system keeps the message and delivers it again later
+
+
+@app.command("in")
+def mail_in(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="[PATH]...",
+            help="An .eml file, an mbox file or a Maildir folder; none: one message on stdin.",
+            show_default=False,
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would happen; write nothing.")
+    ] = False,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Take the customers' mail onto cases: a reply threads onto its case, a new mail opens one.
+
+    With no PATH, reads one message on stdin, as a mail system delivers it
+    (a Postfix alias, procmail, fetchmail's mda: see examples/). A message
+    that cannot be stored is kept in HOME/mail/failed/ and the exit status is
+    75, so the mail system delivers it again; `shopcare mail failed --retry`
+    takes the kept ones. The same message twice changes nothing.
+    Example: shopcare mail in ~/Maildir
+    """
+    output = pick_format(fmt, as_json)
+    if paths:
+        sources = _from_paths(paths)
+    else:
+        raw = _stdin_bytes()
+        sources = iter([("stdin", raw)])
+    taken, kept = _take_all(sources, dry_run, durable=not paths)
+    _print(taken, output)
+    if kept:
+        say(f"{kept} {'message' if kept == 1 else 'messages'} kept in mail/failed/")
+        raise typer.Exit(EX_TEMPFAIL)
+
+
+def _stdin_bytes() -> bytes:
+    if sys.stdin is None or sys.stdin.isatty():
+        raise ShopcareError(
+            "no message on stdin",
+            "pipe one message in (as a mail system does), or give an .eml, mbox or Maildir path",
+        )
+    raw = sys.stdin.buffer.read()
+    if not raw.strip():
+        raise ShopcareError("stdin is empty: there is no message to take")
+    return raw
+
+
+def _from_paths(paths: list[Path]):
+    """Every message of every path, each path checked before the first is read."""
+    from shopcare.intake.sources import messages_at
+
+    for path in paths:
+        if not path.exists():
+            raise ShopcareError(f"no file or folder {path}", "give an .eml, mbox or Maildir path")
+    for path in paths:
+        yield from messages_at(path)
+
+
+def _take_all(sources, dry_run: bool, durable: bool = False) -> tuple[list, int]:
+    """Each message taken in its own transaction; one that cannot be taken is kept in
+    mail/failed/, never dropped; so are all of them where the home cannot even be opened (a
+    broken config.toml, a database locked past its timeout)."""
+    from shopcare.intake.failed import keep
+    from shopcare.intake.take import Intake
+
+    taken = []
+    kept = 0
+    with ExitStack() as stack:
+        try:
+            s = stack.enter_context(session(writes=not dry_run))
+            if durable:  # a mail system deletes its copy once we exit 0
+                s.store.durable_commits()
+            intake = Intake(s, dry_run=dry_run)
+        except Exception as exc:  # noqa: BLE001 - whatever it was, the messages are kept
+            if dry_run:
+                raise
+            return taken, _keep_unopened(sources, exc)
+        if dry_run:  # all in one transaction, rolled back: each sees what those before did
+            return _dry_run(s, intake, sources), 0
+        for where, raw in sources:
+            try:
+                taken.append(intake.take(raw))
+            except Exception as exc:  # noqa: BLE001 - whatever it was, the message is kept
+                if dry_run:
+                    raise
+                reason = _reason(exc)
+                kept_at = keep(s.home, raw, reason, s.now)
+                say(f"Error: {where}: {reason}; kept as {kept_at}")
+                kept += 1
+    return taken, kept
+
+
+def _dry_run(s, intake, sources) -> list:
+    from shopcare.intake.take import DryRun
+
+    taken = []
+    try:
+        with s.store.write():
+            for _, raw in sources:
+                taken.append(intake.take(raw))
+            raise DryRun
+    except DryRun:
+        pass
+    return taken
+
+
+def _keep_unopened(sources, exc: Exception) -> int:
+    """The home could not be opened (locked, disk full): the messages not yet taken are kept."""
+    from shopcare.clock import now
+    from shopcare.intake.failed import keep
+
+    count = 0
+    for where, raw in sources:
+        kept_at = keep(home_path(), raw, _reason(exc), now())
+        say(f"Error: {where}: {_reason(exc)}; kept as {kept_at}")
+        count += 1
+    return count
+
+
+def _reason(exc: Exception) -> str:
+    from shopcare.store.errors import DATABASE_ERRORS, explain_database_error
+
+    if isinstance(exc, ShopcareError):
+        return exc.message
+    if isinstance(exc, DATABASE_ERRORS):
+        return explain_database_error(exc)[0]
+    return f"{type(exc).__name__}: {exc}".splitlines()[0]
+
+
+def _print(taken: list, output) -> None:
+    if output.value == "json":
+        print_rows([t.record() for t in taken], MAIL_TAKEN, output, UTC)
+        for t in taken:
+            for notice in t.notices:
+                say(notice)
+        return
+    for t in taken:
+        sys.stdout.write(t.line() + "\n")
+        for notice in t.notices:
+            say(f"  {notice}")
+
+
+@app.command("show")
+def mail_show(
+    event_id: Annotated[int, typer.Argument(metavar="EVENT_ID", help="The timeline event's id.")],
+    raw: Annotated[
+        bool, typer.Option("--raw", help="The message as it was received, byte for byte.")
+    ] = False,
+) -> None:
+    """Show a message as it was received: its headers, its text and its attachments.
+
+    EVENT_ID is the id of the message on the case's timeline (case show).
+    Card numbers are masked in what is kept.
+    Example: shopcare mail show 41 --raw
+    """
+    from shopcare.intake.parse import parse
+
+    with session() as s:
+        row = s.store.mail_of_event(event_id)
+        if row is None:
+            raise ShopcareError(
+                f"event {event_id} holds no mail",
+                "case show ID lists a case's timeline with each event's id",
+            )
+        attachments = s.store.attachments_of_mail(row["id"])
+    if raw:
+        sys.stdout.buffer.write(row["raw"])
+        sys.stdout.flush()
+        return
+    mail = parse(row["raw"])
+    lines = [f"{name}: {value}" for name, value in mail.headers]
+    lines.append("")
+    lines.append(mail.text.rstrip())
+    if attachments:
+        lines.append("")
+        lines.append("attachments:")
+        for a in attachments:
+            lines.append(f"  {a['name'] or '(no name)'}  {a['content_type']}  {a['size']:,} bytes")
+    from shopcare.cli.output import visible
+
+    text = "\n".join(lines) + "\n"
+    sys.stdout.write(visible(text) if sys.stdout.isatty() else text)
+
+
+@app.command("failed")
+def mail_failed(
+    retry: Annotated[
+        bool, typer.Option("--retry", help="Take each kept message again; those taken are removed.")
+    ] = False,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List the messages that could not be taken (kept in HOME/mail/failed/), or take them again.
+
+    Exits 75 if any still cannot be taken.
+    Example: shopcare mail failed --retry
+    """
+    from shopcare.intake.failed import forget, kept
+
+    output = pick_format(fmt, as_json)
+    if not retry:
+        with session() as s:
+            rows = [
+                {
+                    "file": str(f.path),
+                    "kept_at": f.kept_at.astimezone(s.tz),
+                    "size": f.size,
+                    "reason": f.reason,
+                }
+                for f in kept(s.home)
+            ]
+            print_rows(rows, MAIL_FAILED, output, s.tz)
+        return
+    from shopcare.intake.failed import keep
+    from shopcare.intake.take import Intake
+
+    taken, still = [], 0
+    with session(writes=True) as s:
+        intake = Intake(s)
+        for failed in kept(s.home):
+            raw = failed.path.read_bytes()
+            try:
+                taken.append(intake.take(raw))
+            except Exception as exc:  # noqa: BLE001 - it stays kept, with the new reason
+                keep(s.home, raw, _reason(exc), s.now)
+                say(f"Error: {failed.path.name}: {_reason(exc)}; still kept")
+                still += 1
+                continue
+            forget(failed.path)
+    _print(taken, output)
+    if still:
+        raise typer.Exit(EX_TEMPFAIL)
+
+
+@app.command("check")
+def mail_check(
+    mall: Annotated[
+        str | None, typer.Option("--mall", help="Check this mall's relay ([smtp.mall.NAME]).")
+    ] = None,
+) -> None:
+    """Check the [smtp] settings: connect and log in, send nothing.
+
+    Example: shopcare mail check
+    """
+    from shopcare.replies.send import check
+
+    with session() as s:
+        settings = s.config.smtp_for(mall)
+    for line in check(settings):
+        sys.stdout.write(line + "\n")
