@@ -419,6 +419,8 @@ def test_headers_are_listed_in_order_and_decoded():
         "2026年11月20日(金) 19:40 山田花子 <hanako.yamada@example.jp>:\n\n> 古い本文",
         "2026年11月20日(金) 19:40 はなまる雑貨店 <\nsupport@hanamaru.example>:\n\n> 古い本文",
         "On Fri, Nov 20, 2026 at 7:40 PM Jane <jane@example.com> wrote:\n> old",
+        "2026/11/20 20:05、はなまる雑貨店 wrote:\n> 古い本文",  # Thunderbird, Japanese
+        "2026/11/20 20:05 はなまる雑貨店:\n> 古い本文",  # no address: the quote after it says so
         "> 古い本文\n> 二行目\n>\n> 三行目",
     ],
 )
@@ -440,6 +442,11 @@ def test_quoted_history_is_cut(history: str):
 def test_a_forwarded_message_is_kept(forwarded: str):
     mail = mail_of(f"下のメールを転送します。\n\n{forwarded}\n")
     assert mail.new_text.endswith("転送した本文")
+
+
+def test_a_date_and_a_colon_in_the_customers_words_are_not_history():
+    text = "到着予定を教えてください。\n2026/11/28 10:00:\n再配達を希望します。\n"
+    assert mail_of(text).new_text == text.strip()
 
 
 def test_inline_answers_keep_the_answers_without_the_quotes():

@@ -3,6 +3,7 @@ lists: the category whose words the mail holds most of; a tie goes to the one li
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -21,12 +22,17 @@ def _plain(text: str) -> str:
 
 def _finder(word: str):
     """An English word matches whole words only ("late" is not in "chocolate"); any other
-    word, as a part of the text (Japanese has no spaces)."""
+    word, as a part of the text (Japanese has no spaces). The whole-word pattern is made only
+    for a text that holds the word at all: most mail holds few of the lists' English words."""
     plain = _plain(word)
-    if plain.isascii():
-        pattern = re.compile(rf"(?<![a-z0-9]){re.escape(plain)}(?![a-z0-9])")
-        return lambda text: pattern.search(text) is not None
-    return lambda text: plain in text
+    if not plain.isascii():
+        return lambda text: plain in text
+
+    @functools.cache
+    def pattern() -> re.Pattern:
+        return re.compile(rf"(?<![a-z0-9]){re.escape(plain)}(?![a-z0-9])")
+
+    return lambda text: plain in text and pattern().search(text) is not None
 
 
 class Guesser:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import binascii
 import codecs
 import functools
-import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -20,8 +19,6 @@ from email.message import Message
 from email.parser import BytesHeaderParser, BytesParser
 from email.policy import Compat32
 from email.utils import getaddresses, parsedate_to_datetime
-from html import unescape
-from html.parser import HTMLParser
 
 from shopcare.errors import ShopcareError
 
@@ -464,106 +461,6 @@ def _date(value: str | None) -> datetime | None:
 
 
 # ---------------------------------------------------------------------------------------------
-# HTML
-
-_SKIPPED_TAGS = frozenset(("script", "style", "head", "title", "template"))
-# blocks that start on a line of their own, and those set off by a blank line as well
-_LINE_TAGS = frozenset({"div", "li", "dt", "dd", "tr", "hr", "ul", "ol", "dl", "table", "section"})
-_PARAGRAPH_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "address", "form"})
-_QUOTE_OPEN, _QUOTE_CLOSE = "\ue000", "\ue001"  # private-use marks for <blockquote>
-_HTML_SPACE = re.compile(r"[ \t\r\n\f]+")
-
-
-class _HtmlText(HTMLParser):
-    """Collects the readable text of an HTML part: no script or style, each block on lines of
-    its own (nested blocks do not pile up blank lines; <br> always breaks), and <blockquote>
-    marked so that it can become `>` lines, the quoted history a plain-text part would have."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.pieces: list[str] = []
-        self.newlines = 1  # how many line breaks the text ends with; the start counts as one
-        self.skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag == "body":
-            self.skipping = 0  # a <head> left open ends here
-        elif tag in _SKIPPED_TAGS:
-            self.skipping += 1
-        elif tag == "br":
-            self._write("\n")
-        elif tag == "blockquote":
-            self._mark(_QUOTE_OPEN)
-        else:
-            self._end_line(2 if tag in _PARAGRAPH_TAGS else 1 if tag in _LINE_TAGS else 0)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIPPED_TAGS:
-            self.skipping = max(0, self.skipping - 1)
-        elif tag == "blockquote":
-            self._mark(_QUOTE_CLOSE)
-        elif tag in ("td", "th") and not self.newlines:
-            self.pieces.append(" ")  # cells of a row side by side, not run together
-        elif tag != "br":
-            self._end_line(2 if tag in _PARAGRAPH_TAGS else 1 if tag in _LINE_TAGS else 0)
-
-    def handle_data(self, data: str) -> None:
-        if self.skipping:
-            return
-        data = _HTML_SPACE.sub(" ", data.replace(_QUOTE_OPEN, "").replace(_QUOTE_CLOSE, ""))
-        if self.newlines:
-            data = data.lstrip(" ")  # as a browser shows it: no space at the start of a line
-        if data:
-            self.pieces.append(data)
-            self.newlines = 0
-
-    def _write(self, breaks: str) -> None:
-        self.pieces.append(breaks)
-        self.newlines += len(breaks)
-
-    def _end_line(self, wanted: int) -> None:
-        if self.pieces and self.newlines < wanted:
-            self._write("\n" * (wanted - self.newlines))
-
-    def _mark(self, mark: str) -> None:
-        self._end_line(1)
-        self.pieces.append(f"{mark}\n")  # a line of its own, gone once it has done its work
-
-
-def _html_text(html: str) -> str:
-    """The text a reader sees in an HTML part, quoted blocks as `>` lines."""
-    parser = _HtmlText()
-    try:
-        parser.feed(html)
-        parser.close()
-    except Exception:  # html.parser raises AssertionError on some malformed declarations
-        return _collapse_blank_lines(unescape(re.sub(r"<[^>]*>", " ", html)).split("\n"))
-    return _collapse_blank_lines(_quote_marks_as_prefixes("".join(parser.pieces)))
-
-
-def _quote_marks_as_prefixes(text: str) -> list[str]:
-    lines, depth = [], 0
-    for line in text.replace("\xa0", " ").split("\n"):
-        line = line.strip(" ")
-        if line == _QUOTE_OPEN:
-            depth += 1
-        elif line == _QUOTE_CLOSE:
-            depth = max(0, depth - 1)
-        else:
-            lines.append(("> " * depth + line).rstrip() if depth else line)
-    return lines
-
-
-def _collapse_blank_lines(lines: list[str]) -> str:
-    out: list[str] = []
-    for line in lines:
-        line = line.rstrip()
-        if line or (out and out[-1]):
-            out.append(line)
-    return "\n".join(out).strip("\n")
-
-
-# ---------------------------------------------------------------------------------------------
 # Quoted history
 
 _ORIGINAL_MESSAGE = re.compile(
@@ -643,8 +540,25 @@ def _attribution_length(lines: list[str], i: int) -> int:
     for length in (1, 2):
         joined = " ".join(lines[i : i + length])
         if i + length <= len(lines) and ends.search(joined):
-            return length if ends is _ENDS_WROTE or "@" in joined else 0
+            # a date and a colon alone may be the customer's words; an address, "wrote:"
+            # (Thunderbird's `2026/11/20 20:05、はなまる雑貨店 wrote:`) or quoted lines right
+            # after make it an attribution
+            attributed = (
+                ends is _ENDS_WROTE
+                or "@" in joined
+                or _ENDS_WROTE.search(joined)
+                or _quoted_next(lines, i + length)
+            )
+            return length if attributed else 0
     return 0
+
+
+def _quoted_next(lines: list[str], i: int) -> bool:
+    """Whether the first line with words from i on is a quoted one."""
+    for line in lines[i:]:
+        if line.strip():
+            return _quoted(line)
+    return False
 
 
 def _attribution_lines(lines: list[str]) -> set[int]:
@@ -710,7 +624,12 @@ def _mail_of(message: Message, raw: bytes) -> Mail:
     in_reply_to = _message_ids(fields.get("in-reply-to"))
     references = _message_ids(fields.get("references"))
     plain, html, attachments = _contents(message)
-    text = plain if plain.strip() or not html else html
+    if plain.strip() or not html:
+        text = plain
+    else:  # HTML only: made readable text (most mail has a plain part and never needs this)
+        from shopcare.intake.htmltext import html_text
+
+        text = "\n\n".join(html_text(part) for part in html)
     bounce = _is_bounce(message, fields, from_addr, subject)
     return Mail(
         message_id=_own_id(fields, raw),
@@ -735,7 +654,11 @@ def _mail_of(message: Message, raw: bytes) -> Mail:
 def _own_id(fields: dict[str, str], raw: bytes) -> str:
     """The Message-ID, or one made from the bytes: a second delivery gets the same id."""
     ids = _message_ids(fields.get("message-id"))
-    return ids[0] if ids else f"sha256.{hashlib.sha256(raw).hexdigest()}@shopcare.invalid"
+    if ids:
+        return ids[0]
+    import hashlib  # here: nearly every message has a Message-ID
+
+    return f"sha256.{hashlib.sha256(raw).hexdigest()}@shopcare.invalid"
 
 
 def _leaves(part: Message, depth: int = 0) -> Iterator[Message]:
@@ -748,8 +671,8 @@ def _leaves(part: Message, depth: int = 0) -> Iterator[Message]:
     yield part
 
 
-def _contents(message: Message) -> tuple[str, str, list[Attachment]]:
-    """(plain text, HTML made text, attachments) of the message's parts."""
+def _contents(message: Message) -> tuple[str, list[str], list[Attachment]]:
+    """(plain text, the HTML parts as they are, attachments) of the message's parts."""
     plain, html, attachments = [], [], []
     for part in _leaves(message):
         content_type = part.get_content_type()
@@ -758,8 +681,8 @@ def _contents(message: Message) -> tuple[str, str, list[Attachment]]:
         elif content_type == "text/plain":
             plain.append(_part_text(part))
         elif content_type == "text/html":
-            html.append(_html_text(_part_text(part)))
-    return "\n\n".join(plain), "\n\n".join(html), attachments
+            html.append(_part_text(part))
+    return "\n\n".join(plain), html, attachments
 
 
 def _is_attachment(part: Message, content_type: str) -> bool:

@@ -35,7 +35,6 @@ from shopcare.domain.cases import (
 )
 from shopcare.domain.customers import email_or_none
 from shopcare.intake.guess import Guesser
-from shopcare.intake.msgid import case_of_message_id, secret
 from shopcare.intake.parse import Mail, parse
 
 if TYPE_CHECKING:
@@ -113,11 +112,16 @@ class Intake:
         tag = re.escape(session.config.case_tag).replace(re.escape("{id}"), r"(\d{1,18})")
         self._tag = re.compile(tag)
 
-    @property
-    def secret(self) -> bytes:
+    def _our_case(self, message_id: str) -> int | None:
+        """The case a Message-ID of ours names (the key is read on first need: most new mail
+        names none)."""
+        if not message_id.startswith("shopcare."):  # as every one of ours does (msgid.py)
+            return None
+        from shopcare.intake.msgid import case_of_message_id, secret
+
         if self._secret is None:
             self._secret = secret(self.s.home)
-        return self._secret
+        return case_of_message_id(message_id, self._secret)
 
     def take(self, raw: bytes) -> Taken:
         """Take one message (MailError if it cannot be read at all; a database error if it
@@ -201,7 +205,7 @@ class Intake:
         sender = email_or_none(mail.from_addr)
         # 1. a reply to a message we sent
         for named in [*reversed(mail.references), *mail.in_reply_to]:
-            case_id = case_of_message_id(named, self.secret)
+            case_id = self._our_case(named)
             if case_id is not None and store.case_row(case_id) is not None:
                 return Match(case_id, "reply to our mail")
         # 2. the case tag, from that case's customer
