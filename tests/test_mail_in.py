@@ -74,7 +74,7 @@ def test_a_new_mail_opens_a_case_with_its_category_guessed_and_the_message_kept(
     assert case["customer_email"] == "hanako.yamada@example.jp"
     assert case["customer_name"] == "山田 花子"
     assert case["summary"] == "商品が届きません"
-    assert case["received_at"] == "2026-11-23T21:05:00+09:00"
+    assert case["received_at"] == "2026-11-24T08:00:00+09:00"  # delivered now; Date is the sender's
     events = case["events"]
     said = [e for e in events if e["kind"] == "message"]
     assert said[0]["text"] == "注文した商品がまだ届きません。"
@@ -326,8 +326,10 @@ def test_empty_stdin_is_an_error_and_nothing_is_kept(cli, shop, home):
     assert not (home / "mail" / "failed").exists()
 
 
-def test_a_message_that_cannot_be_read_is_kept_and_exit_75(cli, shop, home):
-    result = take(cli, b"\x00\x01 not a mail at all \xff", code=75)
+def test_a_message_that_cannot_be_read_is_kept_and_not_delivered_again(cli, shop, home):
+    """Kept in mail/failed, and exit 0: delivered again it would fail again, and a mail system
+    retrying it for days would return it to the customer in the end."""
+    result = take(cli, b"\x00\x01 not a mail at all \xff", code=0)
     assert "kept" in result.stderr
     kept = list((home / "mail" / "failed").glob("*.eml"))
     assert len(kept) == 1 and kept[0].read_bytes() == b"\x00\x01 not a mail at all \xff"
@@ -450,5 +452,128 @@ def test_mail_in_json_prints_the_documented_fields(cli, shop):
 
     fields = documented()
     assert list(took(cli, message())) == fields["mail taken"]
-    take(cli, b"\x00 not mail", code=75)
+    take(cli, b"\x00 not mail", code=0)
     assert list(cli.json("mail", "failed")[0]) == fields["mail failed"]
+
+
+def test_the_case_tag_is_not_read_as_a_shopify_order_number(cli, shop, tmp_path):
+    """[#1001] names case 1001, not Shopify's order #1001: a stranger answering with the tag
+    of a case that is not theirs does not land on the order's case."""
+    cli("orders", "import", str(write_export(tmp_path / "s.csv", SHOPIFY_2026, shopify_rows())))
+    first = took(cli, message("#1001 のマグカップが割れていました。", subject="割れ"))
+    stranger = message(
+        "割れていました。",
+        subject="Re: [#1001] 割れていました",
+        sender="x@example.net",
+        message_id="t2@x",
+    )
+    got = took(cli, stranger)
+    assert got["action"] == "new case" and got["case_id"] != first["case_id"]
+
+
+def test_a_new_subject_from_a_customer_with_a_resolved_and_an_open_case_goes_to_the_open_one(
+    cli, shop
+):
+    resolved = took(cli, message())["case_id"]
+    cli("case", "status", str(resolved), "resolved", "--note", "解決")
+    cli("case", "add", "--summary", "電話で別件", "--email", "hanako.yamada@example.jp")
+    open_id = resolved + 1
+    got = took(cli, message("その後いかがでしょうか。", subject="別件の続き", message_id="m7@x"))
+    assert (got["case_id"], got["reason"]) == (open_id, "the sender's open case")
+    assert cli.json("case", "show", str(resolved))["status"] == "resolved"
+
+
+def test_a_file_of_mail_is_received_when_its_date_says(cli, shop, tmp_path):
+    path = tmp_path / "old.eml"
+    path.write_bytes(message())
+    case_id = int(cli("mail", "in", str(path)).stdout.split()[1].rstrip(":"))
+    assert cli.json("case", "show", str(case_id))["received_at"] == "2026-11-23T21:05:00+09:00"
+
+
+def test_a_card_number_is_masked_wherever_a_person_wrote_it(cli, shop, home):
+    """In the HTML beside a clean plain part, in a text attachment and its file, in a file
+    name; two headers of one name stay two."""
+    import email.policy as policy
+    from email.message import EmailMessage
+
+    mail = EmailMessage()
+    mail["From"] = "hanako.yamada@example.jp"
+    mail["To"] = SHOP
+    mail["Subject"] = "支払いについて"
+    mail["Message-ID"] = "<c1@x>"
+    mail["Comments"] = "first"
+    mail["Comments"] = "card 4111 1111 1111 1111"
+    mail.set_content("カード番号はHTMLのほうに書きました。")
+    mail.add_alternative("<p>カード 4111 1111 1111 1111 です</p>", subtype="html")
+    mail.add_attachment(
+        "card 4111111111111111 exp 12/28\n".encode(),
+        maintype="text",
+        subtype="plain",
+        filename="4111111111111111.txt",
+    )
+    raw = mail.as_bytes(policy=policy.SMTP)
+    case_id = took(cli, raw)["case_id"]
+    said = next(
+        e for e in cli.json("case", "show", str(case_id))["events"] if e["kind"] == "message"
+    )
+    kept = cli("mail", "show", str(said["id"]), "--raw").stdout_bytes
+    for card in (b"4111 1111 1111 1111", b"4111111111111111"):
+        assert card not in kept
+    assert kept.count(b"Comments:") == 2 and b"Comments: first" in kept
+    stored = [p.read_bytes() for p in (home / "attachments").rglob("*") if p.is_file()]
+    assert stored and all(b"4111111111111111" not in data for data in stored)
+    shown = cli("mail", "show", str(said["id"])).stdout
+    assert "4111111111111111.txt" not in shown
+
+
+def test_a_utf7_subject_that_decodes_to_a_lone_surrogate_is_taken(cli, shop, home):
+    raw = message(subject="x").replace(b"Subject: x", b"Subject: =?utf-7?Q?+2AA-?=")
+    got = took(cli, raw)
+    assert got["action"] == "new case"
+    assert not (home / "mail" / "failed").exists()
+
+
+def test_stdin_over_the_size_of_any_mail_is_refused_in_one_line(cli, shop, monkeypatch):
+    import shopcare.intake.sources as sources
+
+    monkeypatch.setattr(sources, "MAX_MESSAGE", 1000)
+    assert "over" in cli.fails("mail", "in", input=message("あ" * 2000))
+
+
+def test_an_unreadable_maildir_file_is_left_and_the_others_taken(cli, shop, tmp_path):
+    folder = mailbox.Maildir(tmp_path / "Maildir", create=True)
+    folder.add(message(message_id="ok@x"))
+    folder.close()
+    (tmp_path / "Maildir" / "new" / "0000.broken").symlink_to("/proc/self/mem")
+    result = cli("mail", "in", str(tmp_path / "Maildir"), code=75)
+    assert "cannot read" in result.stderr and "left where it is" in result.stderr
+    assert "new case" in result.stdout
+
+
+def test_mail_for_a_home_with_no_shop_makes_none_and_waits(cli, tmp_path, monkeypatch):
+    missing = tmp_path / "typo"
+    monkeypatch.setenv("SHOPCARE_HOME", str(missing))
+    result = cli("mail", "in", input=message(), code=75)
+    assert result.stderr.startswith("Error: no shop at")
+    assert not missing.exists()
+
+
+def test_dry_run_writes_no_attachment(cli, shop, home):
+    raw = message(attachment=("写真.jpg", "image/jpeg", b"\xff\xd8\xff\xe0 photo"))
+    before = dump(home)
+    take(cli, raw, "--dry-run")
+    assert dump(home) == before and not (home / "attachments").exists()
+
+
+def test_a_delay_notice_is_not_a_bounce(cli, shop):
+    delayed = (
+        "From: MAILER-DAEMON@mx.example.jp\r\nTo: support@hanamaru.example\r\n"
+        "Subject: Delayed Mail (still being retried)\r\nMessage-ID: <d1@mx>\r\n"
+        'MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary="B"\r\n\r\n'
+        "--B\r\nContent-Type: text/plain\r\n\r\nStill trying.\r\n"
+        "--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx\r\n\r\n"
+        "Final-Recipient: rfc822; a@example.jp\r\nAction: delayed\r\nStatus: 4.4.1\r\n--B--\r\n"
+    ).encode()
+    from shopcare.intake.parse import parse
+
+    assert not parse(delayed).bounce

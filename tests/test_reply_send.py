@@ -269,3 +269,85 @@ def test_mail_check_talks_to_the_server_and_sends_nothing(cli, shop):
 def test_mail_check_without_smtp_is_one_error(cli, home):
     cli("init", "--name", "はなまる雑貨店", "--email", SHOP)
     assert "no mail server is set" in cli.fails("mail", "check")
+
+
+class _Refuser(Inbox):
+    async def handle_DATA(self, server, session, envelope):
+        return "554 5.7.1 message refused"
+
+
+def test_a_message_the_server_refuses_records_nothing(cli, home):
+    from aiosmtpd.controller import Controller
+
+    cli("init", "--name", "はなまる雑貨店", "--email", SHOP)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(_Refuser(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        _config(home, port)
+        case_id = _new_case(cli)
+        before = dump(home)
+        error = cli.fails("reply", str(case_id), "first_response", "--send")
+    finally:
+        controller.stop()
+    assert "not sent" in error and "refused" in error
+    assert dump(home) == before
+
+
+def _claim(home, case_id: int, at: str) -> None:
+    """A reply being sent (step 1 of --send), as another terminal leaves it."""
+    from shopcare.store import open_store
+
+    with open_store(home) as store, store.write():
+        store.add_mail(
+            {
+                "message_id": f"shopcare.{case_id}.0000000000000000.0000000000000000@x",
+                "direction": "out",
+                "case_id": case_id,
+                "action": "sending",
+                "at": at,
+                "sender": SHOP,
+                "subject": "s",
+                "raw": b"",
+            }
+        )
+
+
+def test_a_reply_being_sent_elsewhere_or_never_recorded_blocks_another(
+    cli, shop, home, monkeypatch
+):
+    case_id = _new_case(cli)
+    _claim(home, case_id, "2026-11-23T23:00:00Z")  # at the pinned clock, from another terminal
+    assert "being sent right now" in cli.fails("reply", str(case_id), "first_response", "--send")
+    assert shop.got == []
+    monkeypatch.setenv("SHOPCARE_NOW", "2026-11-24T08:30:00+09:00")  # half an hour on
+    error = cli.fails("reply", str(case_id), "first_response", "--send")
+    assert "never recorded" in error and "--mark-sent" in error
+    cli("reply", str(case_id), "first_response", "--send", "--again")
+    assert len(shop.got) == 1
+
+
+def test_a_reply_sent_but_not_recorded_says_it_was_sent(cli, shop, home, monkeypatch):
+    """The server took it, then the record failed (a locked database): the user is told the
+    mail went out and how to record it, and --send refuses a second copy."""
+    import sqlite3
+
+    import shopcare.domain.followups as followups
+
+    case_id = _new_case(cli)
+
+    def locked(*args, **kwargs):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(followups, "record_sent", locked)
+    error = cli.fails("reply", str(case_id), "first_response", "--send")
+    assert "the reply WAS sent" in error and "--mark-sent" in error
+    assert len(shop.got) == 1
+    monkeypatch.undo()
+    monkeypatch.setenv("SHOPCARE_HOME", str(home))
+    monkeypatch.setenv("SHOPCARE_NOW", "2026-11-24T08:00:00+09:00")
+    monkeypatch.setenv("SHOPCARE_USER", "tester")
+    assert "being sent right now" in cli.fails("reply", str(case_id), "first_response", "--send")
+    assert len(shop.got) == 1

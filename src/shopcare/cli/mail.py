@@ -47,15 +47,32 @@ def mail_in(
     Example: shopcare mail in ~/Maildir
     """
     output = pick_format(fmt, as_json)
+    _refuse_a_missing_shop()
     if paths:
         sources = _from_paths(paths)
     else:
         raw = _stdin_bytes()
         sources = iter([("stdin", raw)])
-    taken, kept = _take_all(sources, dry_run, durable=not paths)
+    taken, later = _take_all(sources, dry_run, from_files=bool(paths))
     _print(taken, output)
-    if kept:
-        say(f"{kept} {'message' if kept == 1 else 'messages'} kept in mail/failed/")
+    if later:
+        say(f"{later} {'message' if later == 1 else 'messages'} to take again later")
+        raise typer.Exit(EX_TEMPFAIL)
+
+
+def _refuse_a_missing_shop() -> None:
+    """A mail system's alias with a mistyped --home must not make a new, empty shop and take
+    the mail there: with no shop, nothing is written and the exit is 75, so the mail system
+    keeps the message until the alias is mended."""
+    from shopcare.cli.root import report
+    from shopcare.home import DB_NAME
+
+    home = home_path()
+    if not (home / DB_NAME).exists():
+        report(
+            f"no shop at {home}: no mail taken",
+            f"check --home or SHOPCARE_HOME; make the shop with shopcare --home {home} init",
+        )
         raise typer.Exit(EX_TEMPFAIL)
 
 
@@ -65,7 +82,14 @@ def _stdin_bytes() -> bytes:
             "no message on stdin",
             "pipe one message in (as a mail system does), or give an .eml, mbox or Maildir path",
         )
-    raw = sys.stdin.buffer.read()
+    from shopcare.intake.sources import MAX_MESSAGE
+
+    raw = sys.stdin.buffer.read(MAX_MESSAGE + 1)
+    if len(raw) > MAX_MESSAGE:
+        raise ShopcareError(
+            f"the message on stdin is over {MAX_MESSAGE // 2**20} MB: larger than any mail",
+            "the mail system returns it to its sender",
+        )
     if not raw.strip():
         raise ShopcareError("stdin is empty: there is no message to take")
     return raw
@@ -73,30 +97,32 @@ def _stdin_bytes() -> bytes:
 
 def _from_paths(paths: list[Path]):
     """Every message of every path, each path checked before the first is read."""
-    from shopcare.intake.sources import messages_at
+    from shopcare.intake.sources import check_source, messages_at
 
     for path in paths:
-        if not path.exists():
-            raise ShopcareError(f"no file or folder {path}", "give an .eml, mbox or Maildir path")
+        check_source(path)
     for path in paths:
         yield from messages_at(path)
 
 
-def _take_all(sources, dry_run: bool, durable: bool = False) -> tuple[list, int]:
-    """Each message taken in its own transaction; one that cannot be taken is kept in
-    mail/failed/, never dropped; so are all of them where the home cannot even be opened (a
-    broken config.toml, a database locked past its timeout)."""
-    from shopcare.intake.failed import keep
+def _take_all(sources, dry_run: bool, from_files: bool) -> tuple[list, int]:
+    """Each message taken in its own transaction. One that cannot be stored (a locked
+    database, a full disk, a bug) is kept in mail/failed/ and counted to be taken again later
+    (exit 75); so are all of them where the home cannot even be opened. One that cannot be read
+    at all is kept there too, but not counted: delivering it again would fail again, and a mail
+    system that retried it for days would end by returning it to the customer. A file that
+    cannot be read is left where it is, and counted. The taken, and the count to retry."""
+    from shopcare.intake.parse import MailError
     from shopcare.intake.take import Intake
 
     taken = []
-    kept = 0
+    later = 0
     with ExitStack() as stack:
         try:
             s = stack.enter_context(session(writes=not dry_run))
-            if durable:  # a mail system deletes its copy once we exit 0
+            if not from_files:  # a mail system deletes its copy once we exit 0
                 s.store.durable_commits()
-            intake = Intake(s, dry_run=dry_run)
+            intake = Intake(s, dry_run=dry_run, dated=from_files)
         except Exception as exc:  # noqa: BLE001 - whatever it was, the messages are kept
             if dry_run:
                 raise
@@ -104,16 +130,26 @@ def _take_all(sources, dry_run: bool, durable: bool = False) -> tuple[list, int]
         if dry_run:  # all in one transaction, rolled back: each sees what those before did
             return _dry_run(s, intake, sources), 0
         for where, raw in sources:
+            if isinstance(raw, OSError):
+                say(f"Error: cannot read {where}: {raw.strerror or raw}; left where it is")
+                later += 1
+                continue
             try:
                 taken.append(intake.take(raw))
+            except MailError as exc:
+                kept_at = _keep(s, raw, exc)
+                say(f"Error: {where}: {exc.message}; kept as {kept_at} (see mail failed)")
             except Exception as exc:  # noqa: BLE001 - whatever it was, the message is kept
-                if dry_run:
-                    raise
-                reason = _reason(exc)
-                kept_at = keep(s.home, raw, reason, s.now)
-                say(f"Error: {where}: {reason}; kept as {kept_at}")
-                kept += 1
-    return taken, kept
+                kept_at = _keep(s, raw, exc)
+                say(f"Error: {where}: {_reason(exc)}; kept as {kept_at}")
+                later += 1
+    return taken, later
+
+
+def _keep(s, raw: bytes, exc: Exception):
+    from shopcare.intake.failed import keep
+
+    return keep(s.home, raw, _reason(exc), s.now)
 
 
 def _dry_run(s, intake, sources) -> list:
@@ -122,7 +158,9 @@ def _dry_run(s, intake, sources) -> list:
     taken = []
     try:
         with s.store.write():
-            for _, raw in sources:
+            for where, raw in sources:
+                if isinstance(raw, OSError):
+                    raise ShopcareError(f"cannot read {where}: {raw.strerror or raw}")
                 taken.append(intake.take(raw))
             raise DryRun
     except DryRun:
@@ -137,6 +175,8 @@ def _keep_unopened(sources, exc: Exception) -> int:
 
     count = 0
     for where, raw in sources:
+        if isinstance(raw, OSError):
+            continue  # left where it is
         kept_at = keep(home_path(), raw, _reason(exc), now())
         say(f"Error: {where}: {_reason(exc)}; kept as {kept_at}")
         count += 1
@@ -190,6 +230,11 @@ def mail_show(
             )
         attachments = s.store.attachments_of_mail(row["id"])
     if raw:
+        if sys.stdout.isatty():  # a terminal shows escape sequences in a message, not obeys them
+            from shopcare.cli.output import visible
+
+            sys.stdout.write(visible(row["raw"].decode("utf-8", "replace")))
+            return
         sys.stdout.buffer.write(row["raw"])
         sys.stdout.flush()
         return
@@ -242,7 +287,8 @@ def mail_failed(
 
     taken, still = [], 0
     with session(writes=True) as s:
-        intake = Intake(s)
+        s.store.durable_commits()  # a kept file is removed once its message is taken
+        intake = Intake(s, dated=True)  # taken later than received: the Date header says when
         for failed in kept(s.home):
             raw = failed.path.read_bytes()
             try:

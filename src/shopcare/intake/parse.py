@@ -13,7 +13,7 @@ import codecs
 import functools
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import Message
 from email.parser import BytesHeaderParser, BytesParser, compat32
@@ -51,6 +51,7 @@ class Mail:
     bounced_ids: list[str]
     loop: bool
     headers: list[tuple[str, str]]
+    other_text: list[str] = field(default_factory=list)  # HTML parts not shown: for masking
 
 
 _LOOP_HEADER = "x-shopcare-loop"
@@ -72,6 +73,8 @@ def decode_text(data: bytes, charset: str | None) -> str:
         text = _decode_eucjp(data)
     else:
         text = _first_that_fits(data, _candidates(label, family))
+    if _SURROGATES.search(text):  # UTF-7's +2AA- decodes to a lone surrogate: no store takes it
+        text = _SURROGATES.sub("\ufffd", text)
     return text.removeprefix("\ufeff")
 
 
@@ -363,7 +366,7 @@ def decode_header_value(value: str) -> str:
         position = word.end()
     out.append(_flush(pending, pending_charset))
     out.append(_unencoded(text[position:]))
-    return _LINE_BREAKS.sub(" ", "".join(out))
+    return _SURROGATES.sub("\ufffd", _LINE_BREAKS.sub(" ", "".join(out)))
 
 
 def _raw_bytes_read(value: str) -> str:
@@ -623,12 +626,14 @@ def _mail_of(message: Message, raw: bytes) -> Mail:
     in_reply_to = _message_ids(fields.get("in-reply-to"))
     references = _message_ids(fields.get("references"))
     plain, html, attachments = _contents(message)
+    other_text = html  # the HTML beside a plain part is not shown, but is kept: mask it too
     if plain.strip() or not html:
         text = plain
     else:  # HTML only: made readable text (most mail has a plain part and never needs this)
         from shopcare.intake.htmltext import html_text
 
         text = "\n\n".join(html_text(part) for part in html)
+        other_text = []
     bounce = _is_bounce(message, fields, from_addr, subject)
     return Mail(
         message_id=_own_id(fields, raw),
@@ -647,6 +652,7 @@ def _mail_of(message: Message, raw: bytes) -> Mail:
         bounced_ids=_bounced_ids(message, in_reply_to + references, text) if bounce else [],
         loop=_LOOP_HEADER in fields,
         headers=headers,
+        other_text=other_text,
     )
 
 
@@ -817,11 +823,30 @@ def _is_bounce(message: Message, fields: dict[str, str], from_addr: str, subject
     report = message.get_content_type() == "multipart/report"
     report_type = _content_type_params(message).get("report-type", "") if report else ""
     if report_type.lower() == "delivery-status":
-        return True
+        return _failed_delivery(message)
     failure = _FAILURE_SUBJECT.search(subject) is not None
     daemon = from_addr.partition("@")[0].lower() in ("mailer-daemon", "postmaster")
     null_sender = _one_line(_raw_bytes_read(fields.get("return-path", ""))) == "<>"
     return (daemon and failure) or (null_sender and (report or failure))
+
+
+_ACTION = re.compile(r"^action:[ \t]*([a-z]+)", re.I | re.M)
+
+
+def _failed_delivery(report: Message) -> bool:
+    """A delivery status report says failed for some recipient; a delay notice (Action:
+    delayed), or one that says delivered or relayed, is not a bounce. Without any Action line
+    the report is taken as a failure, as most are."""
+    actions: list[str] = []
+    for part in _leaves(report):
+        if part.get_content_type() in ("message/delivery-status", "message/global-delivery-status"):
+            payload = part.get_payload()
+            if isinstance(payload, list):  # email parses delivery-status into header blocks
+                text = "\n".join(f"Action: {block.get('action', '')}" for block in payload)
+            else:
+                text = str(payload)
+            actions += [found.lower() for found in _ACTION.findall(text)]
+    return not actions or "failed" in actions
 
 
 _RETURNED_HEADERS = ("text/rfc822-headers", "message/rfc822-headers", "message/global-headers")

@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, NamedTuple
 from shopcare.clock import Actor, to_storage
 from shopcare.domain.cardmask import mask_cards, may_hold_card
 from shopcare.domain.cases import (
-    OPEN_WORK,
     NewCase,
     add_case,
     add_message,
@@ -40,6 +39,10 @@ from shopcare.intake.parse import Mail, parse
 if TYPE_CHECKING:
     from shopcare.app import Session
 
+# "Open" as MAIL.md means it for steps 3 and 4: a case the shop is still working on. A
+# resolved case is not open (a new subject from its customer is a new case); a message that
+# names a resolved case itself (steps 1 and 2) reopens it.
+OPEN = ("new", "open", "waiting")
 # the malls' relay domains: a buyer writing through the mall
 RELAY_DOMAINS = {"marketplace.amazon.co.jp": "amazon", "fw.rakuten.ne.jp": "rakuten"}
 MAIL_AUTHOR = "mail"  # who logs what `mail in` takes, on the timeline
@@ -100,9 +103,11 @@ class Taken:
 class Intake:
     """Takes messages into one session's home."""
 
-    def __init__(self, session: Session, dry_run: bool = False) -> None:
+    def __init__(self, session: Session, dry_run: bool = False, dated: bool = False) -> None:
         """dry_run: attachments are not written; the caller takes every message inside one
-        transaction and rolls it back (DryRun), so that each sees what the ones before did."""
+        transaction and rolls it back (DryRun), so that each sees what the ones before did.
+        dated: the messages come from files, received when their Date header says."""
+        self.dated = dated
         self.s = session
         self.dry_run = dry_run
         self.actor = Actor(MAIL_AUTHOR, session.now)
@@ -216,7 +221,7 @@ class Intake:
         # 3. an order number
         order = self._order(mail)
         if order is not None:
-            open_cases = list(store.case_rows(statuses=OPEN_WORK, order_numbers=[order["number"]]))
+            open_cases = list(store.case_rows(statuses=OPEN, order_numbers=[order["number"]]))
             if open_cases:  # the latest, where there are several
                 return Match(open_cases[-1]["id"], f"order {order['number']}")
             return Match(None, f"order {order['number']}", order)
@@ -224,7 +229,7 @@ class Intake:
         if sender:
             customer = store.find_customer_by_email(sender)
             if customer is not None:
-                open_ids = store.open_cases_of_customer(customer["id"], list(OPEN_WORK))
+                open_ids = store.open_cases_of_customer(customer["id"], list(OPEN))
                 if len(open_ids) == 1:
                     return Match(open_ids[0], "the sender's open case")
         return Match(None, "")
@@ -234,7 +239,8 @@ class Intake:
         from shopcare.domain.orders import find_order
 
         seen: list[str] = []
-        for text in (mail.subject, mail.new_text or mail.text):
+        subject = self._tag.sub(" ", mail.subject)  # [#1042] is a case, not Shopify's #1042
+        for text in (subject, mail.new_text or mail.text):
             for found in _ASKED_NUMBER.finditer(text):
                 seen.append(found.group(1))
             seen += _ORDER_NUMBERS.findall(text)
@@ -287,9 +293,13 @@ class Intake:
         return self._intake
 
     def _received_at(self, mail: Mail) -> datetime:
-        """The Date header, where it is not in the future; else now."""
+        """When the shop received it. A mail system's delivery is received now: the sender's
+        Date header may be slow, fast or forged, and a reply that seemed older than the answer
+        it answers would wrong the clocks and the double-reply guard. A message from a file
+        (an mbox of last month's mail) was received when its Date says, unless that is in the
+        future."""
         now = self.s.now
-        if mail.date is None or mail.date > now + _FUTURE_SKEW:
+        if not self.dated or mail.date is None or mail.date > now + _FUTURE_SKEW:
             return now
         return min(mail.date, now)
 
@@ -344,10 +354,21 @@ class Intake:
         if mail.attachments:
             import hashlib  # here: most mail has no attachment
         for attachment in mail.attachments:
-            digest = hashlib.sha256(attachment.data).hexdigest()
+            data = attachment.data
+            text = _attachment_text(attachment)
+            if _holds_card(text):  # a text file with a card number in it is kept masked
+                data = mask_cards(text)[0].encode("utf-8")
+            digest = hashlib.sha256(data).hexdigest()
             if not self.dry_run:
-                store_attachment(self.s.home, digest, attachment.data)
-            files.append((attachment.name, attachment.content_type, len(attachment.data), digest))
+                store_attachment(self.s.home, digest, data)
+            files.append(
+                (
+                    mask_cards(attachment.name)[0],
+                    attachment.content_type,
+                    len(data),
+                    digest,
+                )
+            )
         if files:
             store.add_attachments(mail_id, files)
 
@@ -405,16 +426,32 @@ _MACHINE_HEADERS = frozenset(
 )
 
 
+def _holds_card(text: str) -> bool:
+    # may_hold_card alone finds a Date header's digits; a card number is what passes Luhn
+    return bool(text) and may_hold_card(text) is not None and mask_cards(text)[1] > 0
+
+
+def _attachment_text(attachment) -> str:
+    return (
+        attachment.data.decode("utf-8", "replace")
+        if attachment.content_type.startswith("text/")
+        else ""
+    )
+
+
 def masked_raw(raw: bytes, mail: Mail) -> bytes:
-    """The message as received, unless a text part or the subject may hold a card number:
-    then those parts are written again with the numbers masked (the rest as it was)."""
+    """The message as received, unless it holds a card number somewhere a person writes (the
+    subject and other headers, a text or HTML part, a text attachment, a file name): then
+    those parts and headers are written again with the numbers masked, the rest as it was."""
     texts = [
         mail.subject,
         mail.text,
+        *mail.other_text,
         *(value for name, value in mail.headers if name.lower() not in _MACHINE_HEADERS),
+        *(a.name for a in mail.attachments),
+        *(_attachment_text(a) for a in mail.attachments),
     ]
-    # may_hold_card alone finds a Date header's digits; a card number is what passes Luhn
-    if not any(mask_cards(text)[1] for text in texts if text and may_hold_card(text)):
+    if not any(_holds_card(text) for text in texts):
         return raw
     import email
     import email.policy
@@ -422,17 +459,33 @@ def masked_raw(raw: bytes, mail: Mail) -> bytes:
     message = email.message_from_bytes(raw, policy=email.policy.default)
     try:
         for part in message.walk():
-            if part.get_content_maintype() != "text" or part.is_attachment():
+            _mask_headers(part)
+            if part.get_content_maintype() != "text" or part.is_multipart():
                 continue
             content = part.get_content()
-            if may_hold_card(content):
+            if _holds_card(content):
+                filename = part.get_filename()
+                disposition = part.get_content_disposition()
                 part.set_content(
-                    mask_cards(content)[0], subtype=part.get_content_subtype(), charset="utf-8"
+                    mask_cards(content)[0],
+                    subtype=part.get_content_subtype(),
+                    charset="utf-8",
+                    disposition=disposition,
+                    filename=mask_cards(filename)[0] if filename else None,
                 )
-        for name, value in list(message.items()):
-            if may_hold_card(str(value)):
-                message.replace_header(name, mask_cards(str(value))[0])
         return message.as_bytes()
     except Exception:  # noqa: BLE001 - a part email cannot write again: mask the bytes as they are
         text = raw.decode("latin-1")
         return mask_cards(text)[0].encode("latin-1")
+
+
+def _mask_headers(part) -> None:
+    """Every header of a part with a card number in it masked, each in its place (two headers
+    of one name stay two, in their order)."""
+    items = list(part.items())
+    if not any(_holds_card(str(value)) for _, value in items):
+        return
+    for name in dict.fromkeys(name for name, _ in items):
+        del part[name]
+    for name, value in items:
+        part[name] = mask_cards(str(value))[0] if _holds_card(str(value)) else value

@@ -8,7 +8,10 @@ Sending is three steps, so that no database lock is held while the mail server i
 2. the mail goes to the server;
 3. one write records the reply as sent (as --mark-sent does) and keeps the message; or, if
    the server did not take it, forgets the claim: nothing is recorded as sent.
-A claim older than CLAIM_LIFETIME (a process killed while sending) no longer blocks.
+A claim never recorded (a process killed while sending, a database locked when the reply was
+to be recorded) keeps blocking until the customer writes again: the reply may have gone out,
+and only the shop can tell (its sent mail, the customer's answer); `--again` sends anyway,
+`--mark-sent` records it.
 """
 
 from __future__ import annotations
@@ -83,12 +86,19 @@ def check_not_answered(store: Store, case_id: int, now: datetime, tz) -> None:
             f" {last['author']} sent {last['text']!r} at {when}",
             "read the case (shopcare case show) first; send anyway with --again",
         )
-    going = store.mail_sending(case_id, to_storage(now - CLAIM_LIFETIME))
+    going = store.mail_sending(case_id, since)
     if going:
-        when = from_storage(going[-1]["at"]).astimezone(tz).strftime("%H:%M")
+        started = from_storage(going[-1]["at"])
+        when = started.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        if now - started < CLAIM_LIFETIME:
+            raise ShopcareError(
+                f"a reply on case {case_id} is being sent right now (since {when})",
+                "wait for it, then read the case; send anyway with --again",
+            )
         raise ShopcareError(
-            f"a reply on case {case_id} is being sent right now (since {when})",
-            "wait for it, then read the case; send anyway with --again",
+            f"a reply on case {case_id} was being sent at {when} and was never recorded: it may"
+            f" have reached the customer (Message-ID <{going[-1]['message_id']}>)",
+            "look in the shop's sent mail; record it with --mark-sent, or send anyway with --again",
         )
 
 
@@ -153,10 +163,26 @@ def send_reply(
         with store.write():  # 3. not taken: nothing is recorded as sent
             store.drop_mail(claim)
         raise
-    with store.write():  # 3. taken: recorded as sent
-        notices = record_sent(
-            store, actor, case_id, fid, rendered.template, rendered.lang, str(message["Subject"])
-        )
-        event = store.replies_sent_since(case_id, to_storage(now))[-1]["id"]
-        store.update_mail(claim, {"action": "sent", "event_id": event})
+    try:
+        with store.write():  # 3. taken: recorded as sent
+            notices = record_sent(
+                store,
+                actor,
+                case_id,
+                fid,
+                rendered.template,
+                rendered.lang,
+                str(message["Subject"]),
+            )
+            event = store.replies_sent_since(case_id, to_storage(now))[-1]["id"]
+            store.update_mail(claim, {"action": "sent", "event_id": event})
+    except Exception as exc:  # the mail is out: say so plainly, whatever stopped the record
+        from shopcare.store.errors import DATABASE_ERRORS, explain_database_error
+
+        why = explain_database_error(exc)[0] if isinstance(exc, DATABASE_ERRORS) else str(exc)
+        raise ShopcareError(
+            f"the reply WAS sent (Message-ID <{message_id}>), but it could not be recorded: {why}",
+            f"record it: shopcare reply {case_id} {rendered.template} --mark-sent"
+            " (until then, --send on this case is refused)",
+        ) from exc
     return message_id, notices
