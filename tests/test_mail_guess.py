@@ -3,15 +3,13 @@ first, English whole words only, any width and case."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 
 from shopcare.intake.guess import Guesser
 
 
 def lists(*entries: tuple[str, list[str]]) -> Guesser:
-    return Guesser([SimpleNamespace(category=c, words=w) for c, w in entries])
+    return Guesser(list(entries))
 
 
 @pytest.mark.parametrize(

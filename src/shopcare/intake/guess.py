@@ -36,12 +36,12 @@ def _finder(word: str):
 
 
 class Guesser:
-    """The policy's intake lists (each with .category and .words, in order), made ready once
-    for many mails."""
+    """The policy's intake lists ((category, words), in order), made ready once for many
+    mails."""
 
-    def __init__(self, entries: Iterable) -> None:
+    def __init__(self, entries: Iterable[tuple[str, list[str]]]) -> None:
         self._lists = [
-            (entry.category, [(word, _finder(word)) for word in entry.words]) for entry in entries
+            (category, [(word, _finder(word)) for word in words]) for category, words in entries
         ]
 
     def guess(self, subject: str, text: str) -> Guess | None:

@@ -287,9 +287,9 @@ class Intake:
 
     def _guesser(self) -> Guesser:
         if self._intake is None:
-            from shopcare.settings.derived import policy_view
+            from shopcare.settings.derived import intake_words
 
-            self._intake = Guesser(policy_view(self.s.home, self.s.today).intake)
+            self._intake = Guesser(intake_words(self.s.home, self.s.today))
         return self._intake
 
     def _received_at(self, mail: Mail) -> datetime:

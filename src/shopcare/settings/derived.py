@@ -124,6 +124,14 @@ def policy_view(home: Path, today: date):
     return _namespace(derived(home, today)["policy"])
 
 
+def intake_words(home: Path, today: date) -> list[tuple[str, list[str]]]:
+    """The policy's [[intake]] lists, (category, words) in order: all `mail in` reads of the
+    policy, so the rest is not made into attribute data."""
+    return [
+        (entry["category"], entry["words"]) for entry in derived(home, today)["policy"]["intake"]
+    ]
+
+
 def holidays_known(home: Path, today: date) -> dict[int, dict[date, str]]:
     data = derived(home, today)["holidays"]
     return {
