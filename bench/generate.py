@@ -125,6 +125,137 @@ CATEGORIES = [  # category, priority, and what a customer of that kind writes
     ("payment.wrong_amount", "high", "請求額が違う"),
     ("other", "normal", "領収書を発行してほしい"),
 ]
+# What the customers of each category write, in their words (the complaints of
+# bench/mail_in.py's mbox among them): a case's summary, the message it came with ({product}
+# is the item of its order) and, for one case in three, what the customer asks for. A few
+# write in English. The search benchmark looks for these words.
+WORDS: dict[str, list[tuple[str, str]]] = {
+    "delivery.not_arrived": [
+        (
+            "商品がまだ届かない",
+            "{date}に注文した{product}がまだ届きません。発送はいつ頃になりますでしょうか。",
+        ),
+        (
+            "商品がまだ届きません",
+            "{date}に注文しましたが、まだ届いていません。追跡番号を教えていただけますか。",
+        ),
+        (
+            "注文した商品が届かない",
+            "{product}を注文して一週間になりますが、まだ届きません。確認をお願いします。",
+        ),
+        (
+            "Order not arrived",
+            "I ordered the {product} on {date_en} and it has not arrived yet. Could you check?",
+        ),
+    ],
+    "delivery.late": [
+        (
+            "お届け予定日を過ぎても届かない",
+            "お届け予定日を過ぎましたが、{product}がまだ届きません。いつ頃届きますか。",
+        ),
+        (
+            "配送が遅れている",
+            "{date}に発送済みとご連絡をいただきましたが、まだ届いていません。配送状況を確認してください。",
+        ),
+    ],
+    "quality.damaged": [
+        (
+            "届いた商品が割れていた",
+            "本日届いた{product}ですが、箱を開けたところ一部が割れていました。写真を添付します。",
+        ),
+        ("商品が破損していました", "{product}が破損した状態で届きました。交換をお願いできますか。"),
+        (
+            "箱が潰れて中身が欠けていた",
+            "届いた箱が潰れていて、{product}の縁が欠けていました。返品か交換をお願いします。",
+        ),
+        (
+            "Item arrived broken",
+            "The {product} arrived broken. I would like a refund or a replacement.",
+        ),
+    ],
+    "delivery.wrong_item": [
+        (
+            "サイズ違いが届いた",
+            "Mサイズを注文したのですが、Lサイズが届きました。交換をお願いできますか。",
+        ),
+        (
+            "注文と違う商品が届きました",
+            "{product}を注文したのですが、違う商品が届きました。交換をお願いできますか。",
+        ),
+        (
+            "色違いが届いた",
+            "{product}を注文しましたが、届いたものは色が違いました。正しい商品を送ってください。",
+        ),
+    ],
+    "inquiry.product": [
+        ("ギフト包装について", "{product}をギフト包装でお願いしたいのですが、可能でしょうか。"),
+        ("在庫について", "{product}の再入荷の予定はありますか。プレゼントにしたいと思っています。"),
+        ("商品の素材について", "{product}は電子レンジや食洗機で使えますか。素材を教えてください。"),
+    ],
+    "inquiry.return": [
+        (
+            "返品したい",
+            "{product}を購入しましたが、イメージと違ったため返品したいと考えています。未使用です。",
+        ),
+        ("返品について", "サイズが合わなかったので返品したいです。返送の方法を教えてください。"),
+        (
+            "Return request",
+            "I would like to return the {product}. It is unused. Please tell me how to send it back.",
+        ),
+    ],
+    "payment.wrong_amount": [
+        (
+            "請求額が違う",
+            "{product}の請求金額が、注文時の表示より高くなっているようです。ご確認ください。",
+        ),
+        ("二重に請求されている", "クレジットカードに二重に請求されています。返金をお願いします。"),
+    ],
+    "other": [
+        (
+            "領収書を発行してほしい",
+            "{date}の注文の領収書を発行していただけますか。宛名は会社名でお願いします。",
+        ),
+        ("配送先を変更したい", "{product}の配送先を変更したいのですが、まだ間に合いますか。"),
+    ],
+}
+REQUESTS = {
+    "delivery.not_arrived": "至急発送してほしい",
+    "delivery.late": "追跡番号を知りたい",
+    "quality.damaged": "交換を希望",
+    "delivery.wrong_item": "正しいサイズと交換してほしい",
+    "inquiry.return": "返品して返金してほしい",
+    "payment.wrong_amount": "差額を返金してほしい",
+    "other": "領収書の発行",
+}
+OPENINGS = [
+    "お世話になっております。",
+    "はじめてご連絡いたします。",
+    "いつもありがとうございます。",
+    "",
+]
+AGAIN = [  # what a customer writes again
+    "まだですか?",
+    "まだ届いていません。追跡番号を教えていただけますか。",
+    "ご回答ありがとうございます。引き続きよろしくお願いいたします。",
+    "写真を添付しました。ご確認ください。",
+    "承知しました。返送の方法を教えてください。",
+]
+NOTES = [  # the shop's notes, on one case in four
+    "運送会社に調査を依頼した",
+    "写真で破損を確認。交換品を手配する",
+    "返品の着払い伝票を送付予定",
+    "同じお客様から以前にも問い合わせあり",
+    "Refund approved by the owner",
+    "在庫を確認中",
+]
+
+
+def _pick(options: list, n: int, salt: int = 0):
+    """One of options for case n, the same in every home (the random stream is left alone)."""
+    mixed = ((n + salt * 40503) * 2654435761) & 0xFFFFFFFF  # Knuth's multiplicative hash
+    return options[(mixed >> 16) % len(options)]
+
+
 MALLS = ["rakuten", "amazon", "shopify", "base", "yahoo"]
 
 
@@ -145,7 +276,7 @@ def _answered(event, case_id: int, received: datetime) -> None:
 
 def _wrote_again(event, case_id: int, received: datetime) -> str:
     stamp = to_storage(received + WROTE_AGAIN)
-    event(case_id, stamp, "message", "まだですか?")
+    event(case_id, stamp, "message", _pick(AGAIN, case_id, 1))
     return stamp
 
 
@@ -232,6 +363,7 @@ def home(
 
     from shopcare.settings.config import render_new_config
     from shopcare.store.sqlite.connect import open_db
+    from shopcare.store.sqlite.migrations import apply_migrations
 
     if open_cases is None:
         open_cases = cases // 10
@@ -246,10 +378,12 @@ def home(
         ),
         encoding="utf-8",
     )
-    with open_db(path):  # the schema, through the product's own migrations
-        pass
-    rng = random.Random(seed)
+    # the schema through the product's own migrations, up to the search index: the rows go in
+    # first, and the index is built for them at the end as an older home's upgrade builds it
     conn = sqlite3.connect(path / "shopcare.db")
+    apply_migrations(conn, stop_before="m009_search")
+    conn.commit()
+    rng = random.Random(seed)
     conn.execute("PRAGMA synchronous = OFF")
     indexes = conn.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
@@ -273,9 +407,12 @@ def home(
         text: str | None,
         due_at: str | None = None,
         data: str | None = None,
+        note_kind: str | None = None,
     ) -> None:
         """One row of the timeline, numbered in the order written."""
-        events.append((len(events) + 1, case_id, at, kind, "bench", text, None, due_at, None, data))
+        events.append(
+            (len(events) + 1, case_id, at, kind, "bench", text, note_kind, due_at, None, data)
+        )
 
     n_family, n_given, n_products = len(FAMILY), len(GIVEN), len(PRODUCTS)
     for n in range(1, cases + 1):
@@ -316,8 +453,24 @@ def home(
             )
         )
         items.append((n, n, product[0], product[1], 1, product[2]))
-        category, priority, summary = CATEGORIES[n % len(CATEGORIES)]
+        category, priority, _ = CATEGORIES[n % len(CATEGORIES)]
+        summary, body = _pick(WORDS[category], n)
+        day = 1 + n % 28
+        text = body.format(product=product[0], date=f"11月{day}日", date_en=f"November {day}")
+        request = REQUESTS.get(category) if n % 3 == 0 else None
         event(n, stamp, "created", summary)
+        event(n, stamp, "message", f"{_pick(OPENINGS, n, 2)}{text}\n{name}")
+        if n % 4 == 1:
+            note = _pick(NOTES, n, 3)
+            event(
+                n,
+                to_storage(received + timedelta(minutes=10)),
+                "note",
+                note,
+                None,
+                None,
+                "internal",
+            )
         if n >= first_open:
             row = _open_case(n, received, now, event, marks)
         else:
@@ -341,7 +494,7 @@ def home(
                 row["status"],
                 None,
                 summary,
-                None,
+                request,
                 "unknown",
                 None,
                 None,
@@ -385,6 +538,8 @@ def home(
         conn.execute(sql)
     conn.commit()
     conn.close()
+    with open_db(path):  # the migrations after the rows: the search index (m009) and on
+        pass
 
 
 def main() -> None:

@@ -487,6 +487,9 @@ KINDS: dict[tuple[str, str] | str, str] = {
     "priority": "priority",
     "category": "category",
     ("case list", "category"): "category_filter",
+    ("search", "category"): "category_filter",
+    ("search", "since"): "date",
+    ("search", "limit"): "quantity",
     "mall": "mall",
     "channel": "channel",
     "status": "status_filter",
@@ -533,6 +536,8 @@ KINDS: dict[tuple[str, str] | str, str] = {
     "out": "out_dir",
     "keep": "out_dir",
     "home": "home",
+    ("report", "by"): "report_by",
+    ("report", "fmt"): "report_format",
 }
 
 
@@ -567,6 +572,8 @@ def _choices() -> dict[str, tuple[str, ...]]:
         "format": ("table", "tsv", "json"),
         "reply_format": ("text", "eml", "json"),
         "policy_format": ("toml", "json"),
+        "report_by": ("week", "month"),
+        "report_format": ("table", "tsv", "json", "html"),
     }
 
 

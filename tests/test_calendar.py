@@ -263,3 +263,67 @@ def test_business_today_takes_no_other_option(cli, extra):
     was ignored, and the exit status answered for another day than the one asked about."""
     stderr = cli.fails("calendar", "--business-today", *extra)
     assert "--business-today answers for today only" in stderr
+
+
+# --- OpenHours: the report's fast answers, held to the calendar's ---------------------------
+
+_REFERENCE_CALENDARS = {
+    "Tokyo, year-end closed": ShopCalendar(Config(closed=YEAR_END)),
+    "New York (summer time), Saturdays open": ShopCalendar(
+        Config(timezone="America/New_York", weekdays=("mon", "tue", "wed", "thu", "fri", "sat"))
+    ),
+}
+_FIRST_DAY = date(2025, 12, 30)
+_BASE = int(datetime(2026, 1, 1, tzinfo=TOKYO).timestamp())
+
+
+def _business_seconds(calendar: ShopCalendar, start: datetime, end: datetime) -> int:
+    """The slow way: the opening hours of each business day, clipped to [start, end]."""
+    total = 0
+    day = start.astimezone(calendar.tz).date() - timedelta(days=1)
+    while day <= end.astimezone(calendar.tz).date() + timedelta(days=1):
+        if calendar.is_business_day(day):
+            low = max(start, calendar.opening_time(day))
+            high = min(end, calendar.closing_time(day))
+            total += max(0, int((high - low).total_seconds()))
+        day += timedelta(days=1)
+    return total
+
+
+@pytest.mark.parametrize("name", sorted(_REFERENCE_CALENDARS))
+def test_open_hours_give_the_calendars_due_times_and_business_hours(name):
+    """Random starts over two years (a holiday Monday, the year end, summer time), every kind
+    of clock, including clocks that run out exactly at closing time and clocks of zero."""
+    from datetime import UTC
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from shopcare.domain.calendar import OpenHours
+    from shopcare.domain.durations import Duration
+
+    calendar = _REFERENCE_CALENDARS[name]
+    hours = OpenHours(calendar, _FIRST_DAY)
+
+    @settings(max_examples=400, deadline=None, derandomize=True, database=None)
+    @given(
+        start=st.one_of(
+            st.integers(0, 730 * 86400),
+            st.integers(0, 730).map(lambda d: d * 86400 + 9 * 3600),  # on the hour: edges
+            st.integers(0, 730 * 48).map(lambda h: h * 1800),
+        ),
+        length=st.integers(0, 40 * 86400),
+        count=st.integers(0, 50),
+        unit=st.sampled_from(("bh", "bd", "h", "d")),
+    )
+    def check(start, length, count, unit):
+        moment = _BASE + start
+        at = datetime.fromtimestamp(moment, UTC)
+        duration = Duration(count, unit)
+        assert hours.due(moment, duration) == int(calendar.due(at, duration).timestamp())
+        end = datetime.fromtimestamp(moment + length, UTC)
+        assert hours.seconds_to(moment + length) - hours.seconds_to(moment) == (
+            _business_seconds(calendar, at, end)
+        )
+
+    check()

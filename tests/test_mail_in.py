@@ -506,7 +506,7 @@ def test_a_card_number_is_masked_wherever_a_person_wrote_it(cli, shop, home):
     mail.set_content("カード番号はHTMLのほうに書きました。")
     mail.add_alternative("<p>カード 4111 1111 1111 1111 です</p>", subtype="html")
     mail.add_attachment(
-        "card 4111111111111111 exp 12/28\n".encode(),
+        b"card 4111111111111111 exp 12/28\n",
         maintype="text",
         subtype="plain",
         filename="4111111111111111.txt",
@@ -567,13 +567,13 @@ def test_dry_run_writes_no_attachment(cli, shop, home):
 
 def test_a_delay_notice_is_not_a_bounce(cli, shop):
     delayed = (
-        "From: MAILER-DAEMON@mx.example.jp\r\nTo: support@hanamaru.example\r\n"
-        "Subject: Delayed Mail (still being retried)\r\nMessage-ID: <d1@mx>\r\n"
-        'MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary="B"\r\n\r\n'
-        "--B\r\nContent-Type: text/plain\r\n\r\nStill trying.\r\n"
-        "--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx\r\n\r\n"
-        "Final-Recipient: rfc822; a@example.jp\r\nAction: delayed\r\nStatus: 4.4.1\r\n--B--\r\n"
-    ).encode()
+        b"From: MAILER-DAEMON@mx.example.jp\r\nTo: support@hanamaru.example\r\n"
+        b"Subject: Delayed Mail (still being retried)\r\nMessage-ID: <d1@mx>\r\n"
+        b'MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary="B"\r\n\r\n'
+        b"--B\r\nContent-Type: text/plain\r\n\r\nStill trying.\r\n"
+        b"--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx\r\n\r\n"
+        b"Final-Recipient: rfc822; a@example.jp\r\nAction: delayed\r\nStatus: 4.4.1\r\n--B--\r\n"
+    )
     from shopcare.intake.parse import parse
 
     assert not parse(delayed).bounce

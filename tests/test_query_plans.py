@@ -35,6 +35,8 @@ COMMANDS = {
     "orders show": ["orders", "show", "A7KQ2M9XP4"],
     "reply": ["reply", "1", "status_update"],
     "policy suggest": ["policy", "suggest", "4"],
+    "report": ["report", "--format", "json"],
+    "report by week, a year": ["report", "--from", "2025-11-25", "--by", "week", "--format", "json"],
     # writing
     "case add for a known customer and order": [
         "case", "add", "--summary", "まだですか", "--email", "shota.yamamoto@example.com",

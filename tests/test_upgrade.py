@@ -99,3 +99,44 @@ def test_processes_opening_an_older_home_at_once_all_succeed(home, round_):
         assert schema_of(conn) == SCHEMA_FILE.read_text(encoding="utf-8")
         names = [r["name"] for r in conn.execute("SELECT name FROM _sqlite_migrations")]
     assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.stem)
+def test_the_report_times_of_a_released_home_are_filled_from_its_timeline(fixture, home):
+    """m010: each case's first reply (a reply marked sent, or a reply owed marked done), first
+    resolution (resolved or closed), the customer's reopenings and the last reopening are
+    worked out from the timeline a released version wrote. The fixture's own cases were never
+    answered nor resolved: the events a later week would have added are written first, as the
+    released code wrote them."""
+    _home_from(fixture, home)
+    conn = sqlite3.connect(home / "shopcare.db")
+    events = [
+        # case 1: a reply marked done by phone, resolved, reopened by the customer, closed
+        (1, "2026-11-19T03:00:00Z", "followup_done", None, '{"fid": "r1"}'),
+        (1, "2026-11-19T04:00:00Z", "reply_sent", "件名", '{"template": "status_update"}'),
+        (1, "2026-11-20T05:00:00Z", "status", None, '{"from": "open", "to": "resolved"}'),
+        (1, "2026-11-21T01:00:00Z", "message", "まだ割れています", None),
+        (1, "2026-11-21T01:00:00Z", "status", "the customer wrote again",
+         '{"from": "resolved", "to": "open"}'),
+        (1, "2026-11-22T01:00:00Z", "closed", "cause: 梱包", '{"from": "open"}'),
+        # case 2: replied to twice, closed without being resolved first
+        (2, "2026-11-19T02:30:00Z", "reply_sent", "件名", '{"template": "first_response"}'),
+        (2, "2026-11-19T06:00:00Z", "reply_sent", "件名", '{"template": "status_update"}'),
+        (2, "2026-11-23T00:00:00Z", "closed", None, '{"from": "open"}'),
+    ]  # fmt: skip
+    conn.executemany(
+        "INSERT INTO events (case_id, at, kind, author, text, data)"
+        " VALUES (?, ?, ?, 'fixture', ?, ?)",
+        [(case, at, kind, text, data) for case, at, kind, text, data in events],
+    )
+    conn.commit()
+    conn.close()
+    with open_db(home) as conn:
+        rows = conn.execute(
+            "SELECT id, first_reply_at, first_resolved_at, customer_reopened, last_reopened_at"
+            " FROM cases ORDER BY id"
+        ).fetchall()
+    assert [tuple(row.values()) for row in rows] == [
+        (1, "2026-11-19T03:00:00Z", "2026-11-20T05:00:00Z", 1, "2026-11-21T01:00:00Z"),
+        (2, "2026-11-19T02:30:00Z", "2026-11-23T00:00:00Z", 0, None),
+    ]

@@ -4,10 +4,19 @@ CREATE INDEX attachments_mail ON attachments (mail_id);
 CREATE INDEX cases_category ON cases (category);
 -- index cases_customer
 CREATE INDEX cases_customer ON cases (customer_id);
+-- index cases_first_reply
+CREATE INDEX cases_first_reply ON cases (first_reply_at, received_at)
+                WHERE first_reply_at IS NOT NULL;
+-- index cases_first_resolved
+CREATE INDEX cases_first_resolved ON cases (first_resolved_at, received_at)
+                WHERE first_resolved_at IS NOT NULL;
 -- index cases_order
 CREATE INDEX cases_order ON cases (order_number);
 -- index cases_received
 CREATE INDEX cases_received ON cases (received_at);
+-- index cases_reopened
+CREATE INDEX cases_reopened ON cases (last_reopened_at)
+                WHERE last_reopened_at IS NOT NULL;
 -- index cases_resolved
 CREATE INDEX cases_resolved ON cases (resolved_at) WHERE resolved_at IS NOT NULL;
 -- index cases_status
@@ -16,8 +25,15 @@ CREATE INDEX cases_status ON cases (status, received_at);
 CREATE UNIQUE INDEX customers_email ON customers (email) WHERE email IS NOT NULL;
 -- index events_case
 CREATE INDEX events_case ON events (case_id, at);
+-- index events_message
+CREATE INDEX events_message ON events (at) WHERE kind = 'message';
 -- index events_promise
 CREATE INDEX events_promise ON events (case_id, due_at) WHERE kind = 'promise';
+-- index events_remedy
+CREATE INDEX events_remedy ON events (at) WHERE kind = 'remedy';
+-- index events_satisfaction
+CREATE INDEX events_satisfaction ON events (at) WHERE kind = 'reply_sent'
+                AND json_extract(data, '$.template') = 'satisfaction_check';
 -- index followup_state_case
 CREATE INDEX followup_state_case ON followup_state (case_id);
 -- index idx__sqlite_migrations_migration_set_name
@@ -75,7 +91,7 @@ CREATE TABLE cases (
                 created_at TEXT NOT NULL,
                 updated_at TEXT NOT NULL,
                 closed_at TEXT
-            , awaiting_reply_since TEXT, last_customer_at TEXT, paused_since TEXT, paused_seconds INTEGER NOT NULL DEFAULT 0, resolved_at TEXT, last_message TEXT, undelivered_at TEXT);
+            , awaiting_reply_since TEXT, last_customer_at TEXT, paused_since TEXT, paused_seconds INTEGER NOT NULL DEFAULT 0, resolved_at TEXT, last_message TEXT, undelivered_at TEXT, first_reply_at TEXT, first_resolved_at TEXT, customer_reopened INTEGER NOT NULL DEFAULT 0, last_reopened_at TEXT);
 -- table customers
 CREATE TABLE customers (
                 id INTEGER PRIMARY KEY,
@@ -153,6 +169,19 @@ CREATE TABLE orders (
                 imported_at TEXT NOT NULL,
                 updated_at TEXT NOT NULL
             );
+-- table search_queue
+CREATE TABLE search_queue (
+                id INTEGER PRIMARY KEY,
+                entry INTEGER NOT NULL,
+                text TEXT NOT NULL,
+                remove INTEGER NOT NULL DEFAULT 0
+            );
+-- table search_terms
+CREATE TABLE search_terms (
+                term INTEGER NOT NULL,
+                entry INTEGER NOT NULL,
+                PRIMARY KEY (term, entry)
+            ) WITHOUT ROWID;
 -- trigger events_append_only_delete
 CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
             BEGIN SELECT RAISE(ABORT, 'the case timeline is append-only'); END;
@@ -163,3 +192,85 @@ CREATE TRIGGER events_append_only_replace BEFORE INSERT ON events
 -- trigger events_append_only_update
 CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
             BEGIN SELECT RAISE(ABORT, 'the case timeline is append-only'); END;
+-- trigger search_cases_customer
+CREATE TRIGGER search_cases_customer AFTER UPDATE OF customer_id ON cases WHEN OLD.customer_id IS NOT NEW.customer_id
+BEGIN
+    INSERT INTO search_queue (entry, text, remove) SELECT ((OLD.id) << 3) | 4, cu.name, 1 FROM customers cu WHERE cu.id = OLD.customer_id AND cu.name <> '';
+    INSERT INTO search_queue (entry, text, remove) SELECT ((OLD.id) << 3) | 5, cu.email, 1 FROM customers cu WHERE cu.id = OLD.customer_id AND cu.email <> '';
+    INSERT INTO search_queue (entry, text, remove) SELECT ((NEW.id) << 3) | 4, cu.name, 0 FROM customers cu WHERE cu.id = NEW.customer_id AND cu.name <> '';
+    INSERT INTO search_queue (entry, text, remove) SELECT ((NEW.id) << 3) | 5, cu.email, 0 FROM customers cu WHERE cu.id = NEW.customer_id AND cu.email <> '';
+END;
+-- trigger search_cases_insert
+CREATE TRIGGER search_cases_insert AFTER INSERT ON cases
+BEGIN
+    INSERT INTO search_queue (entry, text, remove) SELECT ((c.id) << 3) | k.kind, '', 0 FROM cases c, (SELECT 0 AS kind UNION ALL SELECT 1 AS kind UNION ALL SELECT 4 AS kind UNION ALL SELECT 5 AS kind UNION ALL SELECT 6 AS kind UNION ALL SELECT 7 AS kind) k WHERE c.id = NEW.id;
+END;
+-- trigger search_cases_order
+CREATE TRIGGER search_cases_order AFTER UPDATE OF order_number, mall ON cases WHEN OLD.order_number IS NOT NEW.order_number OR OLD.mall IS NOT NEW.mall
+BEGIN
+    INSERT INTO search_queue (entry, text, remove) SELECT ((OLD.id) << 3) | 7, i.name, 1 FROM orders o JOIN order_items i ON i.order_id = o.id WHERE OLD.order_number = o.number AND (OLD.mall IS NULL OR OLD.mall = o.mall) AND i.name <> '';
+    INSERT INTO search_queue (entry, text, remove) SELECT ((c.id) << 3) | k.kind, '', 0 FROM cases c, (SELECT 7 AS kind) k WHERE c.id = NEW.id;
+END;
+-- trigger search_cases_order_number
+CREATE TRIGGER search_cases_order_number AFTER UPDATE OF order_number ON cases WHEN OLD.order_number IS NOT NEW.order_number
+BEGIN
+    INSERT INTO search_queue (entry, text, remove) SELECT ((OLD.id) << 3) | 6, OLD.order_number, 1 WHERE OLD.order_number <> '';
+    INSERT INTO search_queue (entry, text, remove) SELECT ((NEW.id) << 3) | 6, NEW.order_number, 0 WHERE NEW.order_number <> '';
+END;
+-- trigger search_cases_request
+CREATE TRIGGER search_cases_request AFTER UPDATE OF request ON cases WHEN OLD.request IS NOT NEW.request
+BEGIN
+    INSERT INTO search_queue (entry, text, remove) SELECT ((OLD.id) << 3) | 1, OLD.request, 1 WHERE OLD.request <> '';
+    INSERT INTO search_queue (entry, text, remove) SELECT ((NEW.id) << 3) | 1, NEW.request, 0 WHERE NEW.request <> '';
+END;
+-- trigger search_cases_summary
+CREATE TRIGGER search_cases_summary AFTER UPDATE OF summary ON cases WHEN OLD.summary IS NOT NEW.summary
+BEGIN
+    INSERT INTO search_queue (entry, text, remove) SELECT ((OLD.id) << 3) | 0, OLD.summary, 1 WHERE OLD.summary <> '';
+    INSERT INTO search_queue (entry, text, remove) SELECT ((NEW.id) << 3) | 0, NEW.summary, 0 WHERE NEW.summary <> '';
+END;
+-- trigger search_customers_email
+CREATE TRIGGER search_customers_email AFTER UPDATE OF email ON customers WHEN OLD.email IS NOT NEW.email
+BEGIN
+    INSERT INTO search_queue (entry, text, remove) SELECT ((c.id) << 3) | 5, OLD.email, 1 FROM cases c WHERE c.customer_id = OLD.id AND OLD.email <> '';
+    INSERT INTO search_queue (entry, text, remove) SELECT ((c.id) << 3) | 5, NEW.email, 0 FROM cases c WHERE c.customer_id = NEW.id AND NEW.email <> '';
+END;
+-- trigger search_customers_name
+CREATE TRIGGER search_customers_name AFTER UPDATE OF name ON customers WHEN OLD.name IS NOT NEW.name
+BEGIN
+    INSERT INTO search_queue (entry, text, remove) SELECT ((c.id) << 3) | 4, OLD.name, 1 FROM cases c WHERE c.customer_id = OLD.id AND OLD.name <> '';
+    INSERT INTO search_queue (entry, text, remove) SELECT ((c.id) << 3) | 4, NEW.name, 0 FROM cases c WHERE c.customer_id = NEW.id AND NEW.name <> '';
+END;
+-- trigger search_events_insert
+CREATE TRIGGER search_events_insert AFTER INSERT ON events WHEN NEW.kind IN ('message', 'note')
+BEGIN
+    INSERT INTO search_queue (entry, text, remove) SELECT ((NEW.case_id) << 3) | CASE NEW.kind WHEN 'message' THEN 2 ELSE 3 END, NEW.text, 0 WHERE NEW.text <> '';
+END;
+-- trigger search_items_delete
+CREATE TRIGGER search_items_delete AFTER DELETE ON order_items WHEN EXISTS (SELECT 1 FROM orders o JOIN cases c ON c.order_number = o.number AND (c.mall IS NULL OR c.mall = o.mall) WHERE o.id = OLD.order_id)
+BEGIN
+    INSERT INTO search_queue (entry, text, remove) SELECT ((c.id) << 3) | 7, OLD.name, 1 FROM orders o JOIN cases c ON c.order_number = o.number AND (c.mall IS NULL OR c.mall = o.mall) WHERE o.id = OLD.order_id AND OLD.name <> '';
+    INSERT INTO search_queue (entry, text, remove) SELECT ((c.id) << 3) | k.kind, '', 0 FROM cases c, (SELECT 7 AS kind) k WHERE c.id IN (SELECT c.id FROM orders o JOIN cases c ON c.order_number = o.number AND (c.mall IS NULL OR c.mall = o.mall) WHERE o.id = OLD.order_id);
+END;
+-- trigger search_items_moved
+CREATE TRIGGER search_items_moved AFTER UPDATE OF order_id ON order_items WHEN OLD.order_id IS NOT NEW.order_id AND EXISTS (SELECT 1 FROM orders o JOIN cases c ON c.order_number = o.number AND (c.mall IS NULL OR c.mall = o.mall) WHERE o.id = NEW.order_id)
+BEGIN
+    INSERT INTO search_queue (entry, text, remove) SELECT ((c.id) << 3) | k.kind, '', 0 FROM cases c, (SELECT 7 AS kind) k WHERE c.id IN (SELECT c.id FROM orders o JOIN cases c ON c.order_number = o.number AND (c.mall IS NULL OR c.mall = o.mall) WHERE o.id = NEW.order_id);
+END;
+-- trigger search_items_update
+CREATE TRIGGER search_items_update AFTER UPDATE OF name, order_id ON order_items WHEN EXISTS (SELECT 1 FROM orders o JOIN cases c ON c.order_number = o.number AND (c.mall IS NULL OR c.mall = o.mall) WHERE o.id = OLD.order_id)
+BEGIN
+    INSERT INTO search_queue (entry, text, remove) SELECT ((c.id) << 3) | 7, OLD.name, 1 FROM orders o JOIN cases c ON c.order_number = o.number AND (c.mall IS NULL OR c.mall = o.mall) WHERE o.id = OLD.order_id AND OLD.name <> '';
+    INSERT INTO search_queue (entry, text, remove) SELECT ((c.id) << 3) | k.kind, '', 0 FROM cases c, (SELECT 7 AS kind) k WHERE c.id IN (SELECT c.id FROM orders o JOIN cases c ON c.order_number = o.number AND (c.mall IS NULL OR c.mall = o.mall) WHERE o.id = OLD.order_id);
+END;
+-- trigger search_orders_insert
+CREATE TRIGGER search_orders_insert AFTER INSERT ON orders WHEN EXISTS (SELECT 1 FROM cases c WHERE c.order_number = NEW.number AND (c.mall IS NULL OR c.mall = NEW.mall))
+BEGIN
+    INSERT INTO search_queue (entry, text, remove) SELECT ((c.id) << 3) | k.kind, '', 0 FROM cases c, (SELECT 7 AS kind) k WHERE c.order_number = NEW.number AND (c.mall IS NULL OR c.mall = NEW.mall);
+END;
+-- trigger search_orders_update
+CREATE TRIGGER search_orders_update AFTER UPDATE ON orders WHEN EXISTS (SELECT 1 FROM cases c WHERE c.order_number = OLD.number AND (c.mall IS NULL OR c.mall = OLD.mall) OR c.order_number = NEW.number AND (c.mall IS NULL OR c.mall = NEW.mall))
+BEGIN
+    INSERT INTO search_queue (entry, text, remove) SELECT ((c.id) << 3) | 7, i.name, 1 FROM order_items i JOIN cases c ON c.order_number = OLD.number AND (c.mall IS NULL OR c.mall = OLD.mall) WHERE i.order_id = OLD.id AND i.name <> '';
+    INSERT INTO search_queue (entry, text, remove) SELECT ((c.id) << 3) | k.kind, '', 0 FROM cases c, (SELECT 7 AS kind) k WHERE c.order_number = OLD.number AND (c.mall IS NULL OR c.mall = OLD.mall) OR c.order_number = NEW.number AND (c.mall IS NULL OR c.mall = NEW.mall);
+END;

@@ -77,6 +77,11 @@ COMMANDS: dict[str, Lazy] = {
     "customer": Lazy(
         "shopcare.cli.orders:customer_app", "The customer behind the cases and orders."
     ),
+    "search": Lazy(
+        "shopcare.cli.search:search",
+        "Find cases by their words: summaries, requests, messages, notes, customers, orders,"
+        " items.",
+    ),
     "reply": Lazy(
         "shopcare.cli.reply:reply",
         "Draft a reply to a case from a template, with the case's real facts filled in.",
@@ -100,6 +105,11 @@ COMMANDS: dict[str, Lazy] = {
     "followups": Lazy(
         "shopcare.cli.followups:app",
         "Everything the shop owes: replies, promises, resolutions, aftercare, satisfaction checks.",
+    ),
+    "report": Lazy(
+        "shopcare.cli.report:report",
+        "The shop's numbers for a period: reply and resolution times, SLA, reopens, escalations,"
+        " remedies, FAQ.",
     ),
     "calendar": Lazy("shopcare.cli.calendar:app", "The shop's business calendar."),
     "categories": Lazy(

@@ -231,3 +231,31 @@ MAIL_FAILED = View(
     ),
     empty="no messages are waiting in mail/failed",
 )
+
+
+REPORT_FIGURES = View(
+    title="Report",
+    columns=(
+        Column("period", "Period"),
+        Column("figure", "Figure"),
+        Column("key", "Of"),
+        Column("value", "Value"),
+        Column("case_ids", "Cases"),
+    ),
+    empty="no figures",
+)
+
+
+SEARCH = View(
+    title="Found",
+    columns=(
+        Column("case_id", "ID", min_width=2),
+        Column("received_at", "Received", min_width=11),
+        Column("status", "Status", min_width=7),
+        Column("customer_name", "Customer", max_width=12),
+        Column("category", "Category", max_width=20, hide_below=100),
+        Column("snippet", "Found", min_width=24),
+        Column("matched_in", "In", max_width=16, hide_below=120),
+    ),
+    empty="no case holds every word",
+)

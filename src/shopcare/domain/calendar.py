@@ -13,7 +13,8 @@ times of the shop's zone all the same.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -229,6 +230,10 @@ class ShopCalendar:
         """The shop's closing time on day, as UTC."""
         return self._at(day, self.close)
 
+    def opening_time(self, day: date) -> datetime:
+        """The shop's opening time on day, as UTC."""
+        return self._at(day, self.open)
+
     def within_hours(self, moment: datetime) -> tuple[datetime, str | None]:
         """A deadline the shop can keep (a promise): moment itself where it falls within the
         opening hours of a business day, opening and closing time included; else the closing
@@ -275,6 +280,163 @@ class ShopCalendar:
 
 _HOUR = timedelta(hours=1)
 _WEEK = timedelta(days=7)
+
+
+class OpenHours:
+    """The shop's opening hours over a run of days, in Unix seconds: the business time between
+    two moments, and when a clock started at a moment runs out, in a few list look-ups each.
+
+    A year's report asks both of every case (tens of thousands of times), where ShopCalendar,
+    which works on datetimes a day at a time, would take most of the command's time. The days
+    are laid out once: for each local day its midnight, opening time, the seconds it is open
+    (none on a closed day) and the business seconds of the days before it. The business time
+    up to a moment is then that sum plus what of its own day had passed. ShopCalendar is the
+    reference: tests/test_calendar.py holds the two to the same answers. Days are added as a
+    moment past the last one is asked about."""
+
+    def __init__(self, calendar: ShopCalendar, first: date) -> None:
+        self.calendar = calendar
+        self.first = first
+        self.midnights: list[int] = []
+        self.opens: list[int] = []
+        self.spans: list[int] = []  # seconds open; 0 on a closed day
+        self.before: list[int] = []  # business seconds in the days before this one
+        self.ends: list[int] = []  # business seconds up to this day's closing time
+        self.closes: list[int] = []
+        self.business: list[int] = []  # the indexes of the business days
+        offset = calendar.tz.utcoffset(None)  # a fixed zone: a local day by arithmetic
+        self._offset = int(offset.total_seconds()) if offset is not None else None
+        first_midnight = int(datetime.combine(first, time(0), tzinfo=calendar.tz).timestamp())
+        self._first_day = (
+            (first_midnight + self._offset) // 86400 if self._offset is not None else 0
+        )
+        self._add_days(60)
+        self._index_of = self._fast_day()
+        # the business seconds from the first day's midnight to a moment (a closure: see above)
+        self.seconds_to = self._fast_seconds()
+
+    def _add_days(self, count: int) -> None:
+        calendar = self.calendar
+        day = self.first + timedelta(days=len(self.midnights))
+        for _ in range(count):
+            index = len(self.midnights)
+            midnight = int(datetime.combine(day, time(0), tzinfo=calendar.tz).timestamp())
+            before = self.ends[-1] if self.ends else 0
+            if calendar.is_business_day(day):
+                opening = int(calendar.opening_time(day).timestamp())
+                span = int(calendar.closing_time(day).timestamp()) - opening
+                self.business.append(index)
+            else:
+                opening, span = midnight, 0
+            self.midnights.append(midnight)
+            self.opens.append(opening)
+            self.spans.append(span)
+            self.closes.append(opening + span)
+            self.before.append(before)
+            self.ends.append(before + span)
+            day += timedelta(days=1)
+
+    def _day(self, moment: int) -> int:
+        """The index of moment's local day, the days laid out far enough to hold it."""
+        if self._offset is not None:
+            index = (moment + self._offset) // 86400 - self._first_day
+        else:
+            while moment >= self.midnights[-1]:  # a midnight after it tells where its day ends
+                self._add_days(60)
+            index = bisect_right(self.midnights, moment) - 1
+        if index < 0:
+            raise ValueError(f"{moment} is before the first day laid out ({self.first})")
+        while index >= len(self.midnights):
+            self._add_days(max(60, index - len(self.midnights) + 60))
+        return index
+
+    def _fast_day(self) -> Callable[[int], int]:
+        """_day as a closure over the lists, by arithmetic where the zone's offset is fixed: a
+        report calls it for every time of every case."""
+        offset, first, midnights, day = self._offset, self._first_day, self.midnights, self._day
+        if offset is None:
+            return day
+
+        def index_of(moment: int) -> int:
+            index = (moment + offset) // 86400 - first
+            return index if 0 <= index < len(midnights) else day(moment)
+
+        return index_of
+
+    def _fast_seconds(self) -> Callable[[int], int]:
+        opens, spans, before, index_of = self.opens, self.spans, self.before, self._index_of
+
+        def seconds_to(moment: int) -> int:
+            """The business seconds from the first day's midnight to moment."""
+            index = index_of(moment)
+            into = moment - opens[index]
+            if into <= 0:
+                return before[index]
+            span = spans[index]
+            return before[index] + (into if into < span else span)
+
+        return seconds_to
+
+    def due(self, start: int, duration: Duration) -> int:
+        """When a clock of duration started at start runs out: ShopCalendar.due, in seconds."""
+        return self.runs_out(duration)(start, self.seconds_to(start))
+
+    def runs_out(self, duration: Duration) -> Callable[[int, int], int]:
+        """due() for one duration, as a function of the start and the business seconds to it
+        (which the caller has often worked out already); a business-day clock is worked out
+        once per day it starts on."""
+        count, unit = duration
+        if unit in ("h", "d"):
+            length = count * (3600 if unit == "h" else 86400)
+            return lambda start, _seconds: start + length
+        if count <= 0:  # runs out at once: the calendar's own rules for where "at once" falls
+            return lambda start, _seconds: int(
+                self.calendar.due(datetime.fromtimestamp(start, UTC), duration).timestamp()
+            )
+        day = self._index_of
+        if unit == "bd":
+            by_day: dict[int, int] = {}
+
+            def business_days(start: int, _seconds: int) -> int:
+                index = day(start)
+                found = by_day.get(index)
+                if found is None:  # closing time of the count-th business day after it
+                    after = bisect_right(self.business, index) + count - 1
+                    while after >= len(self.business):
+                        self._add_days(count * 2 + 60)
+                    found = by_day[index] = self.closes[self.business[after]]
+                return found
+
+            return business_days
+        length = count * 3600
+        ends, opens, before = self.ends, self.opens, self.before
+
+        def business_hours(start: int, seconds: int) -> int:
+            # the first moment the business seconds since start reach the count
+            target = seconds + length
+            index = bisect_left(ends, target, day(start))
+            while index == len(ends):
+                self._add_days(count // 4 + 60)
+                index = bisect_left(ends, target, index)
+            return opens[index] + target - before[index]
+
+        return business_hours
+
+    def clock(self, durations: tuple[Duration, ...]) -> Callable[[int, int], int]:
+        """runs_out() of the first of several durations to run out (an SLA's mall and priority
+        clocks: the stricter applies)."""
+        each = [self.runs_out(duration) for duration in durations]
+        if len(each) == 1:
+            return each[0]
+        if len(each) == 2:
+            first, second = each
+
+            def either(start: int, seconds: int) -> int:
+                one, other = first(start, seconds), second(start, seconds)
+                return one if one < other else other
+
+            return either
+        return lambda start, seconds: min(runs(start, seconds) for runs in each)
 
 
 def read_holiday_file(raw: bytes) -> dict[date, str]:

@@ -52,6 +52,12 @@ CLOCK_KEYS = frozenset(
         "paused_seconds",
         "resolved_at",
         "undelivered_at",
+        # the report's: when the shop first replied and first resolved the case, how often the
+        # customer's message opened it again after that, when anyone last opened it again
+        "first_reply_at",
+        "first_resolved_at",
+        "customer_reopened",
+        "last_reopened_at",
     )
 )
 
@@ -169,6 +175,12 @@ def _clock_changes(case: dict, new_status: str, now: datetime) -> dict:
     changes["resolved_at"] = stamp if new_status == "resolved" else None
     if new_status != "closed":
         changes["closed_at"] = None
+    # the report's times: the first resolution (resolved or closed), the last reopening
+    settled = ("resolved", "closed")
+    if new_status in settled and not case["first_resolved_at"]:
+        changes["first_resolved_at"] = stamp
+    elif case["status"] in settled and new_status not in settled:
+        changes["last_reopened_at"] = stamp
     return changes
 
 
@@ -367,6 +379,8 @@ def add_message(
             notices.append("the customer wrote in English: replies to them are in en")
         # the customer wrote: every snooze on this case ends
         store.end_snoozes_of_case(case_id)
+        if case["status"] in ("resolved", "closed"):  # for the report's reopen rate
+            clocks["customer_reopened"] = case["customer_reopened"] + 1
         if case["status"] in ("resolved", "closed", "waiting"):
             _move(store, case, actor, "open", "the customer wrote again", **clocks)
             notices.append(f"case {case_id} is open again ({case['status']} → open)")
@@ -729,17 +743,12 @@ def reply_sent_rows(
     record_event(
         store, case_id, actor, "reply_sent", subject, data={"template": template, "lang": lang}
     )
+    clocks = {"awaiting_reply_since": None, "undelivered_at": None}
+    if case["first_reply_at"] is None:  # the report's first reply time ends here
+        clocks["first_reply_at"] = to_storage(actor.now)
     if case["status"] == "new":
-        _move(
-            store,
-            case,
-            actor,
-            "open",
-            "first reply sent",
-            awaiting_reply_since=None,
-            undelivered_at=None,
-        )
+        _move(store, case, actor, "open", "first reply sent", **clocks)
         notices.append(f"case {case_id} is now open")
     else:
-        update_case(store, case_id, actor, awaiting_reply_since=None, undelivered_at=None)
+        update_case(store, case_id, actor, **clocks)
     return notices

@@ -150,6 +150,11 @@ class Clocks:
         # day) all run out at one time: worked out once per such UTC hour.
         self._by_hour: dict[tuple[str, int], datetime | None] = {}
 
+    def durations(self, which: str, mall: str | None, priority: str | None) -> tuple[Duration, ...]:
+        """The clocks that apply to a case of this mall and priority ("reply" or "resolve"): the
+        mall's (else the policy's) and the priority's; it is due when the first runs out."""
+        return self._durations(which, mall, priority)
+
     def _durations(
         self, which: str, mall: str | None, priority: str | None
     ) -> tuple[Duration, ...]:
@@ -552,7 +557,10 @@ def mark_done(
         case_id = _target(store, fid, policy, calendar, actor.now)
         _refuse_if_done(store, fid)
         if fid.startswith("r"):
-            update_case(store, case_id, actor, awaiting_reply_since=None)
+            clocks: dict = {"awaiting_reply_since": None}
+            if store.case_row(case_id)["first_reply_at"] is None:  # answered: the first reply
+                clocks["first_reply_at"] = to_storage(actor.now)
+            update_case(store, case_id, actor, **clocks)
         _done_rows(store, actor, fid, case_id, note, state=not fid.startswith("r"))
 
 

@@ -13,7 +13,7 @@ The promises every implementation keeps:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Protocol
 
@@ -329,6 +329,102 @@ class Store(Protocol):
 
     def mail_sending(self, case_id: int, since: str) -> list[dict]:
         """Replies on a case being sent right now (claimed at or after since, not yet sent)."""
+        ...
+
+    # --- report (store/sqlite/report.py) ---
+    # Periods are [start, end) as storage strings; times come back as Unix seconds (ints), and
+    # rows as plain tuples in the order of the columns named.
+
+    def report_cases(self, start: str, end: str) -> list[tuple]:
+        """Cases received in the period (oldest first), then those received before it and first
+        replied to or first resolved in it: (id, received_at, first_reply_at, first_resolved_at,
+        mall, priority, category, waiting since (an unresolved case waiting now, else None),
+        paused_seconds, customer_reopened)."""
+        ...
+
+    def report_open_before(self, moment: str) -> int:
+        """Cases received before moment less those first resolved (or closed) before it."""
+        ...
+
+    def report_reopened_history(self, start: str, end: str) -> list[tuple]:
+        """The status changes of the cases first resolved before end and opened again since (by
+        anyone), leaving out those resolved or closed for good before start; by case and time:
+        (case id, at, the status it went to: closed for a closing)."""
+        ...
+
+    def report_remedies(self, start: str, end: str) -> list[tuple]:
+        """Remedies recorded in the period, oldest first: (at, case id, the case's category,
+        kind, worth in yen or None where unknown, 1 if someone approved it else 0)."""
+        ...
+
+    def report_satisfaction_checks(self, start: str) -> list[tuple]:
+        """Satisfaction checks sent (replies marked sent from the satisfaction_check template)
+        from start on: (at, case id)."""
+        ...
+
+    def report_messages(self, start: str, end: str, limit: int) -> list[tuple]:
+        """The customers' messages written in the period, newest first, at most limit of them:
+        (case id, text)."""
+        ...
+
+    # --- search (store/sqlite/search.py) ---
+    # The full-text index holds, for each case, every text a search reads (summary, request,
+    # messages, notes, the customer's name and e-mail address, the order number, the order's
+    # items), as the bigrams of its index form (domain/search.py fold), and is kept current by
+    # the database itself. It narrows the candidates; domain/search.py checks each in its texts.
+
+    def search_index_hits(
+        self, terms: Sequence[str], prefix: str | None, before: int | None, limit: int
+    ) -> list[tuple[int, int, str]]:
+        """The kinds of text of each case that hold every one of these terms (domain/search.py
+        grams: the first is looked up, the others checked, so the rarest first is fastest),
+        or, with no terms, a word that starts with the character prefix; newest case first, at
+        most limit of them, from after position before (None: from the start): (position,
+        case id, the kind of text, one of domain/search.py's FIELDS)."""
+        ...
+
+    def search_counts(self, terms: Sequence[str], cap: int) -> list[int]:
+        """For each term, how many kinds of text of cases hold it, counting to cap at most."""
+        ...
+
+    def search_index_kinds(
+        self, terms: Sequence[str], case_ids: Sequence[int]
+    ) -> list[tuple[int, str]]:
+        """The kinds of text of these cases that hold every one of these terms (as
+        search_index_hits): (case id, kind)."""
+        ...
+
+    def search_queued(self) -> list[tuple[int, str, str]]:
+        """The texts queued for the index, which it does not hold yet: (case id, the kind of
+        text, text)."""
+        ...
+
+    def search_case_keys(
+        self,
+        case_ids: Sequence[int],
+        *,
+        statuses: Sequence[str] | None = None,
+        category: str | None = None,
+        category_group: str | None = None,
+        since: str | None = None,
+    ) -> dict[int, str]:
+        """id -> received_at of those of these cases that pass every filter given (in these
+        statuses, of this category or of every code in this group, received at or after
+        since)."""
+        ...
+
+    def search_case_texts(self, case_ids: Sequence[int]) -> list[dict]:
+        """These cases' id, received_at, status, category, summary, request, order_number,
+        customer_name and customer_email (None where there is none)."""
+        ...
+
+    def search_event_texts(self, case_ids: Sequence[int]) -> list[tuple[int, str, str]]:
+        """These cases' messages and notes, each case's oldest first: (case id, 'message' or
+        'note', text)."""
+        ...
+
+    def search_item_names(self, case_ids: Sequence[int]) -> list[tuple[int, str]]:
+        """The names of the items of the orders these cases name: (case id, name)."""
         ...
 
 

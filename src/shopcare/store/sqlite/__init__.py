@@ -12,9 +12,20 @@ from shopcare.store.sqlite.followups import FollowupsQueries
 from shopcare.store.sqlite.mail import MailQueries
 from shopcare.store.sqlite.orders import OrdersQueries
 from shopcare.store.sqlite.replies import RepliesQueries
+from shopcare.store.sqlite.report import ReportQueries
+from shopcare.store.sqlite.search import SearchQueries
+from shopcare.store.sqlite.search_index import index_queued
 
 
-class SqliteStore(CasesQueries, OrdersQueries, FollowupsQueries, RepliesQueries, MailQueries):
+class SqliteStore(
+    CasesQueries,
+    OrdersQueries,
+    FollowupsQueries,
+    RepliesQueries,
+    MailQueries,
+    ReportQueries,
+    SearchQueries,
+):
     """The store over one SQLite connection (see store/api.py for what each method promises)."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
@@ -30,6 +41,7 @@ class SqliteStore(CasesQueries, OrdersQueries, FollowupsQueries, RepliesQueries,
         try:
             with write_transaction(self.conn):
                 yield
+                index_queued(self.conn)  # the texts its triggers queued, once there are many
         finally:
             self._writing = False
 

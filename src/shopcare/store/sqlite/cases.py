@@ -36,6 +36,10 @@ CASE_COLUMNS = {
     "paused_seconds": "c.paused_seconds",
     "resolved_at": "c.resolved_at",
     "undelivered_at": "c.undelivered_at",
+    "first_reply_at": "c.first_reply_at",
+    "first_resolved_at": "c.first_resolved_at",
+    "customer_reopened": "c.customer_reopened",
+    "last_reopened_at": "c.last_reopened_at",
 }
 
 
@@ -48,6 +52,11 @@ CLOCK_COLUMNS = frozenset(
         "paused_seconds",
         "resolved_at",
         "undelivered_at",
+        # the report's times (see migrations.m010_report_times)
+        "first_reply_at",
+        "first_resolved_at",
+        "customer_reopened",
+        "last_reopened_at",
     )
 )
 

@@ -274,6 +274,282 @@ def m008_mail(db: Database) -> None:
     )
 
 
+# --- m009: the full-text index ---------------------------------------------------------------
+# search_terms is an inverted index: a row (term, entry) for each term of each text a search
+# reads. entry names the case and the kind of text: (case id << 3) | kind (domain/search.py
+# FIELDS: 0 summary, 1 request, 2 messages, 3 notes, 4 customer name, 5 e-mail, 6 order
+# number, 7 the items of the orders it names), so that every row leads to its case with no
+# look-up; a case's messages share one entry (the timeline only grows), as do its items. A
+# term is a pair of neighbouring characters of the text's index form, a word's last character
+# alone, or a run of four ASCII letters and digits (store/sqlite/search_index.py term_of).
+#
+# The triggers below are plain SQL and only write down what changed, in the same transaction:
+# each text to enter (or, with remove, to take out: its old value) goes into search_queue, or
+# a mark (an entry with no text) whose texts are read as they are when the queue is emptied: a
+# new case's, and the items of the orders a case names (an import adds an order's items after
+# the order; there is no trigger on adding an item, which cost an import 13% however little it
+# did). shopcare splits the queued texts into terms (domain/search.py, in Python): a search
+# reads the queue as it is, and a write of shopcare's empties it into the index once it holds
+# QUEUE_LIMIT texts. No function of shopcare's is needed in the database: any client can
+# write to it, and nothing is missed. (A plain table rather than FTS5: a virtual table is
+# dumped, by Python's iterdump, as a write to sqlite_master, and FTS5 reads its own tables
+# whole: tests/fuzzing.py and tests/test_query_plans.py hold both against any table.)
+
+
+def _m009_enter(entry: str, text: str, rows: str = "", remove: bool = False) -> str:
+    """The statement that queues text to be entered under entry (remove: its terms taken out),
+    for each row of rows (FROM ... [WHERE ...]) that has a text."""
+    kept = f"{text} <> ''"
+    rows = f"{rows} AND {kept}" if " WHERE " in f" {rows}" else f"{rows} WHERE {kept}"
+    return (
+        f"INSERT INTO search_queue (entry, text, remove) SELECT {entry}, {text}, {int(remove)}"
+        f" {rows.strip()}"
+    )
+
+
+def _m009_entry(case: str, kind: int | str) -> str:
+    return f"(({case}) << 3) | {kind}"
+
+
+def _m009_names(order: str, case: str = "c") -> str:
+    """How a case names an order: by its number, in its mall unless the case gives none."""
+    return (
+        f"{case}.order_number = {order}.number"
+        f" AND ({case}.mall IS NULL OR {case}.mall = {order}.mall)"
+    )
+
+
+_M009_OWN = {"summary": 0, "request": 1, "order_number": 6}  # a case's own texts, and kinds
+_M009_EVENT_KIND = "CASE {e}.kind WHEN 'message' THEN 2 ELSE 3 END"
+
+
+def _m009_customer(case: str, rows: str, remove: bool = False) -> list[str]:
+    """A customer's (cu) name and address, for each row of rows, under the case expression."""
+    return [
+        _m009_enter(_m009_entry(case, 4), "cu.name", rows, remove),
+        _m009_enter(_m009_entry(case, 5), "cu.email", rows, remove),
+    ]
+
+
+def _m009_again(cases: str, kinds: tuple[int, ...] = (7,)) -> str:
+    """The marks that have these kinds of text of each case c of cases (FROM cases c ...)
+    entered when the queue is emptied, as they are then (by default: the items of the orders
+    the case names)."""
+    kind = " UNION ALL ".join(f"SELECT {kind} AS kind" for kind in kinds)
+    return (
+        f"INSERT INTO search_queue (entry, text, remove) SELECT {_m009_entry('c.id', 'k.kind')},"
+        f" '', 0 {cases.replace('FROM cases c', f'FROM cases c, ({kind}) k', 1)}"
+    )
+
+
+def _m009_trigger(name: str, when: str, statements: list[str]) -> str:
+    body = "".join(f"\n    {statement};" for statement in statements)
+    return f"CREATE TRIGGER {name} {when}\nBEGIN{body}\nEND"
+
+
+def _m009_triggers() -> list[str]:
+    naming = "FROM orders o JOIN cases c ON {names} WHERE o.id = {order}"
+    of_old_item = naming.format(names=_m009_names("o"), order="OLD.order_id")
+    of_new_item = naming.format(names=_m009_names("o"), order="NEW.order_id")
+    return [
+        _m009_trigger(
+            "search_cases_insert",
+            "AFTER INSERT ON cases",
+            # marks: a new case's texts are read when the queue is emptied (one short
+            # statement here costs a mail taken in less than one for each text)
+            [_m009_again("FROM cases c WHERE c.id = NEW.id", (0, 1, 4, 5, 6, 7))],
+        ),
+        *(
+            _m009_trigger(
+                f"search_cases_{column}",
+                f"AFTER UPDATE OF {column} ON cases WHEN OLD.{column} IS NOT NEW.{column}",
+                [
+                    _m009_enter(_m009_entry("OLD.id", kind), f"OLD.{column}", remove=True),
+                    _m009_enter(_m009_entry("NEW.id", kind), f"NEW.{column}"),
+                ],
+            )
+            for column, kind in _M009_OWN.items()
+        ),
+        # the orders a case names (by number and mall): the items of those it named leave it,
+        # those it names now are entered
+        _m009_trigger(
+            "search_cases_order",
+            "AFTER UPDATE OF order_number, mall ON cases"
+            " WHEN OLD.order_number IS NOT NEW.order_number OR OLD.mall IS NOT NEW.mall",
+            [
+                _m009_enter(
+                    _m009_entry("OLD.id", 7),
+                    "i.name",
+                    "FROM orders o JOIN order_items i ON i.order_id = o.id"
+                    f" WHERE {_m009_names('o', case='OLD')}",
+                    remove=True,
+                ),
+                _m009_again("FROM cases c WHERE c.id = NEW.id"),
+            ],
+        ),
+        _m009_trigger(
+            "search_cases_customer",
+            "AFTER UPDATE OF customer_id ON cases WHEN OLD.customer_id IS NOT NEW.customer_id",
+            [
+                *_m009_customer(
+                    "OLD.id", "FROM customers cu WHERE cu.id = OLD.customer_id", remove=True
+                ),
+                *_m009_customer("NEW.id", "FROM customers cu WHERE cu.id = NEW.customer_id"),
+            ],
+        ),
+        *(
+            _m009_trigger(
+                f"search_customers_{column}",
+                f"AFTER UPDATE OF {column} ON customers WHEN OLD.{column} IS NOT NEW.{column}",
+                [
+                    _m009_enter(
+                        _m009_entry("c.id", kind),
+                        f"OLD.{column}",
+                        "FROM cases c WHERE c.customer_id = OLD.id",
+                        remove=True,
+                    ),
+                    _m009_enter(
+                        _m009_entry("c.id", kind),
+                        f"NEW.{column}",
+                        "FROM cases c WHERE c.customer_id = NEW.id",
+                    ),
+                ],
+            )
+            for column, kind in (("name", 4), ("email", 5))
+        ),
+        # the customer's messages and the shop's notes (a status change is no text to find)
+        _m009_trigger(
+            "search_events_insert",
+            "AFTER INSERT ON events WHEN NEW.kind IN ('message', 'note')",
+            [_m009_enter(_m009_entry("NEW.case_id", _M009_EVENT_KIND.format(e="NEW")), "NEW.text")],
+        ),
+        # an order imported (or changed: an import that changes its items changes it first)
+        # after a case named it: its items are entered once they are there
+        _m009_trigger(
+            "search_orders_insert",
+            f"AFTER INSERT ON orders WHEN EXISTS (SELECT 1 FROM cases c WHERE {_m009_names('NEW')})",
+            [_m009_again(f"FROM cases c WHERE {_m009_names('NEW')}")],
+        ),
+        _m009_trigger(
+            "search_orders_update",
+            "AFTER UPDATE ON orders WHEN EXISTS (SELECT 1 FROM cases c"
+            f" WHERE {_m009_names('OLD')} OR {_m009_names('NEW')})",
+            [
+                _m009_enter(
+                    _m009_entry("c.id", 7),
+                    "i.name",
+                    f"FROM order_items i JOIN cases c ON {_m009_names('OLD')}"
+                    " WHERE i.order_id = OLD.id",
+                    remove=True,
+                ),
+                _m009_again(f"FROM cases c WHERE {_m009_names('OLD')} OR {_m009_names('NEW')}"),
+            ],
+        ),
+        # an item gone or changed: its name leaves the cases that name its order, whose items
+        # are entered again
+        *(
+            _m009_trigger(
+                f"search_items_{what}",
+                f"AFTER {event} ON order_items WHEN EXISTS (SELECT 1 {of_old_item})",
+                [
+                    _m009_enter(_m009_entry("c.id", 7), "OLD.name", of_old_item, remove=True),
+                    _m009_again(f"FROM cases c WHERE c.id IN (SELECT c.id {of_old_item})"),
+                ],
+            )
+            for what, event in (("delete", "DELETE"), ("update", "UPDATE OF name, order_id"))
+        ),
+        _m009_trigger(
+            "search_items_moved",
+            "AFTER UPDATE OF order_id ON order_items WHEN OLD.order_id IS NOT NEW.order_id"
+            f" AND EXISTS (SELECT 1 {of_new_item})",
+            [_m009_again(f"FROM cases c WHERE c.id IN (SELECT c.id {of_new_item})")],
+        ),
+    ]
+
+
+def m009_search(db: Database) -> None:
+    """Full-text search over every case's summary and request, its customer's messages and the
+    shop's notes, the customer's name and address, the order number and the order's items, in
+    Japanese at any length: an index of each text's bigrams (two-character words such as 返品
+    are found, which FTS5's trigram tokenizer cannot), kept current through triggers in plain
+    SQL, and filled for the texts already stored (an older home is searched at once). The block
+    comment above gives its shape."""
+    from shopcare.store.sqlite.search_index import fill_index
+
+    _run(
+        db,
+        [
+            """CREATE TABLE search_terms (
+                term INTEGER NOT NULL,
+                entry INTEGER NOT NULL,
+                PRIMARY KEY (term, entry)
+            ) WITHOUT ROWID""",
+            """CREATE TABLE search_queue (
+                id INTEGER PRIMARY KEY,
+                entry INTEGER NOT NULL,
+                text TEXT NOT NULL,
+                remove INTEGER NOT NULL DEFAULT 0
+            )""",
+            *_m009_triggers(),
+        ],
+    )
+    fill_index(db.conn)
+
+
+# The report's times, worked out from the timeline of a home made before m010 (bench/report.py
+# fills a generated home with them too).
+REPORT_TIMES_BACKFILL = [
+    # the first reply: marked sent, or a reply owed marked done (answered by phone)
+    """UPDATE cases SET first_reply_at = (SELECT min(e.at) FROM events e
+        WHERE e.case_id = cases.id AND (e.kind = 'reply_sent' OR e.kind = 'followup_done'
+            AND json_extract(e.data, '$.fid') = 'r' || cases.id))
+    WHERE id IN (SELECT case_id FROM events WHERE kind IN ('reply_sent', 'followup_done'))""",
+    # the first resolution: moved to resolved, or closed
+    """UPDATE cases SET first_resolved_at = (SELECT min(e.at) FROM events e
+        WHERE e.case_id = cases.id AND (e.kind = 'closed' OR e.kind = 'status'
+            AND json_extract(e.data, '$.to') = 'resolved')),
+        customer_reopened = (SELECT count(*) FROM events e
+            WHERE e.case_id = cases.id AND e.kind = 'status'
+            AND json_extract(e.data, '$.from') IN ('resolved', 'closed')
+            AND e.text = 'the customer wrote again'),
+        last_reopened_at = (SELECT max(e.at) FROM events e
+            WHERE e.case_id = cases.id AND e.kind = 'status'
+            AND json_extract(e.data, '$.from') IN ('resolved', 'closed')
+            AND json_extract(e.data, '$.to') IN ('new', 'open', 'waiting'))
+    WHERE id IN (SELECT case_id FROM events WHERE kind IN ('status', 'closed'))""",
+]
+
+
+def m010_report_times(db: Database) -> None:
+    """The report's figures without replaying timelines: on each case, when the shop first
+    replied (a reply marked sent, or a reply owed marked done), when it was first resolved
+    (resolved or closed), how often the customer's message opened it again after that, and
+    when it was last opened again by anyone; filled from the timeline for existing cases.
+    Indexes for the report's periods: cases by those times, and the few kinds of event a
+    report reads by date (remedies, customer messages, satisfaction checks sent)."""
+    _run(
+        db,
+        [
+            "ALTER TABLE cases ADD COLUMN first_reply_at TEXT",
+            "ALTER TABLE cases ADD COLUMN first_resolved_at TEXT",
+            "ALTER TABLE cases ADD COLUMN customer_reopened INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE cases ADD COLUMN last_reopened_at TEXT",
+            *REPORT_TIMES_BACKFILL,
+            # with received_at: a period's cases received before it are found in the index
+            """CREATE INDEX cases_first_reply ON cases (first_reply_at, received_at)
+                WHERE first_reply_at IS NOT NULL""",
+            """CREATE INDEX cases_first_resolved ON cases (first_resolved_at, received_at)
+                WHERE first_resolved_at IS NOT NULL""",
+            """CREATE INDEX cases_reopened ON cases (last_reopened_at)
+                WHERE last_reopened_at IS NOT NULL""",
+            "CREATE INDEX events_remedy ON events (at) WHERE kind = 'remedy'",
+            "CREATE INDEX events_message ON events (at) WHERE kind = 'message'",
+            """CREATE INDEX events_satisfaction ON events (at) WHERE kind = 'reply_sent'
+                AND json_extract(data, '$.template') = 'satisfaction_check'""",
+        ],
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m001_cases", m001_cases),
     ("m002_orders", m002_orders),
@@ -283,6 +559,8 @@ MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m006_one_schema_for_every_home", m006_one_schema_for_every_home),
     ("m007_latest_message_and_language", m007_latest_message_and_language),
     ("m008_mail", m008_mail),
+    ("m009_search", m009_search),
+    ("m010_report_times", m010_report_times),
 ]
 
 

@@ -1,0 +1,388 @@
+"""The report's figures over a period, from the store's rows: each case's first reply and first
+resolution times are stored on the case (migration m010), so no timeline is replayed.
+
+Which cases each figure counts (the README says the same to users):
+- cases received: received in the period;
+- first reply: cases whose first reply (a reply marked sent, or a reply owed marked done)
+  went out in the period, timed from the case's receipt (the customer's first message);
+- resolution: cases first resolved (resolved, or closed) in the period, timed from receipt;
+- within SLA: of those first replies, the ones sent by their reply target (the policy's SLA for
+  the case's mall and priority, the stricter applying, on the shop's calendar);
+- reopen rate: of the cases first resolved in the period, the ones a customer's message has
+  opened again since;
+- escalation rate: of the cases received in the period whose targets have come to a verdict,
+  the ones whose first reply or resolution went past its target;
+- backlog: cases received and neither resolved nor closed at the period's end;
+- remedies, satisfaction checks: recorded or sent in the period.
+
+A year of a large shop is tens of thousands of cases: the pass over them keeps to plain lists
+of numbers (Unix seconds), and a series cuts those lists into weeks or months afterwards.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import Counter, defaultdict
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from shopcare.clock import to_storage
+from shopcare.domain.calendar import OpenHours, ShopCalendar
+from shopcare.domain.followups import Clocks
+from shopcare.reports import faq
+from shopcare.reports.periods import Period, midnight, split
+from shopcare.reports.stats import durations, share
+
+if TYPE_CHECKING:
+    from shopcare.domain.categories import Categories
+    from shopcare.domain.policy import Policy
+    from shopcare.store.api import Store
+
+# the category groups' own labels (a code's first part): a shop's own group shows its code
+GROUP_LABELS = {
+    "quality": ("品質", "Quality"),
+    "delivery": ("配送", "Delivery"),
+    "payment": ("お支払い", "Payment"),
+    "support": ("対応", "Support"),
+    "privacy": ("個人情報", "Privacy"),
+    "inquiry": ("お問い合わせ", "Inquiry"),
+    "other": ("その他", "Other"),
+}
+FAQ_GROUP = "inquiry"  # the categories that are questions, not complaints
+OPEN_STATUSES = frozenset(("new", "open", "waiting"))
+SETTLED = frozenset(("resolved", "closed"))
+
+
+def group_label(group: str, lang: str) -> str:
+    labels = GROUP_LABELS.get(group)
+    return (labels[0] if lang == "ja" else labels[1]) if labels else group
+
+
+class _Found:
+    """What happened in the period, as parallel lists (times in Unix seconds)."""
+
+    def __init__(self) -> None:
+        # first replies sent: when, calendar and business seconds since receipt, on time
+        self.reply_at: list[int] = []
+        self.reply_seconds: list[int] = []
+        self.reply_business: list[int] = []
+        self.reply_on_time: list[bool] = []
+        # first resolutions: when, seconds, business seconds, the case, reopened by the customer
+        self.resolved_at: list[int] = []
+        self.resolve_seconds: list[int] = []
+        self.resolve_business: list[int] = []
+        self.resolved_case: list[int] = []
+        self.reopened: list[bool] = []
+        # cases received: when, late (reply or resolution), a verdict reached, category, mall
+        self.received_at: list[int] = []
+        self.late: list[bool] = []
+        self.known: list[bool] = []
+        self.kinds: list[tuple[str, str | None]] = []
+        self.inquiries: list[tuple[int, str]] = []  # (case id, category), newest last
+        # remedies: when, worth in yen (0 where unknown), approved
+        self.remedy_at: list[int] = []
+        self.remedy_yen: list[int] = []
+        self.remedy_approved: list[int] = []
+        self.check_at: list[int] = []  # satisfaction checks sent
+        self.checked: set[int] = set()  # cases checked since the period began
+        self.backlog: list[int] = []  # at the end of each part (or of the whole)
+
+
+def build(
+    store: Store,
+    policy: Policy,
+    calendar: ShopCalendar,
+    categories: Categories,
+    lang: str,
+    now: datetime,
+    period: Period,
+    by: str | None = None,
+) -> dict:
+    """The report of the period (and, with by, of each week or month in it) as the json
+    interface names it. now is when targets not yet met are judged."""
+    tz = calendar.tz
+    parts = split(period, by) if by else []
+    low = int(midnight(period.first, tz).timestamp())
+    high = int(midnight(period.last + timedelta(days=1), tz).timestamp())
+    starts = [int(midnight(part.first, tz).timestamp()) for part in parts] or [low]
+    start, end = (
+        to_storage(midnight(period.first, tz)),
+        to_storage(midnight(period.last + timedelta(days=1), tz)),
+    )
+    rows = store.report_cases(start, end)
+    earliest = min((row[1] for row in rows), default=low)
+    first_day = min(period.first, datetime.fromtimestamp(earliest, tz).date())
+    hours = OpenHours(calendar, first_day - timedelta(days=1))
+    found = _Found()
+    _cases(rows, found, Clocks(policy, calendar), hours, low, high, int(now.timestamp()))
+    ends = [*starts[1:], high]
+    found.backlog = _backlog(store, found, start, end, ends)
+    remedies = _remedies(store, found, categories, lang, start, end)
+    for at, case_id in store.report_satisfaction_checks(start):
+        found.checked.add(case_id)
+        if at < high:
+            found.check_at.append(at)
+    report = {
+        "from": period.first.isoformat(),
+        "until": period.last.isoformat(),
+        "by": by,
+        "as_of": now.astimezone(tz).isoformat(),
+        "cases_received": len(found.received_at),
+        "by_category": _by_category(found.kinds, lang),
+        "by_mall": _by_mall(found.kinds),
+    }
+    cut = _Parts(starts)
+    whole = _figures(found, None, cut)
+    del whole["cases_received"]
+    report |= whole
+    report["remedies"] = remedies
+    report["faq"], report["faq_messages"] = _faq(store, found, categories, lang, start, end)
+    report["series"] = [
+        {"period": part.label, "from": part.first.isoformat(), "until": part.last.isoformat()}
+        | _figures(found, index, cut)
+        for index, part in enumerate(parts)
+    ]
+    return report
+
+
+def _cases(
+    rows: list[tuple],
+    found: _Found,
+    clocks: Clocks,
+    hours: OpenHours,
+    low: int,
+    high: int,
+    now: int,
+) -> None:
+    """First replies, resolutions, receipts and escalations, in one pass over the cases."""
+    seconds_to = hours.seconds_to
+    targets: dict[str | None, dict[str, tuple]] = {}
+    reply_at, reply_seconds = found.reply_at, found.reply_seconds
+    reply_business, reply_on_time = found.reply_business, found.reply_on_time
+    resolved_at, resolve_seconds = found.resolved_at, found.resolve_seconds
+    resolve_business, resolved_case = found.resolve_business, found.resolved_case
+    reopened_list = found.reopened
+    received_at, late_list, known_list = found.received_at, found.late, found.known
+    kinds, inquiries = found.kinds, found.inquiries
+    inquiry = FAQ_GROUP + "."
+    for (
+        case_id,
+        received,
+        replied,
+        resolved,
+        mall,
+        priority,
+        category,
+        waiting_since,
+        paused,
+        reopened,
+    ) in rows:
+        by_priority = targets.get(mall)
+        if by_priority is None:
+            by_priority = targets[mall] = {}
+        target = by_priority.get(priority)
+        if target is None:  # the SLA's clocks for this mall and priority, the stricter applying
+            target = by_priority[priority] = (
+                hours.clock(clocks.durations("reply", mall, priority)),
+                hours.clock(clocks.durations("resolve", mall, priority)),
+            )
+        at_receipt = seconds_to(received)
+        reply_due = target[0](received, at_receipt)
+        if replied is not None and low <= replied < high:
+            reply_at.append(replied)
+            reply_seconds.append(replied - received)
+            reply_business.append(seconds_to(replied) - at_receipt)
+            reply_on_time.append(replied <= reply_due)
+        if resolved is not None and low <= resolved < high:
+            resolved_at.append(resolved)
+            resolve_seconds.append(resolved - received)
+            resolve_business.append(seconds_to(resolved) - at_receipt)
+            resolved_case.append(case_id)
+            reopened_list.append(reopened > 0)
+        if received < low:
+            continue
+        received_at.append(received)
+        kinds.append((category, mall))
+        if category.startswith(inquiry):
+            inquiries.append((case_id, category))
+        # the reply is settled by the first reply, or by the case's resolution before one
+        if replied is None or (resolved is not None and resolved < replied):
+            settled = resolved
+        else:
+            settled = replied
+        reply_late = (now if settled is None else settled) > reply_due
+        # the resolution target moves on by the time the case waited on the customer; a case
+        # waiting now has had its clock stopped since it began to wait
+        resolve_due = target[1](received, at_receipt) + paused
+        if resolved is not None:
+            resolve_late = resolved > resolve_due
+            known = True
+        else:
+            resolve_late = (waiting_since or now) > resolve_due
+            known = resolve_late
+        late_list.append(reply_late or resolve_late)
+        known_list.append(reply_late or resolve_late or (settled is not None and known))
+
+
+class _Parts:
+    """Which part of the period each event of a list falls in, worked out once per list."""
+
+    def __init__(self, starts: list[int]) -> None:
+        self.starts = starts
+        self._members: dict[int, list[list[int]]] = {}
+
+    def members(self, times: list[int], part: int) -> list[int]:
+        """The positions in times of the events in this part."""
+        found = self._members.get(id(times))
+        if found is None:
+            found = self._members[id(times)] = [[] for _ in self.starts]
+            starts = self.starts
+            for position, at in enumerate(times):
+                found[bisect_right(starts, at) - 1].append(position)
+        return found[part]
+
+
+def _figures(found: _Found, part: int | None, parts: _Parts) -> dict:
+    """The figures of the whole period (part None) or of one of its parts."""
+
+    def pick(times: list[int], *columns: list) -> list[list]:
+        if part is None:
+            return list(columns)
+        keep = parts.members(times, part)
+        return [[column[i] for i in keep] for column in columns]
+
+    reply_seconds, reply_business, on_time = pick(
+        found.reply_at, found.reply_seconds, found.reply_business, found.reply_on_time
+    )
+    resolve_seconds, resolve_business, cases, reopened = pick(
+        found.resolved_at,
+        found.resolve_seconds,
+        found.resolve_business,
+        found.resolved_case,
+        found.reopened,
+    )
+    received, late, known = pick(found.received_at, found.received_at, found.late, found.known)
+    yen, approved = pick(found.remedy_at, found.remedy_yen, found.remedy_approved)
+    (checks,) = pick(found.check_at, found.check_at)
+    resolved = len(cases)
+    return {
+        "cases_received": len(received),
+        "first_reply": durations(reply_seconds, reply_business),
+        "resolution": durations(resolve_seconds, resolve_business),
+        "within_sla_share": share(sum(on_time), len(on_time)),
+        "within_sla": sum(on_time),
+        "reopen_rate": share(sum(reopened), resolved),
+        "reopened": sum(reopened),
+        "escalation_rate": share(sum(late), sum(known)),
+        "escalated": sum(late),
+        "with_target": sum(known),
+        "backlog": found.backlog[-1 if part is None else part],
+        "remedies_count": len(yen),
+        "remedies_yen": sum(yen),
+        "approvals": sum(approved),
+        "satisfaction_checks": len(checks),
+        "satisfaction_share": share(sum(case in found.checked for case in cases), resolved),
+    }
+
+
+def _backlog(store: Store, found: _Found, start: str, end: str, moments: list[int]) -> list[int]:
+    """Cases open (new, open or waiting) at each moment (the end of each part): received before
+    it, and not resolved or closed at it. Counted as the cases received before it less those
+    first resolved before it (the count at the period's start, then the receipts and first
+    resolutions in the period); the cases opened again after a resolution are then followed
+    through their status changes."""
+    open_at_start = store.report_open_before(start)
+    received = sorted(found.received_at)
+    resolved = sorted(found.resolved_at)
+    history: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for case_id, at, status in store.report_reopened_history(start, end):
+        history[case_id].append((at, status))
+    counts = []
+    for moment in moments:
+        count = open_at_start + bisect_left(received, moment) - bisect_left(resolved, moment)
+        for changes in history.values():
+            first = next((at for at, status in changes if status in SETTLED), None)
+            if first is None or first >= moment:
+                continue  # not resolved yet at that moment: counted above
+            status = None
+            for at, to in changes:
+                if at >= moment:
+                    break
+                status = to
+            count += status in OPEN_STATUSES
+        counts.append(count)
+    return counts
+
+
+def _remedies(
+    store: Store, found: _Found, categories: Categories, lang: str, start: str, end: str
+) -> list[dict]:
+    """Remedies recorded in the period by kind and category: how many, and what they came to in
+    yen (their worth: the amount, or the goods sent again; a remedy of unknown worth counts in
+    unpriced, not in yen)."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for at, _case_id, category, kind, worth, approved in store.report_remedies(start, end):
+        tally = groups.setdefault((kind, category), [0, 0, 0, 0])
+        tally[0] += 1
+        tally[1] += worth or 0
+        tally[2] += worth is None
+        tally[3] += approved
+        found.remedy_at.append(at)
+        found.remedy_yen.append(worth or 0)
+        found.remedy_approved.append(approved)
+    rows = [
+        {
+            "kind": kind,
+            "category": category,
+            "category_label": categories.label(category, lang),
+            "count": count,
+            "yen": yen,
+            "unpriced": unpriced,
+            "approved": approved,
+        }
+        for (kind, category), (count, yen, unpriced, approved) in groups.items()
+    ]
+    rows.sort(key=lambda r: (-r["yen"], -r["count"], r["kind"], r["category"]))
+    return rows
+
+
+def _by_category(kinds: list[tuple[str, str | None]], lang: str) -> list[dict]:
+    groups: Counter = Counter()
+    for category, count in Counter(category for category, _mall in kinds).items():
+        groups[category.split(".", 1)[0]] += count
+    return [
+        {"category": group, "label": group_label(group, lang), "count": count}
+        for group, count in sorted(groups.items(), key=lambda item: (-item[1], item[0]))
+    ]
+
+
+def _by_mall(kinds: list[tuple[str, str | None]]) -> list[dict]:
+    malls = Counter(mall for _category, mall in kinds)
+    return [
+        {"mall": mall, "count": count}
+        for mall, count in sorted(malls.items(), key=lambda item: (-item[1], item[0] or ""))
+    ]
+
+
+def _faq(
+    store: Store, found: _Found, categories: Categories, lang: str, start: str, end: str
+) -> tuple[list[dict], int]:
+    """The inquiry categories of the cases received in the period, then the phrases that recur
+    in the customers' messages written in it (the newest of them: faq.MESSAGES at most); each
+    most cases first, newest case ids first. With how many messages were read."""
+    by_code: dict[str, list[int]] = {}
+    for case_id, category in reversed(found.inquiries):
+        by_code.setdefault(category, []).append(case_id)
+    rows = [
+        {
+            "kind": "category",
+            "phrase": categories.label(code, lang),
+            "category": code,
+            "count": len(ids),
+            "case_ids": ids[: faq.CASE_IDS],
+        }
+        for code, ids in sorted(by_code.items(), key=lambda item: (-len(item[1]), item[0]))
+    ]
+    docs = faq.read_messages(store.report_messages(start, end, faq.MESSAGES))
+    rows += [{"kind": "phrase"} | phrase for phrase in faq.phrases(docs)]
+    return rows, docs.messages
