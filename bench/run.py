@@ -233,6 +233,43 @@ def figure_mail(runs: int, messages: int) -> list[dict]:
     ]
 
 
+def figure_search(runs: int, cases: int) -> list[dict]:
+    """INSIGHT.md: a search on a home of a million cases, a word of three or more characters
+    within 1.5x of import typer, a two-character word within 2x."""
+    from search import figures
+
+    result = figures(cases, runs)
+    return [
+        {
+            "figure": "search",
+            "name": f"shopcare search {found['word']!r} ({found['kind']}, {cases:,}-case home)"
+            " vs python -c 'import typer'",
+            "floor_s": result["floor_s"],
+            **{k: v for k, v in found.items() if k not in ("word", "kind")},
+        }
+        for found in result["searches"]
+    ]
+
+
+def figure_report(runs: int, cases: int) -> list[dict]:
+    """INSIGHT.md: a report over a year of a 100,000-case home within 3x of import typer."""
+    from report import figures
+
+    result = figures(cases, runs)
+    return [
+        {
+            "figure": "report",
+            "name": result["name"],
+            "floor_s": result["floor_s"],
+            "shopcare_s": result["report_s"],
+            "ratio": result["report_ratio"],
+            "by_week_ratio": result["weekly_ratio"],
+            "target": result["target"],
+            "met": result["report_met"] and result["weekly_met"],
+        }
+    ]
+
+
 def _compile_shopcare() -> None:
     """Byte-compile shopcare's modules, as `pip install` does, so that an editable install or
     a PYTHONDONTWRITEBYTECODE environment does not time the compiler on every run."""
@@ -248,7 +285,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument(
-        "--only", nargs="*", help="some of: start-up taskwarrior scale import render mail"
+        "--only",
+        nargs="*",
+        help="some of: start-up taskwarrior scale import render mail search report",
     )
     parser.add_argument(
         "--out", type=Path, default=Path(__file__).resolve().parent / "results.json"
@@ -271,6 +310,8 @@ def main() -> None:
         ("import", lambda: [figure_import(3, 10_000 if quick else 100_000)]),
         ("render", lambda: figure_render(args.runs, 1_000 if quick else 10_000)),
         ("mail", lambda: figure_mail(3, 1_000 if quick else 10_000)),
+        ("search", lambda: figure_search(args.runs, 100_000 if quick else 1_000_000)),
+        ("report", lambda: figure_report(args.runs, 10_000 if quick else 100_000)),
     ]
     for label, step in steps:
         if args.only and label not in args.only:
