@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from shopcare.clock import Actor, from_storage, to_local_short, to_storage
 from shopcare.domain.cardmask import mask_cards, mask_value
+from shopcare.domain.casefields import CLOCK_KEYS
 from shopcare.domain.categories import Categories
 from shopcare.domain.customers import LANGS, find_or_add_customer, normalise_email, note_language
 from shopcare.domain.malls import MALLS
@@ -43,27 +44,9 @@ EDITABLE = (
 # A clock a little fast on the customer's side is no reason to refuse a case.
 _FUTURE_TOLERANCE = timedelta(minutes=5)
 
-# The follow-up clocks' own columns: kept off the json a user sees.
-CLOCK_KEYS = frozenset(
-    (
-        "awaiting_reply_since",
-        "last_customer_at",
-        "paused_since",
-        "paused_seconds",
-        "resolved_at",
-        "undelivered_at",
-        # the report's: when the shop first replied and first resolved the case, how often the
-        # customer's message opened it again after that, when anyone last opened it again
-        "first_reply_at",
-        "first_resolved_at",
-        "customer_reopened",
-        "last_reopened_at",
-    )
-)
-
-
-# what the json interface leaves out: the clocks' own columns, and the customer's row id (the
-# database's, not the interface's: customer_email and customer_name name the customer)
+# what the json interface leaves out: the clocks' and the report's own columns
+# (domain/casefields.py), and the customer's row id (the database's, not the interface's:
+# customer_email and customer_name name the customer)
 INTERNAL_KEYS = CLOCK_KEYS | {"customer_id"}
 
 CUSTOMER_AUTHOR = "customer"  # the author of a customer's message on the timeline

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 
+from shopcare.domain.casefields import CLOCK_KEYS
 from shopcare.store.sqlite.connect import assignments, batched, column_names, marks
 
 # A case's fields as the json interface names them, and the column each comes from: the case's
@@ -43,22 +44,8 @@ CASE_COLUMNS = {
 }
 
 
-# the follow-up clocks' own columns, which only the clocks read
-CLOCK_COLUMNS = frozenset(
-    (
-        "awaiting_reply_since",
-        "last_customer_at",
-        "paused_since",
-        "paused_seconds",
-        "resolved_at",
-        "undelivered_at",
-        # the report's times (see migrations.m010_report_times)
-        "first_reply_at",
-        "first_resolved_at",
-        "customer_reopened",
-        "last_reopened_at",
-    )
-)
+# the follow-up clocks' and the report's own columns, which drafts do not read
+CLOCK_COLUMNS = CLOCK_KEYS
 
 
 def with_data(events: list[dict]) -> list[dict]:
