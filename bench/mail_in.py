@@ -24,7 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import generated_home, side_by_side, work_dir  # noqa: E402
-from generate import FAMILY, GIVEN, PRODUCTS  # noqa: E402
+from generate import AGAIN as REPLIES  # noqa: E402  (what customers write again)
+from generate import FAMILY, GIVEN, OPENINGS, PRODUCTS  # noqa: E402
 
 JST = timezone(timedelta(hours=9))
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=JST)
@@ -33,12 +34,6 @@ PY = sys.executable
 
 # What a small shop's customers write, in their words: the texts the report and search
 # benchmarks read too.
-OPENINGS = [
-    "お世話になっております。",
-    "はじめてご連絡いたします。",
-    "いつもありがとうございます。",
-    "",
-]
 COMPLAINTS = [
     (
         "商品がまだ届きません",
@@ -66,12 +61,6 @@ COMPLAINTS = [
         "Order not arrived",
         "I ordered the {product} on {date} and it has not arrived yet. Could you check?",
     ),
-]
-REPLIES = [
-    "ご回答ありがとうございます。引き続きよろしくお願いいたします。",
-    "まだ届いていません。追跡番号を教えていただけますか。",
-    "写真を添付しました。ご確認ください。",
-    "承知しました。返送の方法を教えてください。",
 ]
 
 

@@ -44,6 +44,23 @@ def ensure_home(home: Path) -> Path:
     return home  # a home that cannot be written can still be read (see db.connect)
 
 
+def write_durably(path: Path, data: bytes) -> None:
+    """Write a file owner-only, whole or not at all, on disk before this returns: written
+    beside its name, synced, then renamed over it. For what is kept in place of a database
+    row (a mail that could not be stored, an attachment)."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
 def write_private(path: Path, data: str | bytes) -> None:
     """Write a file only its owner can read (0600), whether it is new or already there: the
     home's files hold customers' names and words."""

@@ -9,6 +9,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
+from shopcare.home import write_durably
+
 FOLDER = Path("mail") / "failed"
 
 
@@ -33,22 +35,12 @@ def keep(home: Path, raw: bytes, reason: str, now: datetime) -> Path:
     os.chmod(folder.parent, 0o700)
     name = f"{now.strftime('%Y%m%dT%H%M%S')}-{hashlib.sha256(raw).hexdigest()[:16]}"
     for existing in folder.glob(f"*-{name.rpartition('-')[2]}.eml"):
-        _write(existing.with_suffix(".why"), reason.encode())
+        write_durably(existing.with_suffix(".why"), reason.encode())
         return existing
     path = folder / f"{name}.eml"
-    _write(path, raw)
-    _write(path.with_suffix(".why"), reason.encode())
+    write_durably(path, raw)
+    write_durably(path.with_suffix(".why"), reason.encode())
     return path
-
-
-def _write(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as out:
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(temporary, path)
 
 
 def kept(home: Path) -> list[Failed]:

@@ -31,9 +31,9 @@ def check_source(path: Path) -> None:
 
 
 def messages_at(path: Path) -> Iterator[tuple[str, bytes | OSError]]:
-    """(where, raw bytes) of each message at path, in the order the source holds them; a
-    Maildir file that cannot be read comes as its OSError (the others are still taken)."""
-    check_source(path)
+    """(where, raw bytes) of each message at path (checked by check_source first), in the
+    order the source holds them; a Maildir file that cannot be read comes as its OSError (the
+    others are still taken)."""
     if path.is_dir():
         yield from _maildir(path)
         return

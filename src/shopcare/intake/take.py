@@ -33,6 +33,7 @@ from shopcare.domain.cases import (
     reply_bounced,
 )
 from shopcare.domain.customers import email_or_none
+from shopcare.home import write_durably
 from shopcare.intake.guess import Guesser
 from shopcare.intake.parse import Mail, parse
 
@@ -390,17 +391,7 @@ def store_attachment(home: Path, digest: str, data: bytes) -> None:
         return
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(path.parent.parent, 0o700)
-    temporary = path.with_name(f".{digest}.{os.getpid()}")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    write_durably(path, data)
 
 
 # headers mail systems write, where a run of digits is a date, an address or an id
