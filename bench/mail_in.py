@@ -195,9 +195,9 @@ def figures(messages: int, runs: int) -> dict:
             shutil.rmtree(box_home)
         init = [PY, "-m", "shopcare", "--home", str(box_home), "init", "--email", SHOP]
         subprocess.run(init, check=True, env=env, capture_output=True)
-        # the policy cache a shop's home has after its first command (settings/derived.py):
+        # the policy cache a shop's home has after its first listing (settings/derived.py):
         # the figure is the intake's, not that one-off build
-        warm = [PY, "-m", "shopcare", "--home", str(box_home), "policy", "show"]
+        warm = [PY, "-m", "shopcare", "--home", str(box_home), "followups"]
         subprocess.run(warm, check=True, env=env, capture_output=True)
 
     floor_script = Path(__file__).parent / "floor_mail.py"

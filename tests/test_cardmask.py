@@ -1,4 +1,8 @@
-from shopcare.domain.cardmask import luhn_ok, mask_cards
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from shopcare.domain import cardmask
+from shopcare.domain.cardmask import luhn_ok, mask_cards, may_hold_card
 
 
 def test_luhn():
@@ -106,3 +110,62 @@ def test_no_card_number_reaches_the_database_by_any_door(cli, home, tmp_path):
         assert whole not in text, whole
     shown = cli.json("case", "show", case_id)
     assert MASKED in shown["customer_name"] and shown["order_number"] == "401288******1881"
+
+
+_PIECES = [
+    "4111",
+    "1111",
+    "11",
+    "111111",
+    "4242424242424242",
+    "0",
+    "5",
+    "２０２６",
+    "４１１１",
+    " ",
+    "-",
+    "ー",
+    "\u3000",
+    ":",
+    "/",
+    ".",
+    "a",
+    "注文",
+    "\n",
+    "+",
+    "  - ",
+]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(_PIECES) | st.text("0123456789０１２３４５６７８９ -.", max_size=6),
+        max_size=14,
+    )
+)
+def test_the_quick_test_never_passes_over_a_card_number(pieces):
+    """may_hold_card is the cheap first look before the exact one: wherever the exact look
+    finds a card, the first look must have found something too."""
+    text = "".join(pieces)
+    probe = text.translate(cardmask._DIGITS)
+    if any(True for _ in cardmask._cards_in(probe)):
+        assert may_hold_card(text) is not None, text
+
+
+def test_dates_and_order_numbers_pass_the_quick_test():
+    for text in (
+        "Sun, 25 Oct 2026 08:04:00 +0900",
+        "2026-11-24T06:00:00Z",
+        "503-1234567-1234567",
+        "123456-20261118-00000321",
+        "090-1234-5678",
+    ):
+        assert may_hold_card(text) is None, text
+    for text in (
+        "4111111111111111",
+        "4111 1111 1111 1111",
+        "3782-822463-10005",
+        "４１１１ー１１１１ー１１１１ー１１１１",
+    ):
+        assert may_hold_card(text) is not None, text

@@ -20,6 +20,7 @@ from email.parser import BytesHeaderParser, BytesParser, compat32
 from email.utils import getaddresses, parsedate_to_datetime
 
 from shopcare.errors import ShopcareError
+from shopcare.patterns import LazyPattern
 
 
 class MailError(ShopcareError):
@@ -179,7 +180,7 @@ def _decode_iso2022jp(data: bytes) -> str:
         return _walk_iso2022jp(data)
 
 
-_JIS_SWITCH = re.compile(rb"(\x1b\$[@B]|\x1b\$\([@BDOPQ]|\x1b\([BJHI]|\x1b&@|[\x0e\x0f])")
+_JIS_SWITCH = LazyPattern(rb"(\x1b\$[@B]|\x1b\$\([@BDOPQ]|\x1b\([BJHI]|\x1b&@|[\x0e\x0f])")
 _JIS_SETS = {
     b"\x1b$@": "x0208",
     b"\x1b$B": "x0208",
@@ -229,7 +230,7 @@ _HALF_WIDTH_KANA = {b: 0xFF40 + b for b in range(0x21, 0x60)} | {
 _HALF_WIDTH_KANA |= {b: 0xFFFD for b in range(0x60, 0x100) if b not in _HALF_WIDTH_KANA}
 _HALF_WIDTH_KANA[0x7F] = 0x7F
 
-_DOUBLE_BYTE = re.compile(rb"((?:[\x21-\x7e]{2})+)|([\x00-\x20\x7f]+)|[\s\S]")
+_DOUBLE_BYTE = LazyPattern(rb"((?:[\x21-\x7e]{2})+)|([\x00-\x20\x7f]+)|[\s\S]")
 
 
 def _double_byte(piece: bytes, read_pairs: Callable[[bytes], str]) -> str:
@@ -305,7 +306,7 @@ def _decode_eucjp(data: bytes) -> str:
         return _walk_eucjp(data)
 
 
-_EUC_TOKEN = re.compile(
+_EUC_TOKEN = LazyPattern(
     rb"([\x00-\x7f]+)|((?:[\xa1-\xfe]{2})+)|\x8e([\xa1-\xdf])|(\x8f[\xa1-\xfe]{2})|[\s\S]"
 )
 
@@ -332,13 +333,13 @@ def _walk_eucjp(data: bytes) -> str:
 # ---------------------------------------------------------------------------------------------
 # Headers
 
-_ENCODED_WORD = re.compile(r"=\?([^?\s]*)\?([BbQq])\?([^?]*)\?=")
-_FOLDING = re.compile(r"\r?\n(?=[ \t])")
-_LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
-_SPACES = re.compile(r"[ \t\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
-_SURROGATES = re.compile("[\ud800-\udfff]")
-_NOT_BASE64 = re.compile(r"[^A-Za-z0-9+/]")
-_NEEDS_DECODING = re.compile("[\r\n\v\f\x1b\x1c-\x1e\x85\u2028\u2029\ud800-\udfff]")
+_ENCODED_WORD = LazyPattern(r"=\?([^?\s]*)\?([BbQq])\?([^?]*)\?=")
+_FOLDING = LazyPattern(r"\r?\n(?=[ \t])")
+_LINE_BREAKS = LazyPattern(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
+_SPACES = LazyPattern(r"[ \t\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
+_SURROGATES = LazyPattern("[\ud800-\udfff]")
+_NOT_BASE64 = LazyPattern(r"[^A-Za-z0-9+/]")
+_NEEDS_DECODING = LazyPattern("[\r\n\v\f\x1b\x1c-\x1e\x85\u2028\u2029\ud800-\udfff]")
 
 
 def decode_header_value(value: str) -> str:
@@ -425,7 +426,7 @@ def _addresses(value: str | None) -> list[tuple[str, str]]:
 
 
 _ADDR_SPEC = r'[^<>\s,;:"()\\\[\]@]+@[^<>\s,;:"()\\\[\]@]+'
-_SIMPLE_ADDRESS = re.compile(
+_SIMPLE_ADDRESS = LazyPattern(
     rf'\s*(?:(?:"(?P<quoted>[^"\\\r\n]*)"|(?P<phrase>[^"<>,;:@()\\\[\]\r\n]*?))\s*'
     rf"<(?P<angled>{_ADDR_SPEC})>|(?P<bare>{_ADDR_SPEC}))\s*"
 )
@@ -437,7 +438,7 @@ def _address(addr: str) -> str:
     return f"{local}@{domain.lower()}" if at else addr
 
 
-_ANGLE_ID = re.compile(r"<([^<>]*)>")
+_ANGLE_ID = LazyPattern(r"<([^<>]*)>")
 
 
 def _message_ids(value: str | None) -> list[str]:
@@ -465,20 +466,20 @@ def _date(value: str | None) -> datetime | None:
 # ---------------------------------------------------------------------------------------------
 # Quoted history
 
-_ORIGINAL_MESSAGE = re.compile(
+_ORIGINAL_MESSAGE = LazyPattern(
     r"^\s*-+\s*(?:original message|元のメッセージ|オリジナル\s*メッセージ)\s*-*\s*$", re.I
 )
-_HEADER_FROM = re.compile(r"^\s*\**\s*(?:from|差出人)\s*\**\s*[:：]", re.I)
-_HEADER_SENT = re.compile(r"^\s*\**\s*(?:sent|送信日時)\s*\**\s*[:：]", re.I)
-_HEADER_SUBJECT = re.compile(r"^\s*\**\s*(?:subject|件名)\s*\**\s*[:：]", re.I)
-_RULE = re.compile(r"^\s*(?:_{8,}|-{8,})\s*$")
-_DATE_FIRST = re.compile(r"^\s*\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}.*\d{1,2}:\d{2}")
-_ON_FIRST = re.compile(r"^\s*On\s.*\d", re.I)
-_ENDS_COLON = re.compile(r"[:：]\s*$")
-_ENDS_WROTE = re.compile(r"\bwrote\s*:\s*$", re.I)
-_QUOTE_MARKS = re.compile(r"^\s*(?:[>＞]\s?)+")
+_HEADER_FROM = LazyPattern(r"^\s*\**\s*(?:from|差出人)\s*\**\s*[:：]", re.I)
+_HEADER_SENT = LazyPattern(r"^\s*\**\s*(?:sent|送信日時)\s*\**\s*[:：]", re.I)
+_HEADER_SUBJECT = LazyPattern(r"^\s*\**\s*(?:subject|件名)\s*\**\s*[:：]", re.I)
+_RULE = LazyPattern(r"^\s*(?:_{8,}|-{8,})\s*$")
+_DATE_FIRST = LazyPattern(r"^\s*\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}.*\d{1,2}:\d{2}")
+_ON_FIRST = LazyPattern(r"^\s*On\s.*\d", re.I)
+_ENDS_COLON = LazyPattern(r"[:：]\s*$")
+_ENDS_WROTE = LazyPattern(r"\bwrote\s*:\s*$", re.I)
+_QUOTE_MARKS = LazyPattern(r"^\s*(?:[>＞]\s?)+")
 # how every line that can start the history begins: one cheap test before the exact ones
-_MAYBE_HISTORY = re.compile(r"\s*(?:[-_*]|\d{4}|on\s|from|差出人)", re.I)
+_MAYBE_HISTORY = LazyPattern(r"\s*(?:[-_*]|\d{4}|on\s|from|差出人)", re.I)
 
 
 def _new_text(text: str) -> str:
@@ -710,7 +711,7 @@ def _attachment(part: Message, content_type: str) -> Attachment:
     return Attachment(name=_filename(part), content_type=_media_type(content_type), data=data)
 
 
-_MEDIA_TYPE = re.compile(r"[!-~]+/[!-~]+")
+_MEDIA_TYPE = LazyPattern(r"[!-~]+/[!-~]+")
 
 
 def _media_type(content_type: str) -> str:
@@ -794,7 +795,7 @@ def _unflowed(text: str, delsp: bool) -> str:
 
 _AUTO_PRECEDENCE = frozenset(("bulk", "junk", "list", "auto_reply", "auto-reply"))
 _AUTO_HEADERS = ("x-autoreply", "x-autorespond", "x-auto-response-suppress")
-_FAILURE_SUBJECT = re.compile(
+_FAILURE_SUBJECT = LazyPattern(
     r"undeliver|returned mail|failure notice|delivery (?:status notification \(failure\)|fail)"
     r"|mail delivery (?:failed|failure)|could not be delivered|not delivered|delivery error"
     r"|配信不能|配送不能|未配達|配信エラー|配信に失敗|送信できませんでした|届きませんでした",
@@ -830,7 +831,7 @@ def _is_bounce(message: Message, fields: dict[str, str], from_addr: str, subject
     return (daemon and failure) or (null_sender and (report or failure))
 
 
-_ACTION = re.compile(r"^action:[ \t]*([a-z]+)", re.I | re.M)
+_ACTION = LazyPattern(r"^action:[ \t]*([a-z]+)", re.I | re.M)
 
 
 def _failed_delivery(report: Message) -> bool:
@@ -850,7 +851,7 @@ def _failed_delivery(report: Message) -> bool:
 
 
 _RETURNED_HEADERS = ("text/rfc822-headers", "message/rfc822-headers", "message/global-headers")
-_MESSAGE_ID_LINE = re.compile(r"^message-id:\s*(<[^<>\n]*>)", re.I | re.M)
+_MESSAGE_ID_LINE = LazyPattern(r"^message-id:\s*(<[^<>\n]*>)", re.I | re.M)
 
 
 def _bounced_ids(message: Message, thread_ids: list[str], text: str) -> list[str]:

@@ -36,6 +36,7 @@ from shopcare.domain.customers import email_or_none
 from shopcare.home import write_durably
 from shopcare.intake.guess import Guesser
 from shopcare.intake.parse import Mail, parse
+from shopcare.patterns import LazyPattern
 
 if TYPE_CHECKING:
     from shopcare.app import Session
@@ -50,7 +51,7 @@ MAIL_AUTHOR = "mail"  # who logs what `mail in` takes, on the timeline
 _FUTURE_SKEW = timedelta(minutes=5)
 
 # Order numbers as the malls write them; a candidate counts only if it names an imported order.
-_ORDER_NUMBERS = re.compile(
+_ORDER_NUMBERS = LazyPattern(
     r"(?<![0-9A-Za-z-])(?:"
     r"\d{6}-\d{8}-\d{7,10}"  # Rakuten 123456-20261120-0000001234
     r"|\d{3}-\d{7}-\d{7}"  # Amazon 250-1234567-1234567
@@ -59,11 +60,11 @@ _ORDER_NUMBERS = re.compile(
     r"|[A-Z0-9]{16}"  # BASE
     r")(?![0-9A-Za-z-])"
 )
-_ASKED_NUMBER = re.compile(
+_ASKED_NUMBER = LazyPattern(
     r"(?:注文番号|受注番号|オーダー番号|order (?:number|no\.?|#))\s*[:：は]?\s*[#＃]?([0-9A-Za-z-]{3,40})",
     re.IGNORECASE,
 )
-_REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|返信|転送)\s*[:：]\s*)+", re.IGNORECASE)
+_REPLY_PREFIX = LazyPattern(r"^\s*(?:(?:re|fw|fwd|aw|返信|転送)\s*[:：]\s*)+", re.IGNORECASE)
 
 
 class Match(NamedTuple):
