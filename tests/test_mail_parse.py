@@ -59,7 +59,7 @@ def mail_of(body: str, headers: str = "", content_type: str = "text/plain; chars
 
 def assert_storable(mail: Mail) -> None:
     """Every text of the Mail can be written as UTF-8 (no surrogate escapes left in it)."""
-    texts = [value for value in vars(mail).values() if isinstance(value, str)]
+    texts = [value for value in mail._asdict().values() if isinstance(value, str)]
     texts += [*mail.in_reply_to, *mail.references, *mail.to, *mail.bounced_ids]
     texts += [text for pair in mail.headers for text in pair]
     texts += [text for a in mail.attachments for text in (a.name, a.content_type)]

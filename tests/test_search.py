@@ -280,3 +280,19 @@ def test_whatever_the_comparison_form_finds_the_index_finds(text, data):
     letters = folded.replace(" ", "")
     if letters and not core.grams(folded):
         assert any(term.startswith(letters[0]) for term in terms)
+
+
+def test_a_terminal_shows_the_match_highlighted_and_no_colour_keeps_the_marks(
+    cli, shop, monkeypatch
+):
+    from shopcare.cli.views import SEARCH
+
+    [snippet] = [c for c in SEARCH.columns if c.key == "snippet"]
+    assert snippet.marks == core.MARKS
+    plain = cli("search", "破損", "--format", "table").stdout  # NO_COLOR, as every test runs
+    assert "«破損»" in plain and "\x1b[" not in plain
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("FORCE_COLOR", "1")  # a terminal that shows styles
+    styled = cli("search", "破損", "--format", "table").stdout
+    assert "«" not in styled and "»" not in styled
+    assert "\x1b[1;7m破損\x1b[0m" in styled  # bold, reversed

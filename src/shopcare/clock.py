@@ -5,11 +5,11 @@ that they sort and compare as strings in SQL and in indexes.
 """
 
 import os
-import re
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from typing import NamedTuple, Protocol
 
 from shopcare.errors import ShopcareError
+from shopcare.patterns import LazyPattern
 
 STORAGE_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 WHEN_HINT = "use an ISO date or time (2026-11-24, 2026-11-24T15:00, 2026-11-24T15:00+09:00) or +3d, +2bd, +4h, today, tomorrow"
@@ -129,13 +129,13 @@ class DayTime(NamedTuple):
         return DayTime(time(23, 59, 59))
 
 
-_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_DATE = LazyPattern(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 # Dates a shop's work can be about: the edges of Python's range (year 1, year 9999) would
 # overflow as soon as a time zone or a duration is applied.
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 # Relative times reach ten years at most: +99999bd would walk the calendar for decades.
 RELATIVE_LIMITS = {"d": 3660, "h": 3660 * 24, "bd": 2610, "bh": 2610 * 24}
-_RELATIVE = re.compile(r"^([+-])([0-9]{1,7})(d|h|bd|bh)$")
+_RELATIVE = LazyPattern(r"^([+-])([0-9]{1,7})(d|h|bd|bh)$")
 
 
 def parse_when(

@@ -4,7 +4,6 @@ Fields ending in ``_at`` hold stored UTC times; they are shown in the shop's
 time zone (ISO-8601 with the offset in tsv and json, a short form in tables).
 """
 
-import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, tzinfo
@@ -14,6 +13,7 @@ from typing import Annotated, Any, NamedTuple
 import typer
 
 from shopcare.clock import remember, to_local_iso
+from shopcare.patterns import LazyPattern
 
 
 class Format(StrEnum):
@@ -52,6 +52,9 @@ class Column(NamedTuple):
     min_width: int | None = None
     # where rows are objects (follow-up items), the attribute holding the value, if not key
     attr: str | None = None
+    # a text's part set between these two marks (a search's match) is shown highlighted where
+    # the terminal shows styles, and keeps its marks where it does not (NO_COLOR, a pipe)
+    marks: tuple[str, str] | None = None
 
 
 class View(NamedTuple):
@@ -117,8 +120,8 @@ _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r
 FORMULA_STARTS = ("=", "+", "-", "@")
 # each starts with a literal character, which lets the regex engine skip ahead fast: far
 # quicker over a long list than one pattern with an anchor or a class first
-_AFTER_TAB = re.compile(r"\t[=+\-@]")
-_AFTER_NEWLINE = re.compile(r"\n[=+\-@]")
+_AFTER_TAB = LazyPattern(r"\t[=+\-@]")
+_AFTER_NEWLINE = LazyPattern(r"\n[=+\-@]")
 
 
 def _has_formula_cell(text: str) -> bool:
@@ -210,7 +213,7 @@ TABLE_CELL_LIMIT = 2000  # characters a table cell shows: a megabyte of text is 
 # Control characters (C0 but tab and line break, DEL, C1): an escape sequence in a customer's
 # text must never reach a terminal raw, where it could move the cursor, retitle the window or
 # hide what follows.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = LazyPattern(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def visible(text: str) -> str:
@@ -312,8 +315,11 @@ def print_rows(
     widths = _fit(shown, texts, console.width)
     for column, width in zip(shown, widths, strict=True):
         table.add_column(column.header, width=width, overflow="ellipsis", no_wrap=True)
+    styles = console.is_terminal and console.color_system is not None and not console.no_color
     for row, cells in zip(rows, texts, strict=True):
-        table.add_row(*(_styled(c, row, text) for c, text in zip(shown, cells, strict=True)))
+        table.add_row(
+            *(_styled(c, row, text, styles) for c, text in zip(shown, cells, strict=True))
+        )
         count += 1
     if count:
         console.print(table)
@@ -351,10 +357,19 @@ _STYLES = {
 }
 
 
-def _styled(column: Column, row: dict, text: str) -> str:
-    """A cell's text, escaped for rich's markup, in its column's style (or its value's)."""
+MATCH_STYLE = "bold reverse"
+
+
+def _styled(column: Column, row: dict, text: str, styles: bool = True) -> str:
+    """A cell's text, escaped for rich's markup, in its column's style (or its value's); the
+    part between its column's marks highlighted instead, where the console shows styles."""
     from rich.markup import escape
 
+    if styles and column.marks:
+        before, opened, rest = text.partition(column.marks[0])
+        match, closed, after = rest.partition(column.marks[1])
+        if opened and closed:
+            return f"{escape(before)}[{MATCH_STYLE}]{escape(match)}[/{MATCH_STYLE}]{escape(after)}"
     text = escape(text)
     style = column.style or _STYLES.get(column.key, {}).get(str(row.get(column.key)))
     return f"[{style}]{text}[/{style}]" if style and text else text

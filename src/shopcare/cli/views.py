@@ -254,7 +254,8 @@ SEARCH = View(
         Column("status", "Status", min_width=7),
         Column("customer_name", "Customer", max_width=12),
         Column("category", "Category", max_width=20, hide_below=100),
-        Column("snippet", "Found", min_width=24),
+        # domain/search.py's MARKS (not imported: every command loads this module)
+        Column("snippet", "Found", min_width=24, marks=("«", "»")),
         Column("matched_in", "In", max_width=16, hide_below=120),
     ),
     empty="no case holds every word",

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import re
 
+from shopcare.patterns import LazyPattern
+
 # full-width digits as ASCII: the same length, so positions carry over
 _DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _SEPARATORS = " \u00a0\u3000\t\n\r-\u30fc\uff0d\u2010\u2011\u2012\u2013\u2014\u2212./\uff0e\uff0f"
 # a group of digits, then (separator run, group) pairs: up to three separator characters
 # between two groups ("4111 - 1111", "4111\u3000\u30001111")
 _SEP = "[" + re.escape(_SEPARATORS) + "]{1,3}"
-_GROUP = re.compile(r"[0-9]+")
-_RUN = re.compile(r"[0-9]+(?:" + _SEP + r"[0-9]+)*")
+_GROUP = LazyPattern(r"[0-9]+")
+_RUN = LazyPattern(r"[0-9]+(?:" + _SEP + r"[0-9]+)*")
 
 
 def luhn_ok(digits: str) -> bool:

@@ -7,19 +7,19 @@ customer and never guesses that two addresses are the same person.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from shopcare.clock import to_storage
 from shopcare.errors import NotFound, ShopcareError
+from shopcare.patterns import LazyPattern
 
 if TYPE_CHECKING:
     from shopcare.store.api import Store
 
 # One @, a dot in the domain, no whitespace (\s is Unicode's: CR, LF, U+2028, U+0085, \v, \f
 # and \x1c-\x1f included) and no other control character: an address goes into mail headers.
-_EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
+_EMAIL = LazyPattern(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
 
 
 def check_email(email: str, example: str = "--email hanako@example.jp") -> str:
@@ -94,7 +94,7 @@ _JAPANESE_RANGES = (
     ("\uf900", "\ufaff"),
     ("\uff66", "\uff9f"),
 )
-_WORDS = re.compile(r"[A-Za-z]{2,}")
+_WORDS = LazyPattern(r"[A-Za-z]{2,}")
 
 
 def has_japanese(text: str) -> bool:

@@ -4,12 +4,11 @@ An id is ASCII digits (², ١٢ and full-width digits are not ids) and fits the 
 64-bit integers; anything else is a clear error, never an overflow deep in SQLite.
 """
 
-import re
-
 from shopcare.errors import ShopcareError
+from shopcare.patterns import LazyPattern
 
 MAX_ID = 2**63 - 1
-_DIGITS = re.compile(r"^[0-9]{1,19}$")
+_DIGITS = LazyPattern(r"^[0-9]{1,19}$")
 
 
 def is_id(text: str) -> bool:

@@ -13,11 +13,11 @@ import codecs
 import functools
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import Message
 from email.parser import BytesHeaderParser, BytesParser, compat32
 from email.utils import getaddresses, parsedate_to_datetime
+from typing import NamedTuple
 
 from shopcare.errors import ShopcareError
 from shopcare.patterns import LazyPattern
@@ -27,15 +27,17 @@ class MailError(ShopcareError):
     """A message that cannot be read at all (empty, or no header section)."""
 
 
-@dataclass(frozen=True)
-class Attachment:
+# NamedTuples, not dataclasses: an MDA runs `mail in` once a message, and making these two
+# classes as dataclasses cost 1.4 ms of each run (with the dataclasses module, 2 ms)
+
+
+class Attachment(NamedTuple):
     name: str  # decoded file name, '' if none
     content_type: str  # e.g. 'image/jpeg'
     data: bytes
 
 
-@dataclass
-class Mail:
+class Mail(NamedTuple):
     message_id: str  # without <>; sha256.<hex>@shopcare.invalid when the message has none
     in_reply_to: list[str]
     references: list[str]
@@ -52,7 +54,7 @@ class Mail:
     bounced_ids: list[str]
     loop: bool
     headers: list[tuple[str, str]]
-    other_text: list[str] = field(default_factory=list)  # HTML parts not shown: for masking
+    other_text: list[str] | tuple[()] = ()  # HTML parts not shown: for masking
 
 
 _LOOP_HEADER = "x-shopcare-loop"

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -77,15 +76,14 @@ class DryRun(Exception):
     """Raised at the end of a dry run's one transaction, to roll it back."""
 
 
-@dataclass
-class Taken:
+class Taken(NamedTuple):
     """What became of one message: the json fields of `mail in`, and the notices to print."""
 
     message_id: str
     case_id: int | None
     action: str  # new case | message added | auto-reply noted | bounce noted | skipped
     reason: str | None = None  # why it was skipped, or how it was matched
-    notices: list[str] = field(default_factory=list)
+    notices: list[str] | tuple[()] = ()
 
     def line(self) -> str:
         if self.action == "skipped":

@@ -5,7 +5,6 @@ config, and pydantic's import alone would cost more than the rest of a
 `shopcare followups` run.
 """
 
-import re
 from collections.abc import Mapping
 from datetime import date, datetime, time
 from pathlib import Path
@@ -14,14 +13,15 @@ from typing import Any, NamedTuple
 
 from shopcare.domain.malls import MALLS
 from shopcare.errors import ShopcareError, breaks_line
+from shopcare.patterns import LazyPattern
 
 LANGUAGES = ("ja", "en")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+_HHMM = LazyPattern(r"^([01]\d|2[0-3]):([0-5]\d)$")
 SECURITIES = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 DEFAULT_TAG = "[#{id}]"
-_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_ENV_NAME = LazyPattern(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 class SmtpSettings(NamedTuple):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -11,6 +10,7 @@ from pathlib import Path
 
 from shopcare.errors import ShopcareError
 from shopcare.home import DB_NAME, ensure_home
+from shopcare.patterns import LazyPattern
 from shopcare.store.sqlite.migrations import MIGRATION_SET, MIGRATIONS, apply_migrations
 
 BUSY_TIMEOUT_MS = 5000
@@ -34,7 +34,7 @@ def tuples(conn: sqlite3.Connection, sql: str, params: list | tuple = ()) -> sql
     return cursor.execute(sql, params)
 
 
-_IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
+_IDENTIFIER = LazyPattern(r"^[a-z][a-z0-9_]*$")
 
 
 def column_names(columns: Iterable[str]) -> list[str]:
