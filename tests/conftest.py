@@ -11,6 +11,8 @@ from typer.testing import CliRunner
 
 from shopcare.cli import app
 
+pytest_plugins = ["pg"]  # a real PostgreSQL server, for the team tests
+
 NOW = "2026-11-24T08:00:00+09:00"
 
 
@@ -39,6 +41,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, blank_shop: Path) -> P
     monkeypatch.setenv("SHOPCARE_NOW", NOW)
     monkeypatch.setenv("SHOPCARE_USER", "tester")
     monkeypatch.delenv("SHOPCARE_DEBUG", raising=False)
+    monkeypatch.delenv("SHOPCARE_DATABASE", raising=False)
     monkeypatch.delenv("FORCE_COLOR", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")

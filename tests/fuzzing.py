@@ -538,6 +538,7 @@ KINDS: dict[tuple[str, str] | str, str] = {
     "home": "home",
     ("report", "by"): "report_by",
     ("report", "fmt"): "report_format",
+    ("db copy", "to"): "db_target",
 }
 
 
@@ -745,6 +746,14 @@ def value_for(kind: str, c: Chooser, fx: Fixture, command: Command) -> Value:  #
             good("out", "drafts/new", "keep-here")
             + bad("", "/dev/null", "/dev/zero", str(fx.home / "shopcare.db"))
             + [Value(str(fx.files["folder"])), Value(".")]
+        )
+    if kind == "db_target":  # a new file may be taken (or held already by an earlier copy)
+        return c.pick(
+            good("copy.db", str(fx.root / "copy-2.db"), f"sqlite://{fx.root / 'copy-3.db'}")
+            + bad("", " ", "/dev/null", "mysql://shop@db/x", "postgresql://", "a\nb.db")
+            + bad(str(fx.home / "shopcare.db"), f"sqlite://{fx.home / 'shopcare.db'}")
+            + bad("postgresql://nobody@/shop?host=/nonexistent", "sqlite://relative.db")
+            + [Value(str(fx.files["folder"]), True), Value(".", True)]
         )
     if kind == "home":
         return c.pick(

@@ -217,3 +217,43 @@ def test_the_sqlite_store_implements_exactly_the_interface():
         }
 
     assert public(SqliteStore) == public(Store)
+
+
+def test_psycopg_is_imported_only_by_the_postgresql_store():
+    """TEAM.md: the driver is imported only when a URL asks for PostgreSQL, so the SQLite path
+    keeps its start-up time; read from the imports, and from a command run in a process."""
+    import subprocess
+    import sys
+
+    found = [
+        f"{name} imports {module}"
+        for name, path in modules().items()
+        if not name.startswith("shopcare.store.postgres")
+        for module, _ in imports_of(path)
+        if module.split(".")[0] == "psycopg"
+    ]
+    assert found == []
+    probe = (
+        "import sys\nfrom shopcare.cli import main\nsys.argv = ['shopcare', 'db', 'info']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "assert not [m for m in sys.modules if m.startswith('psycopg')], 'psycopg loaded'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_postgresql_store_offers_only_what_the_interface_declares():
+    """It is not whole yet (issue 21 goes on): what it has is the interface's, nothing else."""
+    from shopcare.store.api import Store
+    from shopcare.store.postgres import PostgresStore
+
+    def public(cls) -> set[str]:
+        return {
+            name
+            for name, value in vars(cls).items()
+            if not name.startswith("_") and callable(value)
+        }
+
+    assert public(PostgresStore) <= {
+        name for name, value in vars(Store).items() if not name.startswith("_") and callable(value)
+    }

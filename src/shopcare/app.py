@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from shopcare.domain.categories import Categories
     from shopcare.settings.config import Config
     from shopcare.store.api import Store
+    from shopcare.store.location import Location
 
 _BUSINESS = re.compile(r"^[+-]\d+b[dh]$")
 
@@ -42,8 +43,17 @@ def author() -> str:
 class Session:
     """One command's home, config, store, zone, author and clock."""
 
-    def __init__(self, home: Path, store: Store, config: Config, tz: tzinfo, now: datetime) -> None:
+    def __init__(
+        self,
+        home: Path,
+        store: Store,
+        config: Config,
+        tz: tzinfo,
+        now: datetime,
+        location: Location | None = None,
+    ) -> None:
         self.home = home
+        self.location = location
         self.store = store
         self.config = config
         self.tz = tz
@@ -103,24 +113,37 @@ class Session:
 
 
 @contextmanager
-def open_session(path: Path, writes: bool = False) -> Iterator[Session]:
+def open_session(
+    path: Path, writes: bool = False, postgres_ready: bool = False
+) -> Iterator[Session]:
     """What a command works on. A reading command on a home with no shop in it says so (a
     mistyped --home must not look like an empty shop); a writing command makes the shop, and
-    says where, once."""
+    says where, once. The shop's database is the home's SQLite file unless SHOPCARE_DATABASE
+    or [database] url names another (TEAM.md); on PostgreSQL only the commands that say they
+    are ready for it run so far (db info, db copy)."""
     from shopcare.settings.config import load_config
     from shopcare.store import open_store
+    from shopcare.store.location import shop_location
 
-    new = not (path / DB_NAME).exists()
+    config = load_config(path / CONFIG_NAME)  # the defaults where there is none yet
+    location = shop_location(path, config.database_url, DB_NAME)
+    if location.kind == "postgres" and not postgres_ready:
+        raise ShopcareError(
+            f"this command does not run on PostgreSQL yet (the shop's database is"
+            f" {location.shown})",
+            "db info and db copy do; to work on the shop meanwhile, copy it to a SQLite file:"
+            " shopcare db copy --to PATH, and point SHOPCARE_DATABASE there",
+        )
+    new = location.kind == "sqlite" and not location.path.exists()
     if new and not writes:
         raise ShopcareError(
             f"no shop at {path}",
             f"make one with shopcare --home {path} init (or check --home and SHOPCARE_HOME)",
         )
     home = ensure_home(path)
-    config = load_config(home / CONFIG_NAME)
     tz = config.tz()
     now = clock.now()
-    with open_store(home) as store:
+    with open_store(home, location, clock.to_storage(now)) as store:
         if new:
             sys.stderr.write(f"a new shop is made at {home}\n")
-        yield Session(home, store, config, tz, now)
+        yield Session(home, store, config, tz, now, location)

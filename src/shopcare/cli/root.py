@@ -112,6 +112,10 @@ COMMANDS: dict[str, Lazy] = {
         " remedies, FAQ.",
     ),
     "calendar": Lazy("shopcare.cli.calendar:app", "The shop's business calendar."),
+    "db": Lazy(
+        "shopcare.cli.db:app",
+        "Which database the shop is in, and moving it to another (SQLite, PostgreSQL).",
+    ),
     "categories": Lazy(
         "shopcare.cli.setup:categories",
         "List the case categories in force, with labels and the priority each implies.",

@@ -260,3 +260,24 @@ SEARCH = View(
     ),
     empty="no case holds every word",
 )
+
+DB_INFO = (
+    Column("database", "Database"),
+    Column("location", "Location"),
+    Column("set_by", "Set by"),
+    Column("schema", "Schema"),
+    *(
+        Column(table, table.replace("_", " ").capitalize())
+        for table in (
+            "customers",
+            "orders",
+            "order_items",
+            "cases",
+            "events",
+            "followup_state",
+            "holidays",
+            "mail",
+            "attachments",
+        )
+    ),
+)

@@ -55,6 +55,7 @@ class Config(NamedTuple):
     smtp: SmtpSettings | None = None
     smtp_malls: Mapping[str, SmtpSettings] = MappingProxyType({})  # a mall's own relay
     case_tag: str = DEFAULT_TAG  # put in every subject sent; {id} is the case's number
+    database_url: str | None = None  # [database] url: a PostgreSQL server (TEAM.md)
     source: Path | None = None
 
     @property
@@ -138,6 +139,13 @@ def _margin(value: Any) -> int:
     return value
 
 
+def _database_url(value: Any) -> str:
+    from shopcare.store.location import parse_location
+
+    parse_location(value, None, allow_password=False)  # one line if it is wrong
+    return value.strip()
+
+
 def _tag(value: Any) -> str:
     if not isinstance(value, str) or value.count("{id}") != 1:
         raise TypeError('a text holding {id} once, such as "[#{id}]"')
@@ -169,6 +177,9 @@ SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
     },
     "mail": {
         "tag": ("case_tag", _tag),
+    },
+    "database": {
+        "url": ("database_url", _database_url),
     },
 }
 

@@ -427,5 +427,32 @@ class Store(Protocol):
         """The names of the items of the orders these cases name: (case id, name)."""
         ...
 
+    # --- the database as a whole: `db info` and `db copy` (store/tables.py lists the tables) ---
+
+    kind: str  # "sqlite" | "postgres"
+
+    def schema_version(self) -> str:
+        """The name of the last migration applied (the same names on both databases)."""
+        ...
+
+    def table_counts(self) -> dict[str, int]:
+        """Each shop table's row count, in store/tables.py's order."""
+        ...
+
+    def table_columns(self, table: str) -> list[str]: ...
+
+    def table_rows(self, table: str, columns: list[str]) -> Iterator[tuple]:
+        """Every row of a shop table, these columns, in the order of its key."""
+        ...
+
+    def insert_rows(self, table: str, columns: list[str], rows: list[tuple]) -> None:
+        """Rows written as they are, ids included, inside the caller's write."""
+        ...
+
+    def finish_copy(self) -> None:
+        """After a copy, inside its write: what the database keeps beside the rows brought up
+        to date (PostgreSQL's id sequences, SQLite's search index)."""
+        ...
+
 
 Rows = Iterator[dict]

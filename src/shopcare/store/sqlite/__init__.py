@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from shopcare.store.sqlite.admin import AdminQueries
 from shopcare.store.sqlite.cases import CasesQueries
 from shopcare.store.sqlite.connect import write_transaction
 from shopcare.store.sqlite.followups import FollowupsQueries
@@ -25,6 +26,7 @@ class SqliteStore(
     MailQueries,
     ReportQueries,
     SearchQueries,
+    AdminQueries,
 ):
     """The store over one SQLite connection (see store/api.py for what each method promises)."""
 

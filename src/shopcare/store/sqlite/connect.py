@@ -179,10 +179,10 @@ def _pending(conn: sqlite3.Connection) -> bool:
 
 
 @contextmanager
-def open_db(home: Path) -> Iterator[sqlite3.Connection]:
-    """The home's database, open for the length of one command."""
+def open_db(home: Path, path: Path | None = None) -> Iterator[sqlite3.Connection]:
+    """The home's database (or the SQLite file at path), open for the length of one command."""
     ensure_home(home)
-    conn = connect(home / DB_NAME)
+    conn = connect(path or home / DB_NAME)
     try:
         yield conn
     finally:

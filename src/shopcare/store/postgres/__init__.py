@@ -1,0 +1,108 @@
+"""The PostgreSQL store (TEAM.md): a shop shared by a team, on a server. So far it answers what
+`db info` and `db copy` ask; the queries of the other commands are not written for it yet, and
+open_store refuses them with one line (issue 21 goes on)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from shopcare.store.postgres.schema import MIGRATION_TABLE, MIGRATIONS
+from shopcare.store.tables import TABLES, key_of
+
+_READ_CHUNK = 2000
+
+
+class PostgresStore:
+    """The store over one psycopg connection."""
+
+    kind = "postgres"
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+        self._writing = False
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        if self._writing:  # a write inside a write is part of it: one transaction
+            yield
+            return
+        self._writing = True
+        try:
+            with self.conn.transaction():
+                yield
+        finally:
+            self._writing = False
+
+    def durable_commits(self) -> None:
+        """Every commit on the server is durable already (synchronous_commit, fsync)."""
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def schema_version(self) -> str:
+        applied = {row["name"] for row in self.conn.execute(f"SELECT name FROM {MIGRATION_TABLE}")}
+        done = [name for name, _ in MIGRATIONS if name in applied]
+        return done[-1] if done else ""
+
+    def table_counts(self) -> dict[str, int]:
+        return {
+            table: self.conn.execute(f"SELECT count(*) AS n FROM {_known(table)}").fetchone()["n"]
+            for table in TABLES
+        }
+
+    def table_columns(self, table: str) -> list[str]:
+        rows = self.conn.execute(
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND table_name = %s ORDER BY ordinal_position",
+            [_known(table)],
+        )
+        return [row["column_name"] for row in rows]
+
+    def table_rows(self, table: str, columns: list[str]) -> Iterator[tuple]:
+        from psycopg import sql
+
+        query = sql.SQL("SELECT {} FROM {} ORDER BY {}").format(
+            sql.SQL(", ").join(map(sql.Identifier, columns)),
+            sql.Identifier(_known(table)),
+            sql.Identifier(key_of(table)),
+        )
+        with self.conn.cursor(row_factory=_tuple_row) as cursor:
+            cursor.execute(query)
+            while rows := cursor.fetchmany(_READ_CHUNK):
+                yield from rows
+
+    def insert_rows(self, table: str, columns: list[str], rows: list[tuple]) -> None:
+        from psycopg import sql
+
+        statement = sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
+            sql.Identifier(_known(table)),
+            sql.SQL(", ").join(map(sql.Identifier, columns)),
+            sql.SQL(", ").join(sql.Placeholder() * len(columns)),
+        )
+        with self.conn.cursor() as cursor:
+            cursor.executemany(statement, rows)
+
+    def finish_copy(self) -> None:
+        """The identity sequences moved past the ids a copy gave, so that the next row the
+        server numbers does not collide with one copied."""
+        for table in TABLES:
+            if key_of(table) != "id":
+                continue
+            self.conn.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+                f" coalesce((SELECT max(id) FROM {table}), 0) + 1, false)"
+            )
+
+
+def _tuple_row(cursor: Any) -> Any:
+    from psycopg.rows import tuple_row
+
+    return tuple_row(cursor)
+
+
+def _known(table: str) -> str:
+    if table not in TABLES:
+        raise ValueError(f"not a shop table: {table!r}")
+    return table

@@ -1,0 +1,203 @@
+"""shopcare db info and db copy (TEAM.md): which database a shop is in, and the whole shop
+copied into an empty database and back, SQLite to PostgreSQL (a real server: tests/pg.py) and
+back, with nothing lost or changed."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from exports import SHOPIFY_2026, shopify_rows, write_export
+from test_mail_in import SHOP, message, took
+
+from shopcare.store.tables import TABLES
+
+LISTINGS = [
+    ("case", "list", "--status", "all"),
+    ("case", "show", "1"),
+    ("case", "show", "2"),
+    ("followups",),
+    ("orders", "show", "#1001"),
+    ("customer", "show", "hanako.yamada@example.jp"),
+    ("search", "マグカップ"),
+]
+
+
+@pytest.fixture
+def full_shop(cli, tmp_path) -> None:
+    """A shop with something in every table: orders and items (a price with cents among them),
+    cases with messages, notes and remedies, a follow-up done, a holiday, mail with an
+    attachment."""
+    cli("init", "--name", "はなまる雑貨店", "--email", SHOP)
+    rows = shopify_rows()
+    rows[0]["Lineitem price"] = "12.50"  # a shop abroad has cents
+    cli("orders", "import", str(write_export(tmp_path / "o.csv", SHOPIFY_2026, rows)))
+    cli("case", "add", "--summary", "届いたマグカップが割れていました", "--order", "#1001",
+        "--category", "quality.damaged")  # fmt: skip
+    cli("case", "note", "1", "写真で確認済み", "--kind", "fact")
+    cli("remedy", "1", "refund", "--amount", "2860")
+    taken = took(cli, message("まだ届きません。", sender="佐藤 一郎 <ichiro.sato@example.jp>",
+                              attachment=("写真.jpg", "image/jpeg", b"\xff\xd8jpeg")))  # fmt: skip
+    assert taken["case_id"] == 2
+    cli("followups", "done", "r1")
+    (tmp_path / "h.csv").write_bytes(
+        "国民の祝日・休日月日,国民の祝日・休日名称\n2027/1/1,元日\n".encode("cp932")
+    )
+    cli("calendar", "import-holidays", str(tmp_path / "h.csv"))
+
+
+def rows_of(path: Path) -> dict[str, list[tuple]]:
+    conn = sqlite3.connect(path)
+    try:
+        found = {}
+        for table in TABLES:
+            columns = sorted(row[1] for row in conn.execute(f"PRAGMA table_info({table})"))
+            found[table] = conn.execute(
+                f"SELECT {', '.join(columns)} FROM {table} ORDER BY 1, 2"
+            ).fetchall()
+        return found
+    finally:
+        conn.close()
+
+
+def outputs(cli) -> list[str]:
+    return [cli(*args, "--format", "json").stdout for args in LISTINGS]
+
+
+def test_db_info_names_the_database_its_version_and_counts(cli, full_shop, home):
+    info = cli.json("db", "info")
+    assert info["database"] == "sqlite" and info["location"] == str(home / "shopcare.db")
+    assert info["set_by"] == "the home" and info["schema"].startswith("m010")
+    assert info["cases"] == 2 and info["events"] > 4 and info["mail"] == 1
+    assert info["attachments"] == 1 and info["holidays"] == 1 and info["order_items"] == 4
+
+
+def test_a_copy_to_a_new_sqlite_file_is_the_same_shop(cli, full_shop, home, tmp_path, monkeypatch):
+    target = tmp_path / "copy.db"
+    before = outputs(cli)
+    result = cli("db", "copy", "--to", str(target))
+    assert "copied" in result.stderr and "cases 2" in result.stderr
+    assert rows_of(target) == rows_of(home / "shopcare.db")
+    assert target.stat().st_mode & 0o777 == 0o600
+    monkeypatch.setenv("SHOPCARE_DATABASE", f"sqlite://{target}")
+    assert cli.json("db", "info")["set_by"] == "SHOPCARE_DATABASE"
+    assert outputs(cli) == before
+
+
+def test_a_copy_refuses_a_shop_itself_and_leaves_nothing_when_it_fails(
+    cli, full_shop, home, tmp_path
+):
+    assert "own database" in cli.fails("db", "copy", "--to", str(home / "shopcare.db"))
+    other = tmp_path / "other"
+    cli("--home", str(other), "case", "add", "--summary", "別の店")
+    assert "already holds a shop" in cli.fails("db", "copy", "--to", str(other / "shopcare.db"))
+    assert "folder" in cli.fails("db", "copy", "--to", str(tmp_path))
+    assert "does not exist" in cli.fails("db", "copy", "--to", str(tmp_path / "no" / "x.db"))
+    assert "mysql://" in cli.fails("db", "copy", "--to", "mysql://shop@db/x")
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database at all" * 100)
+    cli.fails("db", "copy", "--to", str(junk))
+    assert junk.read_bytes() == b"not a database at all" * 100
+
+
+def test_a_failed_copy_removes_the_file_it_made(cli, full_shop, tmp_path, monkeypatch):
+    from shopcare.store.sqlite.admin import AdminQueries
+
+    real = AdminQueries.insert_rows
+
+    def breaks_at_events(self, table, columns, rows):
+        if table == "events":
+            raise sqlite3.OperationalError("disk I/O error")
+        real(self, table, columns, rows)
+
+    monkeypatch.setattr(AdminQueries, "insert_rows", breaks_at_events)
+    target = tmp_path / "copy.db"
+    assert "disk I/O error" in cli.fails("db", "copy", "--to", str(target))
+    assert not target.exists() and not Path(f"{target}-wal").exists()
+
+
+def test_a_password_in_config_is_refused_and_urls_are_checked(cli, home):
+    (home / "config.toml").write_text(
+        '[database]\nurl = "postgresql://shop:secret@db.example.jp/shopcare"\n', encoding="utf-8"
+    )
+    error = cli.fails("db", "info")
+    assert "password" in error and "PGPASSWORD" in error and "secret" not in error
+    (home / "config.toml").write_text('[database]\nurl = "postgresql://"\n', encoding="utf-8")
+    assert "names no server" in cli.fails("db", "info")
+
+
+# --- PostgreSQL: a real server ------------------------------------------------------------
+
+
+def test_the_shop_goes_to_postgresql_and_comes_back_whole(cli, full_shop, home, tmp_path,
+                                                            monkeypatch, pg_url):  # fmt: skip
+    before = outputs(cli)
+    original = rows_of(home / "shopcare.db")
+    cli("db", "copy", "--to", pg_url)
+    monkeypatch.setenv("SHOPCARE_DATABASE", pg_url)
+    info = cli.json("db", "info")
+    assert info["database"] == "postgres" and info["set_by"] == "SHOPCARE_DATABASE"
+    assert info["schema"] == cli_schema(home)
+    assert {t: info[t] for t in TABLES} == {t: len(rows) for t, rows in original.items()}
+    back = tmp_path / "back.db"
+    cli("db", "copy", "--to", str(back))
+    assert rows_of(back) == original  # ids, texts, raw mail bytes, 12.5 and 2860 as they were
+    monkeypatch.setenv("SHOPCARE_DATABASE", str(back))
+    assert outputs(cli) == before
+
+
+def cli_schema(home: Path) -> str:
+    conn = sqlite3.connect(home / "shopcare.db")
+    try:
+        return conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id DESC").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_on_postgresql_the_timeline_is_append_only(cli, full_shop, monkeypatch, pg_url):
+    import psycopg
+
+    cli("db", "copy", "--to", pg_url)
+    with psycopg.connect(pg_url) as conn:
+        for statement in (
+            "UPDATE events SET text = 'changed'",
+            "DELETE FROM events",
+            "TRUNCATE events CASCADE",
+        ):
+            with pytest.raises(psycopg.errors.IntegrityConstraintViolation, match="append-only"):
+                conn.execute(statement)
+            conn.rollback()
+
+
+def test_a_copy_into_postgresql_refuses_a_shop_and_new_ids_follow_the_copied(
+    cli, full_shop, monkeypatch, pg_url
+):
+    import psycopg
+
+    cli("db", "copy", "--to", pg_url)
+    assert "already holds a shop" in cli.fails("db", "copy", "--to", pg_url)
+    with psycopg.connect(pg_url) as conn:  # the server numbers the next case after the copied
+        conn.execute(
+            "INSERT INTO cases (received_at, channel, category, priority, status, summary, fault,"
+            " created_at, updated_at) VALUES ('x', 'email', 'other', 'normal', 'new', 's', 'none',"
+            " 'x', 'x')"
+        )
+        assert conn.execute("SELECT max(id) FROM cases").fetchone()[0] == 3
+        conn.rollback()
+    monkeypatch.setenv("SHOPCARE_DATABASE", pg_url)
+    assert "own database" in cli.fails("db", "copy", "--to", pg_url)
+
+
+def test_other_commands_on_postgresql_say_they_do_not_run_there_yet(cli, monkeypatch, pg_url):
+    monkeypatch.setenv("SHOPCARE_DATABASE", pg_url)
+    error = cli.fails("case", "list")
+    assert "does not run on PostgreSQL yet" in error and "db copy" in error
+
+
+def test_an_unreachable_server_is_one_line(cli, monkeypatch, tmp_path, pg_server):
+    monkeypatch.setenv("SHOPCARE_DATABASE", f"postgresql://shopcare@/shop?host={tmp_path}")
+    error = cli.fails("db", "info")
+    assert "cannot reach the database" in error and "is the server running" in error
+    monkeypatch.setenv("SHOPCARE_DATABASE", pg_server.url("no_such_database"))
+    assert "does not exist" in cli.fails("db", "info")
