@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -27,21 +28,38 @@ def blank_shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder / "shopcare.db"
 
 
+# SHOPCARE_TEST_DATABASE=postgresql runs the suite with every test's shop on the PostgreSQL
+# test server (tests/pg.py) instead of a SQLite file; tests marked sqlite_only are skipped then
+ON_POSTGRES = os.environ.get("SHOPCARE_TEST_DATABASE") == "postgresql"
+
+
+def pytest_collection_modifyitems(config, items):
+    if ON_POSTGRES:
+        skip = pytest.mark.skip(reason="reads the SQLite file itself (SHOPCARE_TEST_DATABASE)")
+        for item in items:
+            if "sqlite_only" in item.keywords:
+                item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, blank_shop: Path) -> Path:
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, blank_shop: Path, request) -> Path:
     """The test's shop, with its (blank) database: reading commands need a shop to read. A test
     of what happens where there is none uses another folder."""
     import shutil
 
     home = tmp_path / "shop"
     home.mkdir(mode=0o700)
-    shutil.copy(blank_shop, home / "shopcare.db")
-    (home / "shopcare.db").chmod(0o600)
+    if ON_POSTGRES:
+        server = request.getfixturevalue("pg_server")
+        monkeypatch.setenv("SHOPCARE_DATABASE", server.new_database(server.shop_template()))
+    else:
+        shutil.copy(blank_shop, home / "shopcare.db")
+        (home / "shopcare.db").chmod(0o600)
+        monkeypatch.delenv("SHOPCARE_DATABASE", raising=False)
     monkeypatch.setenv("SHOPCARE_HOME", str(home))
     monkeypatch.setenv("SHOPCARE_NOW", NOW)
     monkeypatch.setenv("SHOPCARE_USER", "tester")
     monkeypatch.delenv("SHOPCARE_DEBUG", raising=False)
-    monkeypatch.delenv("SHOPCARE_DATABASE", raising=False)
     monkeypatch.delenv("FORCE_COLOR", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")

@@ -55,13 +55,26 @@ class Server:
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://shopcare@/{database}?host={self.folder}"
 
-    def new_database(self) -> str:
+    def new_database(self, template: str = "template0") -> str:
         import psycopg
 
         name = f"t{os.getpid()}_{next(_counter)}"
         with psycopg.connect(self.url(), autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {name}")
+            conn.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
         return self.url(name)
+
+    def shop_template(self) -> str:
+        """A database at today's schema, made once: each test's shop is a copy of it."""
+        if not getattr(self, "_template", None):
+            from shopcare.store.location import parse_location
+            from shopcare.store.postgres.connect import connect
+
+            from urllib.parse import urlsplit
+
+            url = self.new_database()
+            connect(parse_location(url, "test"), "2026-11-24T00:00:00Z").close()
+            self._template = urlsplit(url).path.strip("/")
+        return self._template
 
 
 @pytest.fixture(scope="session")

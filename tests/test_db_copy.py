@@ -189,9 +189,10 @@ def test_a_copy_into_postgresql_refuses_a_shop_and_new_ids_follow_the_copied(
     assert "own database" in cli.fails("db", "copy", "--to", pg_url)
 
 
-def test_other_commands_on_postgresql_say_they_do_not_run_there_yet(cli, monkeypatch, pg_url):
+def test_search_on_postgresql_says_it_does_not_run_there_yet(cli, monkeypatch, pg_url):
     monkeypatch.setenv("SHOPCARE_DATABASE", pg_url)
-    error = cli.fails("case", "list")
+    cli("case", "add", "--summary", "マグカップが割れていた")
+    error = cli.fails("search", "マグカップ")
     assert "does not run on PostgreSQL yet" in error and "db copy" in error
 
 

@@ -112,28 +112,26 @@ class Session:
         return clock.DayTime(self.config.close)
 
 
+def shop_database(path: Path) -> Location:
+    """Where the shop at path keeps its database (store/location.py)."""
+    from shopcare.settings.config import load_config
+    from shopcare.store.location import shop_location
+
+    return shop_location(path, load_config(path / CONFIG_NAME).database_url, DB_NAME)
+
+
 @contextmanager
-def open_session(
-    path: Path, writes: bool = False, postgres_ready: bool = False
-) -> Iterator[Session]:
+def open_session(path: Path, writes: bool = False) -> Iterator[Session]:
     """What a command works on. A reading command on a home with no shop in it says so (a
     mistyped --home must not look like an empty shop); a writing command makes the shop, and
     says where, once. The shop's database is the home's SQLite file unless SHOPCARE_DATABASE
-    or [database] url names another (TEAM.md); on PostgreSQL only the commands that say they
-    are ready for it run so far (db info, db copy)."""
+    or [database] url names another (TEAM.md)."""
     from shopcare.settings.config import load_config
     from shopcare.store import open_store
     from shopcare.store.location import shop_location
 
     config = load_config(path / CONFIG_NAME)  # the defaults where there is none yet
     location = shop_location(path, config.database_url, DB_NAME)
-    if location.kind == "postgres" and not postgres_ready:
-        raise ShopcareError(
-            f"this command does not run on PostgreSQL yet (the shop's database is"
-            f" {location.shown})",
-            "db info and db copy do; to work on the shop meanwhile, copy it to a SQLite file:"
-            " shopcare db copy --to PATH, and point SHOPCARE_DATABASE there",
-        )
     new = location.kind == "sqlite" and not location.path.exists()
     if new and not writes:
         raise ShopcareError(

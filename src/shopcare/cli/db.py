@@ -23,7 +23,7 @@ def info(fmt: FormatOption = None, as_json: JsonOption = False) -> None:
     from shopcare.app import open_session
 
     output = pick_format(fmt, as_json)
-    with open_session(home_path(), postgres_ready=True) as s:
+    with open_session(home_path()) as s:
         record = {
             "database": s.store.kind,
             "location": s.location.shown,
@@ -61,7 +61,7 @@ def copy(
 
     target = parse_location(to, "--to")
     made = None  # a SQLite file this copy makes: removed again if the copy fails
-    with open_session(home_path(), postgres_ready=True) as s:
+    with open_session(home_path()) as s:
         if target.kind == "sqlite":
             if target.path.is_dir():
                 raise ShopcareError(f"--to {target.path} is a folder", "give a file's path")

@@ -64,11 +64,15 @@ def _refuse_a_missing_shop() -> None:
     """A mail system's alias with a mistyped --home must not make a new, empty shop and take
     the mail there: with no shop, nothing is written and the exit is 75, so the mail system
     keeps the message until the alias is mended."""
+    from shopcare.app import shop_database
     from shopcare.cli.root import report
-    from shopcare.home import DB_NAME
 
     home = home_path()
-    if not (home / DB_NAME).exists():
+    try:
+        database = shop_database(home)
+    except ShopcareError:  # a broken config.toml: opening the shop fails, and keeps the mail
+        return
+    if database.kind == "sqlite" and not database.path.exists():
         report(
             f"no shop at {home}: no mail taken",
             f"check --home or SHOPCARE_HOME; make the shop with shopcare --home {home} init",

@@ -51,7 +51,6 @@ def init(
     """
     from shopcare.home import CONFIG_NAME, ensure_home, write_private
     from shopcare.settings import config as cfg
-    from shopcare.store.sqlite.connect import open_db
 
     if lang is not None:
         check_choice("language", lang, cfg.LANGUAGES)
@@ -104,9 +103,13 @@ def init(
         say(f"wrote {path}")
         if not name:
             say("hint: set the shop's name: shopcare init --name NAME")
-    with open_db(home):
-        pass
+    from shopcare.app import open_session
+
+    with open_session(home, writes=True) as s:  # the shop's database, made or upgraded
+        shown = s.location.shown
     say(f"home: {home}")
+    if s.location.set_by != "the home":
+        say(f"database: {shown} ({s.location.set_by})")
 
 
 def categories(fmt: FormatOption = None, as_json: JsonOption = False) -> None:

@@ -121,8 +121,10 @@ class FollowupsQueries:
         self, fid: str, case_id: int | None, at: str, note: str | None, author: str
     ) -> None:
         self.conn.execute(
-            "INSERT OR REPLACE INTO followup_state (fid, case_id, done_at, note, author)"
-            " VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO followup_state (fid, case_id, done_at, note, author)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (fid) DO UPDATE SET case_id = excluded.case_id,"
+            " done_at = excluded.done_at, note = excluded.note, author = excluded.author,"
+            " snoozed_until = NULL, snoozed_at = NULL",
             [fid, case_id, at, note, author],
         )
 
@@ -130,8 +132,10 @@ class FollowupsQueries:
         self, fid: str, case_id: int | None, until: str, at: str, author: str
     ) -> None:
         self.conn.execute(
-            "INSERT OR REPLACE INTO followup_state"
-            " (fid, case_id, snoozed_until, snoozed_at, author) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO followup_state (fid, case_id, snoozed_until, snoozed_at, author)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (fid) DO UPDATE SET case_id = excluded.case_id,"
+            " snoozed_until = excluded.snoozed_until, snoozed_at = excluded.snoozed_at,"
+            " author = excluded.author, done_at = NULL, note = NULL",
             [fid, case_id, until, at, author],
         )
 
@@ -147,7 +151,7 @@ class FollowupsQueries:
             self.conn,
             "SELECT coalesce(sum(CASE WHEN json_extract(data, '$.kind')"
             " IN ('refund', 'partial_refund') THEN amount END), 0),"
-            " coalesce(sum(json_extract(data, '$.worth')), 0)"
+            " coalesce(sum(CAST(json_extract(data, '$.worth') AS NUMERIC)), 0)"
             " FROM events WHERE case_id = ? AND kind = 'remedy'",
             [case_id],
         ).fetchone()

@@ -49,14 +49,14 @@ class ReportQueries:
         return received - resolved
 
     def report_reopened_history(self, start: str, end: str) -> list[tuple]:
-        # from the few cases opened again (their partial index; + keeps SQLite from reading the
-        # many first resolved before the end instead)
+        # from the few cases opened again (their partial index; || '' keeps SQLite from reading
+        # the many first resolved before the end instead)
         return tuples(
             self.conn,
             "SELECT e.case_id, unixepoch(e.at),"
             " CASE WHEN e.kind = 'closed' THEN 'closed' ELSE json_extract(e.data, '$.to') END"
             " FROM cases c CROSS JOIN events e ON e.case_id = c.id AND e.kind IN ('status', 'closed')"
-            " WHERE c.last_reopened_at IS NOT NULL AND +c.first_resolved_at < ?2"
+            " WHERE c.last_reopened_at IS NOT NULL AND c.first_resolved_at || '' < ?2"
             " AND (c.status NOT IN ('resolved', 'closed')"
             " OR CASE c.status WHEN 'resolved' THEN c.resolved_at ELSE c.closed_at END >= ?1)"
             " ORDER BY e.case_id, e.at, e.id",
@@ -67,7 +67,8 @@ class ReportQueries:
         return tuples(
             self.conn,
             "SELECT unixepoch(e.at), e.case_id, c.category, json_extract(e.data, '$.kind'),"
-            " json_extract(e.data, '$.worth'), json_extract(e.data, '$.approved_by') IS NOT NULL"
+            " CAST(json_extract(e.data, '$.worth') AS NUMERIC),"
+            " CASE WHEN json_extract(e.data, '$.approved_by') IS NOT NULL THEN 1 ELSE 0 END"
             " FROM events e JOIN cases c ON c.id = e.case_id"
             " WHERE e.kind = 'remedy' AND e.at >= ? AND e.at < ? ORDER BY e.at, e.id",
             [start, end],
