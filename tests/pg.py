@@ -66,10 +66,10 @@ class Server:
     def shop_template(self) -> str:
         """A database at today's schema, made once: each test's shop is a copy of it."""
         if not getattr(self, "_template", None):
+            from urllib.parse import urlsplit
+
             from shopcare.store.location import parse_location
             from shopcare.store.postgres.connect import connect
-
-            from urllib.parse import urlsplit
 
             url = self.new_database()
             connect(parse_location(url, "test"), "2026-11-24T00:00:00Z").close()

@@ -9,6 +9,8 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
+
 SRC = Path(__file__).parent.parent / "src"
 PACKAGE = SRC / "shopcare"
 
@@ -219,6 +221,7 @@ def test_the_sqlite_store_implements_exactly_the_interface():
     assert public(SqliteStore) == public(Store)
 
 
+@pytest.mark.sqlite_only
 def test_psycopg_is_imported_only_by_the_postgresql_store():
     """TEAM.md: the driver is imported only when a URL asks for PostgreSQL, so the SQLite path
     keeps its start-up time; read from the imports, and from a command run in a process."""

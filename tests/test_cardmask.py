@@ -1,3 +1,4 @@
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -58,6 +59,7 @@ CARD = "4111 1111 1111 1111"
 MASKED = "4111 11** **** 1111"
 
 
+@pytest.mark.sqlite_only
 def test_no_card_number_reaches_the_database_by_any_door(cli, home, tmp_path):
     """Every text that is stored, typed or imported: the database file holds no whole number."""
     from exports import SHOPIFY_2026, shopify_rows, write_export

@@ -295,6 +295,7 @@ def test_home_that_cannot_be_written(cli, tmp_path):
     assert "cannot create the home" in stderr and "hint:" in stderr
 
 
+@pytest.mark.sqlite_only
 def test_a_reading_command_where_there_is_no_shop_says_so(cli, tmp_path):
     """A mistyped --home must not look like an empty shop; a writing command makes the shop and
     says where, once."""
@@ -314,6 +315,7 @@ def test_a_reading_command_where_there_is_no_shop_says_so(cli, tmp_path):
     assert len(cli.json("--home", str(nowhere), "case", "list")) == 2
 
 
+@pytest.mark.sqlite_only
 def test_database_that_is_not_sqlite(cli, home):
     home.mkdir(parents=True, exist_ok=True)
     (home / "shopcare.db").write_text("this is not a database" * 100)

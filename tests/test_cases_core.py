@@ -6,11 +6,11 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from conftest import shop_store
 
 from shopcare.domain import cases
 from shopcare.domain.categories import Categories
 from shopcare.errors import NotFound, ShopcareError
-from shopcare.store import open_store
 
 NOW = datetime(2026, 11, 23, 23, 0, tzinfo=UTC)
 CATS = Categories()
@@ -18,16 +18,19 @@ CATS = Categories()
 
 @pytest.fixture
 def store(home):
-    with open_store(home) as store:
+    with shop_store(home) as store:
         yield store
 
 
 def dump(store) -> str:
-    factory, store.conn.row_factory = store.conn.row_factory, None
-    try:
-        return "\n".join(store.conn.iterdump())
-    finally:
-        store.conn.row_factory = factory
+    """Every row of every shop table: to prove a refused change wrote nothing."""
+    from shopcare.store.tables import TABLES
+
+    return "\n".join(
+        f"{table} {row}"
+        for table in TABLES
+        for row in store.table_rows(table, sorted(store.table_columns(table)))
+    )
 
 
 def actor(minutes: int = 0) -> cases.Actor:
@@ -130,6 +133,7 @@ def test_card_numbers_are_masked_everywhere_before_storage(store):
     assert "4111 11** **** 1111" in dumped
 
 
+@pytest.mark.sqlite_only
 def test_the_timeline_is_append_only(store):
     case_id = add(store)
     with pytest.raises(sqlite3.IntegrityError, match="append-only"), store.conn:

@@ -7,6 +7,8 @@ import sqlite3
 import stat
 from pathlib import Path
 
+import pytest
+
 from shopcare.store.sqlite.connect import open_db
 from shopcare.store.sqlite.migrations import MIGRATIONS, apply_migrations
 
@@ -44,6 +46,7 @@ def test_database_is_owner_only_and_in_wal_mode(home):
     assert mode == 0o600
 
 
+@pytest.mark.sqlite_only
 def test_an_older_database_is_upgraded_in_place_keeping_its_data(home):
     """A database stopped before the newest migration, with data in it, opens at the current schema."""
     home.mkdir(parents=True, exist_ok=True)
@@ -62,6 +65,7 @@ def test_an_older_database_is_upgraded_in_place_keeping_its_data(home):
         assert conn.execute("SELECT name FROM customers").fetchone()["name"] == "青木"
 
 
+@pytest.mark.sqlite_only
 def test_a_read_only_database_can_be_read_and_says_it_is_read_only(cli, home, monkeypatch):
     """As a backup copy or a read-only mount: permissions are faked, because tests may run as
     root, whom no file mode stops; SQLite's read-only mode does stop it."""
@@ -79,6 +83,7 @@ def test_a_read_only_database_can_be_read_and_says_it_is_read_only(cli, home, mo
     assert (home / "shopcare.db").read_bytes() == before
 
 
+@pytest.mark.sqlite_only
 def test_a_read_only_database_of_an_older_schema_says_it_needs_an_upgrade(home, monkeypatch, cli):
     import shutil
 

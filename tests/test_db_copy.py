@@ -65,6 +65,7 @@ def outputs(cli) -> list[str]:
     return [cli(*args, "--format", "json").stdout for args in LISTINGS]
 
 
+@pytest.mark.sqlite_only
 def test_db_info_names_the_database_its_version_and_counts(cli, full_shop, home):
     info = cli.json("db", "info")
     assert info["database"] == "sqlite" and info["location"] == str(home / "shopcare.db")
@@ -73,6 +74,7 @@ def test_db_info_names_the_database_its_version_and_counts(cli, full_shop, home)
     assert info["attachments"] == 1 and info["holidays"] == 1 and info["order_items"] == 4
 
 
+@pytest.mark.sqlite_only
 def test_a_copy_to_a_new_sqlite_file_is_the_same_shop(cli, full_shop, home, tmp_path, monkeypatch):
     target = tmp_path / "copy.db"
     before = outputs(cli)
@@ -85,6 +87,7 @@ def test_a_copy_to_a_new_sqlite_file_is_the_same_shop(cli, full_shop, home, tmp_
     assert outputs(cli) == before
 
 
+@pytest.mark.sqlite_only
 def test_a_copy_refuses_a_shop_itself_and_leaves_nothing_when_it_fails(
     cli, full_shop, home, tmp_path
 ):
@@ -101,6 +104,7 @@ def test_a_copy_refuses_a_shop_itself_and_leaves_nothing_when_it_fails(
     assert junk.read_bytes() == b"not a database at all" * 100
 
 
+@pytest.mark.sqlite_only
 def test_a_failed_copy_removes_the_file_it_made(cli, full_shop, tmp_path, monkeypatch):
     from shopcare.store.sqlite.admin import AdminQueries
 
@@ -130,6 +134,7 @@ def test_a_password_in_config_is_refused_and_urls_are_checked(cli, home):
 # --- PostgreSQL: a real server ------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only
 def test_the_shop_goes_to_postgresql_and_comes_back_whole(cli, full_shop, home, tmp_path,
                                                             monkeypatch, pg_url):  # fmt: skip
     before = outputs(cli)
@@ -155,6 +160,7 @@ def cli_schema(home: Path) -> str:
         conn.close()
 
 
+@pytest.mark.sqlite_only
 def test_on_postgresql_the_timeline_is_append_only(cli, full_shop, monkeypatch, pg_url):
     import psycopg
 
@@ -170,6 +176,7 @@ def test_on_postgresql_the_timeline_is_append_only(cli, full_shop, monkeypatch, 
             conn.rollback()
 
 
+@pytest.mark.sqlite_only
 def test_a_copy_into_postgresql_refuses_a_shop_and_new_ids_follow_the_copied(
     cli, full_shop, monkeypatch, pg_url
 ):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import shop_sql
 from exports import RAKUTEN, rakuten_rows, write_export
 
 from shopcare.replies.templates import BUILT_IN
@@ -512,7 +513,6 @@ def test_return_instructions_keep_to_the_return_window(cli, order, home, monkeyp
     """The last day is stated where the delivery date is known; a window that has closed, a
     shop that takes no convenience returns, or a return_by already past is refused, not
     drafted."""
-    import sqlite3
 
     case_id = add_case(
         cli,
@@ -528,12 +528,9 @@ def test_return_instructions_keep_to_the_return_window(cli, order, home, monkeyp
     # delivery only estimated (shipped 11-19 + 2 days): the rule, not a date
     text = mail(cli, case_id, "return_instructions")
     assert "商品がお手元に届いた日を含めて8日以内に、ご発送をお願いいたします。" in text
-    conn = sqlite3.connect(home / "shopcare.db")
-    conn.execute(
-        "UPDATE orders SET delivered_at = '2026-11-22T03:00:00Z' WHERE number = ?", [ORDER]
+    shop_sql(
+        home, "UPDATE orders SET delivered_at = '2026-11-22T03:00:00Z' WHERE number = ?", [ORDER]
     )
-    conn.commit()
-    conn.close()
     text = mail(cli, case_id, "return_instructions")
     assert "2026年11月29日(日)までに(商品が届いた日を含めて8日以内)" in text
     assert "by Sunday, 29 November 2026" in mail(cli, case_id, "return_instructions", lang="en")

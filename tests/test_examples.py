@@ -39,6 +39,8 @@ def cron(bin_dir: Path, home: Path, now: str, mailbox: Path, *args: str):
         "HOME": str(home.parent),
         "PYTHONPATH": os.pathsep.join(sys.path),
     }
+    if "SHOPCARE_DATABASE" in os.environ:  # a team's crontab names its server
+        env["SHOPCARE_DATABASE"] = os.environ["SHOPCARE_DATABASE"]
     return subprocess.run(
         ["/bin/sh", str(EXAMPLES / "morning-mail.sh"), *args],
         env=env,

@@ -4,7 +4,7 @@ aftercare, satisfaction checks, done, snooze, --check; worked examples on real d
 from __future__ import annotations
 
 import pytest
-from conftest import dump
+from conftest import dump, shop_store
 from exports import SHOPIFY_2026, shopify_rows, write_export
 
 FRIDAY_EVENING = "2026-11-20T19:05"
@@ -507,7 +507,6 @@ def test_every_due_time_is_utc(cli, home, tuesday):
     from shopcare.domain.followups import collect
     from shopcare.settings.config import load_config
     from shopcare.settings.derived import policy_view
-    from shopcare.store import open_store
 
     add(cli, "--mall", "rakuten", "--received-at", FRIDAY_EVENING)  # business days
     add(cli, "--mall", "amazon", "--received-at", FRIDAY_EVENING)  # calendar hours
@@ -515,7 +514,7 @@ def test_every_due_time_is_utc(cli, home, tuesday):
     promised = add(cli, "--received-at", FRIDAY_EVENING)
     cli("case", "promise", promised, "--due", "2026-11-25", "再送のご連絡")
     now = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
-    with open_store(home) as store:
+    with shop_store(home) as store:
         calendar = ShopCalendar.load(store, load_config(home / "config.toml"))
         found = collect(
             store, policy_view(home, date(2026, 11, 24)), calendar, now, now + timedelta(days=30)

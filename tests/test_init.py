@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import tomllib
 
+import pytest
+
 from shopcare.settings.config import load_config
 
 
+@pytest.mark.sqlite_only
 def test_init_writes_a_config_that_reads_back(cli, home):
     result = cli(
         "init", "--name", "はなまる雑貨店", "--email", "support@hanamaru.example", "--lang", "ja"
@@ -54,6 +57,7 @@ def test_a_broken_config_is_reported_with_the_file_and_key(cli, home):
     assert "config.toml" in cli.fails("init", "--name", "x")
 
 
+@pytest.mark.sqlite_only
 def test_a_writing_command_makes_the_shop_without_init(cli, tmp_path):
     fresh = tmp_path / "fresh"
     result = cli("--home", str(fresh), "case", "add", "--summary", "届かない")

@@ -37,7 +37,11 @@ def demo(tmp_path_factory) -> Path:
 
 
 def run(demo: Path, *args: str):
-    env = {"SHOPCARE_HOME": str(demo), "SHOPCARE_NOW": "2026-11-24T08:00:00+09:00"}
+    env = {  # the demo's own SQLite shop, whatever database the suite runs on
+        "SHOPCARE_HOME": str(demo),
+        "SHOPCARE_NOW": "2026-11-24T08:00:00+09:00",
+        "SHOPCARE_DATABASE": None,
+    }
     result = CliRunner().invoke(app, [*args, "--format", "json"], env=env)
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
@@ -85,7 +89,11 @@ def test_the_follow_up_tsv_reads_the_same_values_as_its_json(demo):
     import io
 
     listed = run(demo, "followups", "--until", "+30d")
-    env = {"SHOPCARE_HOME": str(demo), "SHOPCARE_NOW": "2026-11-24T08:00:00+09:00"}
+    env = {  # the demo's own SQLite shop, whatever database the suite runs on
+        "SHOPCARE_HOME": str(demo),
+        "SHOPCARE_NOW": "2026-11-24T08:00:00+09:00",
+        "SHOPCARE_DATABASE": None,
+    }
     tsv = CliRunner().invoke(app, ["followups", "--until", "+30d", "--format", "tsv"], env=env)
     rows = list(csv.DictReader(io.StringIO(tsv.stdout), delimiter="\t"))
     assert rows and len(rows) == len(listed)

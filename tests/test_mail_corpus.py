@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import dump
+from conftest import dump, shop_store
 from exports import RAKUTEN, write_export
 
 CORPUS = Path(__file__).parent / "data" / "mail"
@@ -143,7 +143,6 @@ def test_each_kind_of_message_lands_on_the_right_case(cli, shop):
 
 def test_an_auto_reply_and_a_bounce_find_their_cases(cli, shop):
     """The auto-reply answers our mail on case 12, the bounce returns our mail on case 3."""
-    from shopcare.store import open_store
 
     home = shop
     for number in range(1, 13):
@@ -153,7 +152,7 @@ def test_an_auto_reply_and_a_bounce_find_their_cases(cli, shop):
     # our reply on case 3, as --send records it: then its bounce comes back
     bounce = _ours(home, _raw("13"))
     ours = re.search(rb"shopcare\.3\.[^>@]+@hanamaru\.example", bounce).group().decode()
-    with open_store(home) as store, store.write():
+    with shop_store(home) as store, store.write():
         store.add_mail(
             {
                 "message_id": ours,

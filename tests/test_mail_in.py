@@ -13,7 +13,7 @@ from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
-from conftest import dump
+from conftest import dump, shop_sql
 from exports import RAKUTEN, SHOPIFY_2026, rakuten_rows, shopify_rows, write_export
 
 JST = timezone(timedelta(hours=9))
@@ -230,15 +230,12 @@ def test_an_auto_reply_is_a_note_that_neither_opens_a_case_nor_restarts_the_cloc
 
 
 def _clocks(home: Path, case_id: int) -> tuple:
-    import sqlite3
-
-    conn = sqlite3.connect(home / "shopcare.db")
-    row = conn.execute(
+    [row] = shop_sql(
+        home,
         "SELECT status, awaiting_reply_since, last_customer_at, last_message FROM cases"
         " WHERE id = ?",
         [case_id],
-    ).fetchone()
-    conn.close()
+    )
     return row
 
 
@@ -407,6 +404,7 @@ def test_an_mda_delivers_through_the_installed_command(cli, shop, home):
     )
 
 
+@pytest.mark.sqlite_only
 def test_a_locked_database_keeps_the_message_exit_75_and_retry_takes_it(cli, shop, home):
     import subprocess
     import sys
@@ -550,6 +548,7 @@ def test_an_unreadable_maildir_file_is_left_and_the_others_taken(cli, shop, tmp_
     assert "new case" in result.stdout
 
 
+@pytest.mark.sqlite_only
 def test_mail_for_a_home_with_no_shop_makes_none_and_waits(cli, tmp_path, monkeypatch):
     missing = tmp_path / "typo"
     monkeypatch.setenv("SHOPCARE_HOME", str(missing))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import dump
+from conftest import dump, shop_store
 from exports import (
     AMAZON,
     BASE,
@@ -369,11 +369,10 @@ def test_import_core_without_the_cli(home, tmp_path):
 
     from shopcare.domain.orders import get_order
     from shopcare.orders.importer import import_orders
-    from shopcare.store import open_store
 
     path = write_export(tmp_path / "s.csv", SHOPIFY_2026, shopify_rows())
     seen = []
-    with open_store(home) as store:
+    with shop_store(home) as store:
         result = import_orders(
             store,
             path,
@@ -394,6 +393,7 @@ def _schema(store) -> list:
     return store.conn.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall()
 
 
+@pytest.mark.sqlite_only
 def test_an_import_leaves_the_schema_as_it_was_and_a_failed_one_leaves_no_rows(home, tmp_path):
     """An import, a shop's first or a later one, failed or not, leaves the schema (every
     index) as it was; a failed one writes nothing, and the orders' indexes answer queries."""
@@ -402,12 +402,11 @@ def test_an_import_leaves_the_schema_as_it_was_and_a_failed_one_leaves_no_rows(h
     from datetime import UTC, datetime
 
     from shopcare.orders.importer import import_orders
-    from shopcare.store import open_store
 
     now = datetime(2026, 11, 24, tzinfo=UTC)
     first = write_export(tmp_path / "s.csv", SHOPIFY_2026, shopify_rows())
     later = write_export(tmp_path / "r.csv", RAKUTEN, rakuten_rows(), encoding="cp932")
-    with open_store(home) as store:
+    with shop_store(home) as store:
         before = _schema(store)
         store.conn.execute(
             "CREATE TRIGGER refuse BEFORE INSERT ON order_items"

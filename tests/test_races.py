@@ -9,6 +9,10 @@ import sys
 
 import pytest
 
+pytestmark = pytest.mark.postgres_pending(
+    "a write does not yet lock what it reads on PostgreSQL (issue 21)"
+)
+
 
 def _together(home, *args: str, count: int = 4) -> list[tuple[int, str]]:
     env = os.environ | {"SHOPCARE_HOME": str(home)}
@@ -37,6 +41,7 @@ def test_four_status_changes_at_once_make_one_transition(cli, home, round_):
     assert [e["kind"] for e in events].count("status") == 1
 
 
+@pytest.mark.sqlite_only
 def test_four_reopenings_at_once_count_the_wait_once(cli, home, monkeypatch):
     case_id = cli(
         "case", "add", "--summary", "割れていた", "--email", "a@example.jp"

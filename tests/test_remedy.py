@@ -5,11 +5,10 @@ right counted in the shop's days."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import dump
+from conftest import dump, shop_sql
 from exports import AMAZON, RAKUTEN, SHOPIFY_2026, rakuten_rows, shopify_rows, write_export
 
 from shopcare.domain.categories import BUILT_IN
@@ -67,10 +66,7 @@ def write_policy(home: Path, text: str) -> None:
 
 def set_delivered(home: Path, number: str, stored_utc: str) -> None:
     """A delivery date, as an export that has one would give it (stored in UTC)."""
-    conn = sqlite3.connect(home / "shopcare.db")
-    with conn:
-        conn.execute("UPDATE orders SET delivered_at = ? WHERE number = ?", [stored_utc, number])
-    conn.close()
+    shop_sql(home, "UPDATE orders SET delivered_at = ? WHERE number = ?", [stored_utc, number])
 
 
 # --- amounts -------------------------------------------------------------------------------

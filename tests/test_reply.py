@@ -9,7 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from conftest import dump
+from conftest import dump, shop_sql
 from exports import BASE, RAKUTEN, SHOPIFY_2026, rakuten_rows, shopify_rows, write_export
 
 from shopcare.replies.check import english_left
@@ -488,6 +488,7 @@ def test_a_template_gets_the_order_it_names_only_in_another_file(
     assert json.loads(result.stdout)["body"] == "492155382206\n"
 
 
+@pytest.mark.sqlite_only
 def test_a_draft_reads_the_orders_only_when_it_names_them(cli, full_case, monkeypatch):
     import re
     import sqlite3
@@ -540,13 +541,8 @@ def test_every_kind_of_line_break_is_refused_on_the_way_in_and_never_crashes_a_d
     )
     assert "line break" in cli.fails("init", "--name", f"はなまる{brk}雑貨店")
     # an order number stored before the check (an older home, an import): the draft says why
-    import sqlite3
-
     case_id = cli("case", "add", "--summary", "x", "--email", "a@example.jp").stdout.strip()
-    conn = sqlite3.connect(home / "shopcare.db")
-    conn.execute("UPDATE cases SET order_number = ? WHERE id = ?", [f"A{brk}B", case_id])
-    conn.commit()
-    conn.close()
+    shop_sql(home, "UPDATE cases SET order_number = ? WHERE id = ?", [f"A{brk}B", case_id])
     stderr = cli.fails("reply", case_id, "first_response", "--format", "eml")
     assert "line break" in stderr
     stderr = cli.fails(

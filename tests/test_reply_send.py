@@ -12,7 +12,7 @@ import threading
 from datetime import datetime
 
 import pytest
-from conftest import dump
+from conftest import dump, shop_store
 from test_mail_in import JST, SHOP, message
 
 pytest.importorskip("aiosmtpd")
@@ -298,9 +298,8 @@ def test_a_message_the_server_refuses_records_nothing(cli, home):
 
 def _claim(home, case_id: int, at: str) -> None:
     """A reply being sent (step 1 of --send), as another terminal leaves it."""
-    from shopcare.store import open_store
 
-    with open_store(home) as store, store.write():
+    with shop_store(home) as store, store.write():
         store.add_mail(
             {
                 "message_id": f"shopcare.{case_id}.0000000000000000.0000000000000000@x",
@@ -329,6 +328,7 @@ def test_a_reply_being_sent_elsewhere_or_never_recorded_blocks_another(
     assert len(shop.got) == 1
 
 
+@pytest.mark.sqlite_only
 def test_a_reply_sent_but_not_recorded_says_it_was_sent(cli, shop, home, monkeypatch):
     """The server took it, then the record failed (a locked database): the user is told the
     mail went out and how to record it, and --send refuses a second copy."""

@@ -255,6 +255,7 @@ def test_errors_are_one_line(cli, args, says):
     assert says in cli.fails("report", *args)
 
 
+@pytest.mark.sqlite_only
 def test_out_refuses_the_shops_own_files_and_folders(cli, home, tmp_path):
     stderr = cli.fails("report", "--out", str(home / "shopcare.db"))
     assert "is the shop's own shopcare.db" in stderr

@@ -15,6 +15,8 @@ from test_mail_in import SHOP, message, took
 
 from shopcare.domain import search as core
 
+pytestmark = pytest.mark.postgres_pending("the search index (issue 21)")
+
 RELEASED = sorted((Path(__file__).parent / "data" / "released").glob("*.db"))
 FIELDS = ["case_id", "received_at", "status", "customer_name", "category", "snippet", "matched_in"]
 

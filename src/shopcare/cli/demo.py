@@ -104,6 +104,9 @@ def demo(
     script = tomllib.loads((resource_dir("examples") / "demo.toml").read_text(encoding="utf-8"))
     os.environ.setdefault("SHOPCARE_NOW", DEMO_NOW)
     os.environ.setdefault("SHOPCARE_USER", script["shop"]["operator"])
+    # the demo's shop is its own SQLite file, never the shop's server that SHOPCARE_DATABASE
+    # names for real work (TEAM.md)
+    os.environ.pop("SHOPCARE_DATABASE", None)
     with tempfile.TemporaryDirectory(prefix="shopcare-demo-") as tmp:
         home = keep or Path(tmp) / "shop"
         if keep and keep.exists() and any(keep.iterdir()):
