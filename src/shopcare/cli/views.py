@@ -4,6 +4,7 @@ that shows another's rows (a customer's orders, an order's cases) imports the vi
 other command group."""
 
 from shopcare.cli.output import Column, View
+from shopcare.store.tables import TABLES
 
 DAYS = View(
     title="Calendar",
@@ -266,18 +267,5 @@ DB_INFO = (
     Column("location", "Location"),
     Column("set_by", "Set by"),
     Column("schema", "Schema"),
-    *(
-        Column(table, table.replace("_", " ").capitalize())
-        for table in (
-            "customers",
-            "orders",
-            "order_items",
-            "cases",
-            "events",
-            "followup_state",
-            "holidays",
-            "mail",
-            "attachments",
-        )
-    ),
+    *(Column(table, table.replace("_", " ").capitalize()) for table in TABLES),
 )

@@ -13,25 +13,13 @@ from typing import Any
 from shopcare.errors import ShopcareError
 from shopcare.store.postgres.dialect import Connection
 from shopcare.store.postgres.schema import MIGRATION_TABLE, MIGRATIONS
-from shopcare.store.sqlite.cases import CasesQueries
-from shopcare.store.sqlite.followups import FollowupsQueries
-from shopcare.store.sqlite.mail import MailQueries
-from shopcare.store.sqlite.orders import OrdersQueries
-from shopcare.store.sqlite.replies import RepliesQueries
-from shopcare.store.sqlite.report import ReportQueries
+from shopcare.store.sqlite import SHARED_QUERIES
 from shopcare.store.tables import TABLES, key_of
 
 _READ_CHUNK = 2000
 
 
-class PostgresStore(
-    CasesQueries,
-    OrdersQueries,
-    FollowupsQueries,
-    RepliesQueries,
-    MailQueries,
-    ReportQueries,
-):
+class PostgresStore(*SHARED_QUERIES):
     """The store over one psycopg connection."""
 
     kind = "postgres"

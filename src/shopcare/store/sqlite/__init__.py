@@ -17,17 +17,18 @@ from shopcare.store.sqlite.report import ReportQueries
 from shopcare.store.sqlite.search import SearchQueries
 from shopcare.store.sqlite.search_index import index_queued
 
-
-class SqliteStore(
+# the queries written in the SQL both databases read: the PostgreSQL store runs them too
+SHARED_QUERIES = (
     CasesQueries,
     OrdersQueries,
     FollowupsQueries,
     RepliesQueries,
     MailQueries,
     ReportQueries,
-    SearchQueries,
-    AdminQueries,
-):
+)
+
+
+class SqliteStore(*SHARED_QUERIES, SearchQueries, AdminQueries):
     """The store over one SQLite connection (see store/api.py for what each method promises)."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
