@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import shop_store
 from exports import SHOPIFY_2026, shopify_rows, write_export
 from test_mail_in import SHOP, message, took
 
@@ -209,3 +210,16 @@ def test_an_unreachable_server_is_one_line(cli, monkeypatch, tmp_path, pg_server
     assert "cannot reach the database" in error and "is the server running" in error
     monkeypatch.setenv("SHOPCARE_DATABASE", pg_server.url("no_such_database"))
     assert "does not exist" in cli.fails("db", "info")
+
+
+@pytest.mark.sqlite_only
+def test_postgresql_has_every_table_and_column_sqlite_has(home, pg_url):
+    """The two schemas are written apart (SQLite's released migrations, PostgreSQL's own): a
+    column added to one and not the other fails here."""
+    from shopcare.store import open_store
+    from shopcare.store.location import parse_location
+
+    with shop_store(home) as sqlite, open_store(home, parse_location(pg_url, "test")) as pg:
+        assert sqlite.schema_version() == pg.schema_version()
+        for table in TABLES:
+            assert sorted(pg.table_columns(table)) == sorted(sqlite.table_columns(table)), table
