@@ -223,3 +223,21 @@ def test_postgresql_has_every_table_and_column_sqlite_has(home, pg_url):
         assert sqlite.schema_version() == pg.schema_version()
         for table in TABLES:
             assert sorted(pg.table_columns(table)) == sorted(sqlite.table_columns(table)), table
+
+
+def test_a_writer_waits_for_another_then_says_busy_and_writes_nothing(cli, monkeypatch, pg_url):
+    """On PostgreSQL a write takes the shop's write lock, as SQLite's BEGIN IMMEDIATE does: one
+    held by another operator for longer than the wait is one line, and nothing is written."""
+    import psycopg
+
+    import shopcare.store.postgres as pg
+
+    monkeypatch.setenv("SHOPCARE_DATABASE", pg_url)
+    monkeypatch.setattr(pg, "LOCK_WAIT_S", 1)
+    cli("case", "add", "--summary", "先に書かれた件")
+    with psycopg.connect(pg_url, autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(%s)", [pg.WRITE_LOCK])
+        error = cli.fails("case", "add", "--summary", "待たされた件")
+        assert "busy" in error and "try again" in error
+    assert [case["summary"] for case in cli.json("case", "list")] == ["先に書かれた件"]
+    cli("case", "add", "--summary", "待たされた件")  # the lock let go: it goes through

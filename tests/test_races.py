@@ -8,10 +8,7 @@ import subprocess
 import sys
 
 import pytest
-
-pytestmark = pytest.mark.postgres_pending(
-    "a write does not yet lock what it reads on PostgreSQL (issue 21)"
-)
+from conftest import shop_sql
 
 
 def _together(home, *args: str, count: int = 4) -> list[tuple[int, str]]:
@@ -41,7 +38,6 @@ def test_four_status_changes_at_once_make_one_transition(cli, home, round_):
     assert [e["kind"] for e in events].count("status") == 1
 
 
-@pytest.mark.sqlite_only
 def test_four_reopenings_at_once_count_the_wait_once(cli, home, monkeypatch):
     case_id = cli(
         "case", "add", "--summary", "割れていた", "--email", "a@example.jp"
@@ -50,11 +46,7 @@ def test_four_reopenings_at_once_count_the_wait_once(cli, home, monkeypatch):
     monkeypatch.setenv("SHOPCARE_NOW", "2026-11-25T08:00:00+09:00")  # a day later
     results = _together(home, "case", "status", case_id, "open")
     assert sorted(code for code, _ in results) == [0, 1, 1, 1], results
-    import sqlite3
-
-    conn = sqlite3.connect(home / "shopcare.db")
-    (paused,) = conn.execute("SELECT paused_seconds FROM cases WHERE id = ?", [case_id]).fetchone()
-    conn.close()
+    [(paused,)] = shop_sql(home, "SELECT paused_seconds FROM cases WHERE id = ?", [case_id])
     assert paused == 24 * 3600
 
 

@@ -17,6 +17,8 @@ from shopcare.store.sqlite import SHARED_QUERIES
 from shopcare.store.tables import TABLES, key_of
 
 _READ_CHUNK = 2000
+WRITE_LOCK = 0x73686F70  # the shop's one write lock (pg_advisory_xact_lock's key: "shop")
+LOCK_WAIT_S = 30  # as long as a writer waits for another, as SQLite's busy timeout
 
 
 class PostgresStore(*SHARED_QUERIES):
@@ -37,6 +39,16 @@ class PostgresStore(*SHARED_QUERIES):
         self._writing = True
         try:
             with self.raw.transaction():
+                # the shop's write lock, as SQLite's BEGIN IMMEDIATE takes it: one writer at a
+                # time, and what this write reads no other writer changes before it commits
+                # (READ COMMITTED reads what the writers before it committed). No transaction
+                # can then fail to serialize; a writer held longer than LOCK_WAIT is refused
+                # in one line, and nothing is written.
+                self.raw.execute(f"SET LOCAL lock_timeout = '{LOCK_WAIT_S}s'")
+                try:
+                    self.raw.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
+                except Exception as exc:
+                    _busy(exc)
                 yield
         finally:
             self._writing = False
@@ -115,6 +127,18 @@ class PostgresStore(*SHARED_QUERIES):
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
                 f" coalesce((SELECT max(id) FROM {table}), 0) + 1, false)"
             )
+
+
+def _busy(exc: Exception) -> None:
+    import psycopg
+
+    if isinstance(exc, psycopg.errors.LockNotAvailable):
+        raise ShopcareError(
+            "the shop's database is busy: another operator's command has been writing for"
+            f" over {LOCK_WAIT_S} s",
+            "try again in a moment",
+        ) from exc
+    raise exc
 
 
 def _tuple_row(cursor: Any) -> Any:
