@@ -31,6 +31,7 @@ CASE_ID_COMMANDS = {
     ("case", "note"): ["x"],
     ("case", "status"): ["open"],
     ("case", "assign"): ["sato"],
+    ("case", "take"): [],
     ("case", "promise"): ["x", "--due", "+2d"],
     ("case", "close"): [],
     ("case", "edit"): ["--fault", "shop"],

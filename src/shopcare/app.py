@@ -27,11 +27,13 @@ if TYPE_CHECKING:
 _BUSINESS = re.compile(r"^[+-]\d+b[dh]$")
 
 
-def author() -> str:
-    """Who is writing: SHOPCARE_USER, else the login name."""
+def author(operator: str | None = None) -> str:
+    """Who is writing: SHOPCARE_USER, else [operator] name in config.toml, else the login name."""
     name = os.environ.get("SHOPCARE_USER")
     if name:
         return check_text(name, "SHOPCARE_USER")
+    if operator:
+        return operator
     import getpass
 
     try:
@@ -66,7 +68,7 @@ class Session:
     def actor(self) -> clock.Actor:
         """Who is writing, and when: the author is looked up only by commands that write."""
         if self._actor is None:
-            self._actor = clock.Actor(author(), self.now)
+            self._actor = clock.Actor(author(self.config.operator), self.now)
         return self._actor
 
     @property

@@ -22,6 +22,7 @@ from shopcare.cli.session import Session, read_text, session
 from shopcare.cli.views import CASE_FIELDS, CASE_LIST, ORDER_LIST, TIMELINE
 from shopcare.clock import DayTime
 from shopcare.domain import cases as core
+from shopcare.errors import ShopcareError
 
 app = subcommands(
     "case",
@@ -154,17 +155,32 @@ def list_(
     email: Annotated[
         str | None, typer.Option("--email", help="Only this customer's cases.")
     ] = None,
+    mine: Annotated[
+        bool, typer.Option("--mine", help="Only the cases I hold (case take, case assign).")
+    ] = False,
+    assignee: Annotated[
+        str | None, typer.Option("--assignee", help="Only the cases this operator holds.")
+    ] = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """List cases, oldest first: open work (all but closed) unless --status says otherwise.
 
+    I am SHOPCARE_USER, else [operator] name in config.toml, else the login name.
     Example: shopcare case list --category delivery --format tsv
+    Example: shopcare case list --mine
     """
     output = pick_format(fmt, as_json)
+    if mine and assignee is not None:
+        raise ShopcareError("--mine and --assignee both name whose cases", "give one of them")
     with session() as s:
         flt = core.CaseFilter(
-            status=status, category=category, mall=mall, order_number=order, email=email
+            status=status,
+            category=category,
+            mall=mall,
+            order_number=order,
+            email=email,
+            assignee=s.actor.author if mine else assignee,
         )
         # closed while the database is open, also when the reader of stdout went away (| head):
         # a cursor left to the garbage collector complains of a closed database on stderr
@@ -298,6 +314,19 @@ def assign(
     from shopcare.domain.cardmask import mask_cards
 
     _done(written, f"case {case_id} assigned to {mask_cards(name.strip())[0]}")
+
+
+@app.command("take")
+def take(case_id: CaseIdArgument) -> None:
+    """Take a case: it is mine now (case list --mine shows it), on its timeline under my name.
+
+    I am SHOPCARE_USER, else [operator] name in config.toml, else the login name.
+    Example: shopcare case take 3
+    """
+    with session(writes=True) as s:
+        written = core.assign(s.store, s.actor, case_id, s.actor.author)
+        me = s.actor.author
+    _done(written, f"case {case_id} is yours now ({me})")
 
 
 @app.command("promise")

@@ -18,6 +18,7 @@ from shopcare.cli.root import subcommands
 from shopcare.cli.session import session
 from shopcare.cli.views import FOLLOWUPS
 from shopcare.clock import DayTime
+from shopcare.errors import ShopcareError
 
 app = subcommands(
     "followups",
@@ -43,12 +44,22 @@ def followups(
         bool,
         typer.Option("--check", help="Exit 3 when anything is overdue (for cron), 0 otherwise."),
     ] = False,
+    mine: Annotated[
+        bool, typer.Option("--mine", help="Only what is owed on the cases I hold.")
+    ] = False,
+    assignee: Annotated[
+        str | None,
+        typer.Option("--assignee", help="Only what is owed on the cases this operator holds."),
+    ] = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """List every follow-up due by the end of today, soonest first, with how late or how long left.
 
+    --mine and --assignee keep what is owed on the cases one operator holds (aftercare steps
+    are the shop's, about an order: they are left out).
     Example: shopcare followups --overdue --check
+    Example: shopcare followups --mine
     """
     if ctx.invoked_subcommand:
         return
@@ -58,10 +69,23 @@ def followups(
 
     output = pick_format(fmt, as_json)
     kinds = (check_choice("kind", kind, KINDS),) if kind else KINDS
+    if mine and assignee is not None:
+        raise ShopcareError("--mine and --assignee both name whose cases", "give one of them")
     with session() as s:
         policy = policy_view(s.home, s.today)
         end = s.when(until, DayTime.end()) if until else s.when("today", DayTime.end())
         items = collect(s.store, policy, s.calendar, s.now, end, kinds, overdue)
+        if mine or assignee is not None:
+            from shopcare.domain.cases import CaseFilter, list_cases
+
+            holder = s.actor.author if mine else assignee
+            held = {
+                case["id"]
+                for case in list_cases(
+                    s.store, CaseFilter(status="all", assignee=holder), s.categories
+                )
+            }
+            items = [item for item in items if item.case_id in held]
         now = s.now
         late = bisect_left(items, now, key=itemgetter(0))  # items are sorted by due time
         lefts: dict = {}

@@ -290,6 +290,7 @@ class CaseFilter(NamedTuple):
     mall: str | None = None
     order_number: str | None = None
     email: str | None = None
+    assignee: str | None = None  # only the cases this operator holds
 
 
 def list_cases(store: Store, flt: CaseFilter, categories: Categories) -> Iterator[dict]:
@@ -314,6 +315,11 @@ def list_cases(store: Store, flt: CaseFilter, categories: Categories) -> Iterato
         asked["order_numbers"] = number_spellings(flt.order_number)
     if flt.email:
         asked["customer_email"] = normalise_email(flt.email)
+    if flt.assignee is not None:
+        name = flt.assignee.strip()
+        if not name:
+            raise ShopcareError("--assignee is empty", "give an operator's name, or use --mine")
+        asked["assignee"] = name
     return store.case_rows(**asked)
 
 

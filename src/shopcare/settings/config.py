@@ -56,6 +56,7 @@ class Config(NamedTuple):
     smtp_malls: Mapping[str, SmtpSettings] = MappingProxyType({})  # a mall's own relay
     case_tag: str = DEFAULT_TAG  # put in every subject sent; {id} is the case's number
     database_url: str | None = None  # [database] url: a PostgreSQL server (TEAM.md)
+    operator: str | None = None  # [operator] name: who this laptop's user is, on every event
     source: Path | None = None
 
     @property
@@ -139,6 +140,12 @@ def _margin(value: Any) -> int:
     return value
 
 
+def _operator(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip() or breaks_line(value) or len(value) > 64:
+        raise TypeError('a short name on one line, such as "sato"')
+    return value.strip()
+
+
 def _database_url(value: Any) -> str:
     from shopcare.store.location import parse_location
 
@@ -180,6 +187,9 @@ SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
     },
     "database": {
         "url": ("database_url", _database_url),
+    },
+    "operator": {
+        "name": ("operator", _operator),
     },
 }
 

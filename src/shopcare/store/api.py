@@ -54,6 +54,7 @@ class Store(Protocol):
         mall: str | None = None,
         order_numbers: list[str] | None = None,
         customer_email: str | None = None,
+        assignee: str | None = None,
     ) -> Iterator[dict]:
         """The cases (rows as case_row's) that match every filter given, oldest received first,
         streamed; category_group matches the group's own code and every code under it."""

@@ -90,6 +90,7 @@ class CasesQueries:
         mall: str | None = None,
         order_numbers: Sequence[str] | None = None,
         customer_email: str | None = None,
+        assignee: str | None = None,
     ) -> Iterator[dict]:
         where: list[str] = []
         params: list = []
@@ -112,6 +113,9 @@ class CasesQueries:
         if customer_email is not None:
             where.append("cu.email = ?")
             params.append(customer_email)
+        if assignee is not None:
+            where.append("c.assignee = ?")
+            params.append(assignee)
         sql = (
             CASE_SELECT
             + (" WHERE " + " AND ".join(where) if where else "")
