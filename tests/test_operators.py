@@ -55,3 +55,41 @@ def test_mine_and_assignee_together_or_empty_are_refused(cli):
     assert "give one of them" in cli.fails("followups", "--mine", "--assignee", "sato")
     assert "--assignee is empty" in cli.fails("case", "list", "--assignee", " ")
     assert "no case 9" in cli.fails("case", "take", "9")
+
+
+def test_a_reply_marked_sent_after_another_operators_is_refused_naming_them(cli, monkeypatch):
+    """TEAM.md: two operators answering one customer is the accident to prevent. A reply
+    marked sent where someone else's went out after the customer's latest message is refused,
+    naming who and when, unless --again; one's own replies may follow each other."""
+    cli("init", "--name", "はなまる雑貨店", "--email", "support@hanamaru.example")
+    case_id = added(cli, "届かない")
+    monkeypatch.setenv("SHOPCARE_USER", "sato")
+    cli("reply", case_id, "first_response", "--mark-sent")
+    cli("reply", case_id, "status_update", "--mark-sent")  # sato again: his own follow-up
+    monkeypatch.setenv("SHOPCARE_USER", "tanaka")
+    error = cli.fails("reply", case_id, "first_response", "--mark-sent")
+    assert "answered already" in error and "sato sent" in error and "2026-11-24 08:00" in error
+    assert "--again" in error
+    sent = [e for e in cli.json("case", "show", case_id)["events"] if e["kind"] == "reply_sent"]
+    assert len(sent) == 2  # nothing recorded
+    cli("reply", case_id, "first_response", "--mark-sent", "--again")
+    monkeypatch.setenv("SHOPCARE_NOW", "2026-11-24T10:00:00+09:00")
+    cli("case", "message", case_id, "まだですか?")  # the customer wrote again: a new turn
+    monkeypatch.setenv("SHOPCARE_NOW", "2026-11-24T10:30:00+09:00")
+    monkeypatch.setenv("SHOPCARE_USER", "sato")
+    cli("reply", case_id, "status_update", "--mark-sent")
+
+
+def test_a_batch_marked_sent_is_refused_whole_when_one_case_was_answered_by_another(
+    cli, monkeypatch
+):
+    cli("init", "--name", "はなまる雑貨店", "--email", "support@hanamaru.example")
+    first, second = added(cli, "届かない"), added(cli, "割れていた")
+    monkeypatch.setenv("SHOPCARE_USER", "sato")
+    cli("reply", second, "first_response", "--mark-sent")
+    monkeypatch.setenv("SHOPCARE_USER", "tanaka")
+    error = cli.fails("reply", "-", "first_response", "--mark-sent", "--format", "json",
+                      input=f"{first}\n{second}\n")  # fmt: skip
+    assert f"case {second} was answered already" in error
+    events = cli.json("case", "show", first)["events"]
+    assert not [e for e in events if e["kind"] == "reply_sent"]  # all or nothing

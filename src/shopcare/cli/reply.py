@@ -88,8 +88,8 @@ def reply(
         bool,
         typer.Option(
             "--again",
-            help="With --send: send even though a reply already went out after the customer's"
-            " latest message.",
+            help="With --send or --mark-sent: even though a reply already went out after the"
+            " customer's latest message.",
         ),
     ] = False,
 ) -> None:
@@ -115,8 +115,8 @@ def reply(
             "--send mails one case's reply, and records it as sent itself",
             "give one case id, without --mark-sent",
         )
-    if again and not send:
-        raise ShopcareError("--again goes with --send")
+    if again and not (send or mark_sent):
+        raise ShopcareError("--again goes with --send or --mark-sent")
     raw_ids = _read_ids() if batch else [case_id]
     if batch and fmt is not ReplyFormat.json and out is None:
         raise ShopcareError(
@@ -213,19 +213,26 @@ def reply(
         written = []
         if mark_sent:
             from shopcare.domain.followups import record_sent
+            from shopcare.replies.mailing import check_not_answered
 
-            for target, rendered, _ in drafts:
-                written.append(
-                    record_sent(
-                        s.store,
-                        s.actor,
-                        target.case_id,
-                        target.fid,
-                        rendered.template,
-                        rendered.lang,
-                        rendered.subject,
+            # all or nothing, in one transaction with the checks: another operator's reply
+            # after the customer's latest message refuses the lot (TEAM.md), unless --again
+            with s.store.write():
+                for target, rendered, _ in drafts:
+                    if target.case_id is not None and not again:
+                        me = s.actor.author
+                        check_not_answered(s.store, target.case_id, s.now, s.tz, other_than=me)
+                    written.append(
+                        record_sent(
+                            s.store,
+                            s.actor,
+                            target.case_id,
+                            target.fid,
+                            rendered.template,
+                            rendered.lang,
+                            rendered.subject,
+                        )
                     )
-                )
     for warning in warnings:
         say(f"warning: {warning}")
     if out is None:

@@ -72,12 +72,19 @@ def draft_message_id(home: Path, config: Config, case_id: int) -> str | None:
     return make_message_id(case_id, key, domain)
 
 
-def check_not_answered(store: Store, case_id: int, now: datetime, tz) -> None:
+def check_not_answered(
+    store: Store, case_id: int, now: datetime, tz, other_than: str | None = None
+) -> None:
     """Refuse a second reply after the customer's latest message, naming who sent the first
-    and when (--again sends anyway)."""
+    and when (--again sends anyway), and one being sent (or sent and never recorded).
+    With other_than (recording a reply sent elsewhere, --mark-sent): only another operator's
+    recorded reply refuses it (TEAM.md); one's own status updates follow each other, and
+    --mark-sent is how a never-recorded send gets recorded."""
     case = store.case_row(case_id)
     since = case["last_customer_at"] or case["received_at"]
     sent = store.replies_sent_since(case_id, since)
+    if other_than is not None:
+        sent = [reply for reply in sent if reply["author"] != other_than]
     if sent:
         last = sent[-1]
         when = from_storage(last["at"]).astimezone(tz).strftime("%Y-%m-%d %H:%M")
@@ -86,6 +93,8 @@ def check_not_answered(store: Store, case_id: int, now: datetime, tz) -> None:
             f" {last['author']} sent {last['text']!r} at {when}",
             "read the case (shopcare case show) first; send anyway with --again",
         )
+    if other_than is not None:
+        return
     going = store.mail_sending(case_id, since)
     if going:
         started = from_storage(going[-1]["at"])
