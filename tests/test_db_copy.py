@@ -241,3 +241,46 @@ def test_a_writer_waits_for_another_then_says_busy_and_writes_nothing(cli, monke
         assert "busy" in error and "try again" in error
     assert [case["summary"] for case in cli.json("case", "list")] == ["先に書かれた件"]
     cli("case", "add", "--summary", "待たされた件")  # the lock let go: it goes through
+
+
+@pytest.mark.sqlite_only
+def test_the_demo_shop_on_postgresql_lists_everything_as_on_sqlite(cli, tmp_path, monkeypatch,
+                                                                    pg_url):  # fmt: skip
+    """TEAM.md's check: `db copy` of the demo shop to PostgreSQL and back gives identical
+    --json output for every listing."""
+    demo = tmp_path / "demo"
+    cli("demo", "--keep", str(demo))
+    monkeypatch.setenv("SHOPCARE_HOME", str(demo))
+    cases = [str(c["id"]) for c in cli.json("case", "list", "--status", "all")]
+    orders = {c["order_number"] for c in cli.json("case", "list", "--status", "all")} - {None}
+    emails = {c["customer_email"] for c in cli.json("case", "list", "--status", "all")} - {None}
+    listings = [
+        ("case", "list", "--status", "all"),
+        ("followups", "--until", "+30d"),
+        ("report", "--from", "2026-11-01", "--until", "2026-11-24"),
+        ("report", "--from", "2026-11-01", "--until", "2026-11-24", "--by", "week"),
+        ("categories",),
+        ("calendar",),
+        ("db", "info"),
+        *(("case", "show", case) for case in cases),
+        *(("orders", "show", number) for number in sorted(orders)),
+        *(("customer", "show", email) for email in sorted(emails)),
+    ]
+
+    def everything() -> list[str]:
+        found = [cli(*args, "--format", "json").stdout for args in listings]
+        return [text.replace(pg_url, "DATABASE").replace(str(back), "DATABASE") for text in found]
+
+    back = tmp_path / "back.db"
+    sqlite_side = everything()
+    cli("db", "copy", "--to", pg_url)
+    monkeypatch.setenv("SHOPCARE_DATABASE", pg_url)
+    on_postgres = everything()
+    cli("db", "copy", "--to", str(back))
+    monkeypatch.setenv("SHOPCARE_DATABASE", str(back))
+    came_back = everything()
+    assert len(cases) >= 5 and len(listings) > 15
+    for args, one, other, third in zip(listings, sqlite_side, on_postgres, came_back, strict=True):
+        if args[:2] == ("db", "info"):  # names the database itself
+            continue
+        assert one == other == third, args

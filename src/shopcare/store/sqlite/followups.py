@@ -18,6 +18,9 @@ _CASE_CLOCKS = (
     " c.undelivered_at FROM cases c"
     " LEFT JOIN customers cu ON cu.id = c.customer_id"
     " WHERE c.status IN ({statuses})"
+    # the status index's own order (no sort on SQLite), so that both databases list the items
+    # falling due at one moment alike
+    " ORDER BY c.status, c.received_at, c.id"
 )
 
 # Orders whose aftercare may be due: none to a customer with an open case, on this order or on
