@@ -251,6 +251,14 @@ def figure_search(runs: int, cases: int) -> list[dict]:
     ]
 
 
+def figure_postgres(runs: int, cases: int) -> list[dict]:
+    """TEAM.md: followups and case list on a local PostgreSQL within 2x of the SQLite file
+    (skipped, saying why, where no server can be started)."""
+    from postgres import figures
+
+    return [{"figure": "team"} | found for found in figures(cases, runs)]
+
+
 def figure_report(runs: int, cases: int) -> list[dict]:
     """INSIGHT.md: a report over a year of a 100,000-case home within 3x of import typer."""
     from report import figures
@@ -287,7 +295,7 @@ def main() -> None:
     parser.add_argument(
         "--only",
         nargs="*",
-        help="some of: start-up taskwarrior scale import render mail search report",
+        help="some of: start-up taskwarrior scale import render mail search report postgres",
     )
     parser.add_argument(
         "--out", type=Path, default=Path(__file__).resolve().parent / "results.json"
@@ -312,6 +320,7 @@ def main() -> None:
         ("mail", lambda: figure_mail(3, 1_000 if quick else 10_000)),
         ("search", lambda: figure_search(args.runs, 100_000 if quick else 1_000_000)),
         ("report", lambda: figure_report(args.runs, 10_000 if quick else 100_000)),
+        ("postgres", lambda: figure_postgres(args.runs, 1_000 if quick else 10_000)),
     ]
     for label, step in steps:
         if args.only and label not in args.only:

@@ -77,15 +77,15 @@ class Server:
         return self._template
 
 
-@pytest.fixture(scope="session")
-def pg_server():
+def start_server() -> Server | str:
+    """A running throwaway server, or why there is none (the benchmarks use it too)."""
     try:
         import psycopg  # noqa: F401
     except ImportError:
-        _unavailable("psycopg is not installed: pip install '.[postgres]' runs these tests")
+        return "psycopg is not installed: pip install '.[postgres]' runs these tests"
     bin_dir = _binaries()
     if bin_dir is None:
-        _unavailable("PostgreSQL is not installed (Debian: apt-get install postgresql)")
+        return "PostgreSQL is not installed (Debian: apt-get install postgresql)"
     folder = Path(tempfile.mkdtemp(prefix="shopcare-pg-"))
     as_user: list[str] = []
     if os.geteuid() == 0:  # PostgreSQL will not run as root: as its own user
@@ -105,14 +105,26 @@ def pg_server():
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
         shutil.rmtree(folder, ignore_errors=True)
         detail = getattr(exc, "stderr", b"") or b""
-        _unavailable(f"the PostgreSQL test server did not start: {exc} {detail.decode()[-300:]}")
+        return f"the PostgreSQL test server did not start: {exc} {detail.decode()[-300:]}"
+    return server
+
+
+def stop_server(server: Server) -> None:
+    try:
+        server.run("pg_ctl", "-D", str(server.data), "-m", "immediate", "-w", "stop")
+    finally:
+        shutil.rmtree(server.folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    server = start_server()
+    if isinstance(server, str):
+        _unavailable(server)
     try:
         yield server
     finally:
-        try:
-            server.run("pg_ctl", "-D", str(server.data), "-m", "immediate", "-w", "stop")
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
+        stop_server(server)
 
 
 @pytest.fixture
