@@ -197,11 +197,13 @@ def test_a_copy_into_postgresql_refuses_a_shop_and_new_ids_follow_the_copied(
     assert "own database" in cli.fails("db", "copy", "--to", pg_url)
 
 
-def test_search_on_postgresql_says_it_does_not_run_there_yet(cli, monkeypatch, pg_url):
+def test_search_on_postgresql_finds_japanese_of_any_length(cli, monkeypatch, pg_url):
     monkeypatch.setenv("SHOPCARE_DATABASE", pg_url)
-    cli("case", "add", "--summary", "マグカップが割れていた")
-    error = cli.fails("search", "マグカップ")
-    assert "does not run on PostgreSQL yet" in error and "db copy" in error
+    case_id = int(cli("case", "add", "--summary", "マグカップが割れていた").stdout)
+    cli("case", "message", str(case_id), "返品したいです")
+    for word in ("マグカップ", "割れ", "返品"):
+        assert [row["case_id"] for row in cli.json("search", word)] == [case_id], word
+    assert cli.json("search", "破損") == []
 
 
 def test_an_unreachable_server_is_one_line(cli, monkeypatch, tmp_path, pg_server):

@@ -15,8 +15,6 @@ from test_mail_in import SHOP, message, took
 
 from shopcare.domain import search as core
 
-pytestmark = pytest.mark.postgres_pending("the search index (issue 21)")
-
 RELEASED = sorted((Path(__file__).parent / "data" / "released").glob("*.db"))
 FIELDS = ["case_id", "received_at", "status", "customer_name", "category", "snippet", "matched_in"]
 
@@ -181,6 +179,7 @@ def test_the_index_follows_every_change(cli, shop, tmp_path):
     assert found(cli, "9999") == [shop["broken"]]
 
 
+@pytest.mark.sqlite_only
 def test_what_another_sqlite_client_writes_is_found_at_once(cli, shop, home, monkeypatch):
     """No function of shopcare's is needed to write to the database: the triggers queue the
     text, a search reads the queue as it is, and a write of shopcare's that fills the queue
@@ -211,6 +210,7 @@ def test_what_another_sqlite_client_writes_is_found_at_once(cli, shop, home, mon
     assert found(cli, "サイズ") == []
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("fixture", RELEASED, ids=lambda p: p.stem)
 def test_an_older_home_is_searched_once_it_is_upgraded(cli, home, fixture):
     shutil.copy(fixture, home / "shopcare.db")

@@ -1,8 +1,8 @@
 """The PostgreSQL store (TEAM.md): a shop shared by a team, on a server. It runs the same
 queries as the SQLite store (store/sqlite/*.py, in the SQL both read) through the dialect's
-connection (dialect.py); what is SQLite's alone (its search index, the import's index rebuild)
-is left out or done PostgreSQL's way here. Not yet here: the search index (issue 21 goes on);
-a method of the interface it lacks says so in one line."""
+connection (dialect.py); what is SQLite's alone (the import's index rebuild) is left out, and
+the search index's triggers are PostgreSQL's own (schema.py). A method of the interface it
+lacked would say so in one line."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from shopcare.errors import ShopcareError
 from shopcare.store.postgres.dialect import Connection
 from shopcare.store.postgres.schema import MIGRATION_TABLE, MIGRATIONS
 from shopcare.store.sqlite import SHARED_QUERIES
+from shopcare.store.sqlite.search_index import index_queued
 from shopcare.store.tables import TABLES, key_of
 
 _READ_CHUNK = 2000
@@ -50,6 +51,7 @@ class PostgresStore(*SHARED_QUERIES):
                 except Exception as exc:
                     _busy(exc)
                 yield
+                index_queued(self.conn)  # the texts its triggers queued, once there are many
         finally:
             self._writing = False
 
@@ -119,7 +121,8 @@ class PostgresStore(*SHARED_QUERIES):
 
     def finish_copy(self) -> None:
         """The identity sequences moved past the ids a copy gave, so that the next row the
-        server numbers does not collide with one copied."""
+        server numbers does not collide with one copied; the copied texts into the index."""
+        index_queued(self.conn, when_full=False)
         for table in TABLES:
             if key_of(table) != "id":
                 continue

@@ -179,8 +179,46 @@ M010_SCHEMA = [
     "CREATE INDEX attachments_mail ON attachments (mail_id)",
 ]
 
-# name -> its statements, in order; each runs in one transaction with its record
-MIGRATIONS: list[tuple[str, list[str]]] = [("m010_report_times", M010_SCHEMA)]
+
+def _search_index() -> list[str]:
+    """The search index (SQLite's m009: store/sqlite/migrations.py tells its shape): the same
+    two tables, and the same statements queueing what changed, each trigger a function here.
+    A WHEN of SQLite's becomes an IF (PostgreSQL's WHEN takes no subquery), its IS NOT
+    PostgreSQL's IS DISTINCT FROM."""
+    import re
+
+    from shopcare.store.sqlite.migrations import search_trigger_parts
+
+    found = [
+        """CREATE TABLE search_terms (
+            term BIGINT NOT NULL,
+            entry BIGINT NOT NULL,
+            PRIMARY KEY (term, entry)
+        )""",
+        f"""CREATE TABLE search_queue (
+            id {_ID},
+            entry BIGINT NOT NULL,
+            text TEXT NOT NULL,
+            remove BIGINT NOT NULL DEFAULT 0
+        )""",
+    ]
+    for name, when, statements in search_trigger_parts():
+        event, _, condition = when.partition(" WHEN ")
+        body = "".join(f"\n        {statement};" for statement in statements)
+        if condition:
+            condition = re.sub(r"\bIS NOT (OLD|NEW)\.", r"IS DISTINCT FROM \1.", condition)
+            body = f"\n    IF {condition} THEN{body}\n    END IF;"
+        found.append(
+            f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN{body}"
+            "\n    RETURN NULL;\nEND $$"
+        )
+        found.append(f"CREATE TRIGGER {name} {event} FOR EACH ROW EXECUTE FUNCTION {name}()")
+    return found
+
+
+# name -> its statements, in order; each runs in one transaction with its record. (The search
+# index went into m010 before any PostgreSQL shop was made: no server holds the one without it.)
+MIGRATIONS: list[tuple[str, list[str]]] = [("m010_report_times", M010_SCHEMA + _search_index())]
 
 
 def pending(conn: Any) -> list[tuple[str, list[str]]]:

@@ -25,10 +25,11 @@ SHARED_QUERIES = (
     RepliesQueries,
     MailQueries,
     ReportQueries,
+    SearchQueries,
 )
 
 
-class SqliteStore(*SHARED_QUERIES, SearchQueries, AdminQueries):
+class SqliteStore(*SHARED_QUERIES, AdminQueries):
     """The store over one SQLite connection (see store/api.py for what each method promises)."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:

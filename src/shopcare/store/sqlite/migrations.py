@@ -347,12 +347,14 @@ def _m009_trigger(name: str, when: str, statements: list[str]) -> str:
     return f"CREATE TRIGGER {name} {when}\nBEGIN{body}\nEND"
 
 
-def _m009_triggers() -> list[str]:
+def search_trigger_parts() -> list[tuple[str, str, list[str]]]:
+    """The search index's triggers as (name, when, statements): SQLite's m009 makes them
+    triggers in its own SQL; PostgreSQL's schema makes the same statements trigger functions."""
     naming = "FROM orders o JOIN cases c ON {names} WHERE o.id = {order}"
     of_old_item = naming.format(names=_m009_names("o"), order="OLD.order_id")
     of_new_item = naming.format(names=_m009_names("o"), order="NEW.order_id")
     return [
-        _m009_trigger(
+        (
             "search_cases_insert",
             "AFTER INSERT ON cases",
             # marks: a new case's texts are read when the queue is emptied (one short
@@ -360,7 +362,7 @@ def _m009_triggers() -> list[str]:
             [_m009_again("FROM cases c WHERE c.id = NEW.id", (0, 1, 4, 5, 6, 7))],
         ),
         *(
-            _m009_trigger(
+            (
                 f"search_cases_{column}",
                 f"AFTER UPDATE OF {column} ON cases WHEN OLD.{column} IS NOT NEW.{column}",
                 [
@@ -372,7 +374,7 @@ def _m009_triggers() -> list[str]:
         ),
         # the orders a case names (by number and mall): the items of those it named leave it,
         # those it names now are entered
-        _m009_trigger(
+        (
             "search_cases_order",
             "AFTER UPDATE OF order_number, mall ON cases"
             " WHEN OLD.order_number IS NOT NEW.order_number OR OLD.mall IS NOT NEW.mall",
@@ -387,7 +389,7 @@ def _m009_triggers() -> list[str]:
                 _m009_again("FROM cases c WHERE c.id = NEW.id"),
             ],
         ),
-        _m009_trigger(
+        (
             "search_cases_customer",
             "AFTER UPDATE OF customer_id ON cases WHEN OLD.customer_id IS NOT NEW.customer_id",
             [
@@ -398,7 +400,7 @@ def _m009_triggers() -> list[str]:
             ],
         ),
         *(
-            _m009_trigger(
+            (
                 f"search_customers_{column}",
                 f"AFTER UPDATE OF {column} ON customers WHEN OLD.{column} IS NOT NEW.{column}",
                 [
@@ -418,19 +420,19 @@ def _m009_triggers() -> list[str]:
             for column, kind in (("name", 4), ("email", 5))
         ),
         # the customer's messages and the shop's notes (a status change is no text to find)
-        _m009_trigger(
+        (
             "search_events_insert",
             "AFTER INSERT ON events WHEN NEW.kind IN ('message', 'note')",
             [_m009_enter(_m009_entry("NEW.case_id", _M009_EVENT_KIND.format(e="NEW")), "NEW.text")],
         ),
         # an order imported (or changed: an import that changes its items changes it first)
         # after a case named it: its items are entered once they are there
-        _m009_trigger(
+        (
             "search_orders_insert",
             f"AFTER INSERT ON orders WHEN EXISTS (SELECT 1 FROM cases c WHERE {_m009_names('NEW')})",
             [_m009_again(f"FROM cases c WHERE {_m009_names('NEW')}")],
         ),
-        _m009_trigger(
+        (
             "search_orders_update",
             "AFTER UPDATE ON orders WHEN EXISTS (SELECT 1 FROM cases c"
             f" WHERE {_m009_names('OLD')} OR {_m009_names('NEW')})",
@@ -448,7 +450,7 @@ def _m009_triggers() -> list[str]:
         # an item gone or changed: its name leaves the cases that name its order, whose items
         # are entered again
         *(
-            _m009_trigger(
+            (
                 f"search_items_{what}",
                 f"AFTER {event} ON order_items WHEN EXISTS (SELECT 1 {of_old_item})",
                 [
@@ -458,13 +460,17 @@ def _m009_triggers() -> list[str]:
             )
             for what, event in (("delete", "DELETE"), ("update", "UPDATE OF name, order_id"))
         ),
-        _m009_trigger(
+        (
             "search_items_moved",
             "AFTER UPDATE OF order_id ON order_items WHEN OLD.order_id IS NOT NEW.order_id"
             f" AND EXISTS (SELECT 1 {of_new_item})",
             [_m009_again(f"FROM cases c WHERE c.id IN (SELECT c.id {of_new_item})")],
         ),
     ]
+
+
+def _m009_triggers() -> list[str]:
+    return [_m009_trigger(*parts) for parts in search_trigger_parts()]
 
 
 def m009_search(db: Database) -> None:

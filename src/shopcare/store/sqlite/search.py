@@ -56,7 +56,7 @@ class SearchQueries:
         return [
             tuples(
                 self.conn,
-                "SELECT count(*) FROM (SELECT 1 FROM search_terms WHERE term = ? LIMIT ?)",
+                "SELECT count(*) FROM (SELECT 1 FROM search_terms WHERE term = ? LIMIT ?) AS hits",
                 [term_of(gram), cap],
             ).fetchone()[0]
             for gram in terms
@@ -82,7 +82,7 @@ class SearchQueries:
         # stands for the texts of its kind the case has now
         kinds = _kinds()
         queued = tuples(
-            self.conn, "SELECT entry, text FROM search_queue WHERE id > 0 AND NOT remove"
+            self.conn, "SELECT entry, text FROM search_queue WHERE id > 0 AND remove = 0"
         ).fetchall()
         current = current_texts(self.conn, [entry for entry, text in queued if not text])
         return [
@@ -103,17 +103,18 @@ class SearchQueries:
         where: list[str] = []
         params: list = []
         if statuses is not None:
-            where.append(f"+status IN ({marks(statuses)})")  # + : by id, not this index
+            # || '': by id, not this column's index (SQLite's way to say so; PostgreSQL's too)
+            where.append(f"status || '' IN ({marks(statuses)})")
             params += statuses
         if category is not None:
-            where.append("+category = ?")
+            where.append("category || '' = ?")
             params.append(category)
         if category_group is not None:
-            where.append("(+category = ? OR category LIKE ? ESCAPE '\\')")
+            where.append("(category || '' = ? OR category LIKE ? ESCAPE '\\')")
             escaped = category_group.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             params += [category_group, escaped + ".%"]
         if since is not None:
-            where.append("+received_at >= ?")
+            where.append("received_at || '' >= ?")
             params.append(since)
         found: dict[int, str] = {}
         for chunk in batched(list(case_ids)):

@@ -117,7 +117,9 @@ def _write(conn: sqlite3.Connection, rows: list[tuple[int, int]], remove: bool) 
     if remove:
         conn.executemany("DELETE FROM search_terms WHERE term = ? AND entry = ?", rows)
     else:
-        conn.executemany("INSERT OR IGNORE INTO search_terms (term, entry) VALUES (?, ?)", rows)
+        conn.executemany(
+            "INSERT INTO search_terms (term, entry) VALUES (?, ?) ON CONFLICT DO NOTHING", rows
+        )
 
 
 # every text a search reads, with its entry: (case id << 3) | its kind (the order of FIELDS)
@@ -150,7 +152,7 @@ def fill_index(conn: sqlite3.Connection) -> None:
                 rows = []
     conn.executemany("INSERT INTO search_fill (term, entry) VALUES (?, ?)", rows)
     conn.execute(
-        "INSERT OR IGNORE INTO search_terms (term, entry) SELECT term, entry FROM search_fill"
-        " ORDER BY term, entry"
+        "INSERT INTO search_terms (term, entry) SELECT term, entry FROM search_fill"
+        " WHERE true ORDER BY term, entry ON CONFLICT DO NOTHING"
     )
-    conn.execute("DROP TABLE temp.search_fill")
+    conn.execute("DROP TABLE search_fill")
