@@ -286,3 +286,27 @@ def test_the_demo_shop_on_postgresql_lists_everything_as_on_sqlite(cli, tmp_path
         if args[:2] == ("db", "info"):  # names the database itself
             continue
         assert one == other == third, args
+
+
+def test_a_read_whose_connection_dropped_is_tried_again_unseen(cli, home, monkeypatch, pg_url):
+    """TEAM.md: a dropped connection on a read is retried where PostgreSQL asks for it, so that
+    no user sees it; inside a write the write fails whole, in one line."""
+    import psycopg
+
+    from shopcare.errors import ShopcareError
+
+    monkeypatch.setenv("SHOPCARE_DATABASE", pg_url)
+    case_id = int(cli("case", "add", "--summary", "割れていた").stdout)
+
+    def drop(store) -> None:
+        with psycopg.connect(pg_url, autocommit=True) as other:
+            other.execute("SELECT pg_terminate_backend(%s)", [store.raw.info.backend_pid])
+
+    with shop_store(home) as store:
+        assert store.case_row(case_id)["summary"] == "割れていた"
+        drop(store)
+        assert store.case_row(case_id)["summary"] == "割れていた"  # on a new connection
+        drop(store)
+        with pytest.raises(ShopcareError, match="database"), store.write():
+            store.update_case_columns(case_id, {"summary": "書き換え"})
+    assert cli.json("case", "show", str(case_id))["summary"] == "割れていた"

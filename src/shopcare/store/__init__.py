@@ -19,10 +19,13 @@ def open_store(home: Path, location: Location | None = None, now: str = "") -> I
     unless location names another file or a PostgreSQL server (store/location.py)."""
     if location is not None and location.kind == "postgres":
         from shopcare.store.postgres import PostgresStore
-        from shopcare.store.postgres.connect import open_server
+        from shopcare.store.postgres.connect import connect
 
-        with open_server(location, now) as conn:
-            yield PostgresStore(conn)
+        store = PostgresStore(connect(location, now), lambda: connect(location, now, migrate=False))
+        try:
+            yield store
+        finally:
+            store.close()
         return
     from shopcare.store.sqlite import SqliteStore
     from shopcare.store.sqlite.connect import open_db

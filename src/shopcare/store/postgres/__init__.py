@@ -6,12 +6,12 @@ lacked would say so in one line."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from shopcare.errors import ShopcareError
-from shopcare.store.postgres.dialect import Connection
+from shopcare.store.postgres.dialect import Connection, explained
 from shopcare.store.postgres.schema import MIGRATION_TABLE, MIGRATIONS
 from shopcare.store.sqlite import SHARED_QUERIES
 from shopcare.store.sqlite.search_index import index_queued
@@ -27,10 +27,14 @@ class PostgresStore(*SHARED_QUERIES):
 
     kind = "postgres"
 
-    def __init__(self, raw: Any) -> None:
-        self.raw = raw  # psycopg's own connection
-        self.conn = Connection(raw)  # the queries' (dialect.py)
+    def __init__(self, raw: Any, connect: Callable[[], Any] | None = None) -> None:
+        self.conn = Connection(raw, connect)  # the queries' (dialect.py)
         self._writing = False
+
+    @property
+    def raw(self) -> Any:
+        """psycopg's own connection (a new one after a read found the old one dropped)."""
+        return self.conn.raw
 
     @contextmanager
     def write(self) -> Iterator[None]:
@@ -39,7 +43,7 @@ class PostgresStore(*SHARED_QUERIES):
             return
         self._writing = True
         try:
-            with self.raw.transaction():
+            with explained(), self.raw.transaction():
                 # the shop's write lock, as SQLite's BEGIN IMMEDIATE takes it: one writer at a
                 # time, and what this write reads no other writer changes before it commits
                 # (READ COMMITTED reads what the writers before it committed). No transaction

@@ -5,8 +5,6 @@ the like where the URL leaves them out."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from shopcare.errors import ShopcareError
@@ -66,15 +64,6 @@ def _numeric_loader(psycopg: Any) -> type:
             return int(value) if value == value.to_integral_value() else float(value)
 
     return Numeric
-
-
-@contextmanager
-def open_server(location: Location, now: str) -> Iterator[Any]:
-    conn = connect(location, now)
-    try:
-        yield conn
-    finally:
-        conn.close()
 
 
 def _first_line(exc: BaseException) -> str:

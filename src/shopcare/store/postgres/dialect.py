@@ -17,7 +17,7 @@ sqlite/*.py); this module is what lets PostgreSQL run them as they are.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
@@ -68,7 +68,7 @@ def _values(params: Sequence | None, order: tuple[int, ...] | None) -> Sequence:
 
 
 @contextmanager
-def _explained() -> Iterator[None]:
+def explained() -> Iterator[None]:
     import psycopg
 
     try:
@@ -84,19 +84,32 @@ def _explained() -> Iterator[None]:
 class Cursor:
     """What the queries use of a sqlite3 cursor, over a psycopg one."""
 
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
-        self._cursor = conn.cursor()
+        self._cursor = conn.raw.cursor()
         self.row_factory: Any = "dict"  # None: tuples, as a sqlite3 cursor with no factory
         self.lastrowid: int | None = None
 
     def execute(self, sql: str, params: Sequence | None = None) -> Cursor:
+        import psycopg
         from psycopg.rows import dict_row, tuple_row
 
         text, order = translate(sql)
+        values = _values(params, order)
         self._cursor.row_factory = tuple_row if self.row_factory is None else dict_row
-        with _explained():
-            self._cursor.execute(text, _values(params, order))
+        reading = self._conn.raw.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+        with explained():
+            try:
+                self._cursor.execute(text, values)
+            except psycopg.OperationalError:
+                # a read outside any write whose connection dropped (a server restarted, a
+                # network blip): once more on a new connection, unseen by the user. Inside a
+                # write the whole write fails instead, in one line, and nothing is written.
+                if not (reading and self._conn.raw.broken and self._conn.reconnect()):
+                    raise
+                self._cursor = self._conn.raw.cursor()
+                self._cursor.row_factory = tuple_row if self.row_factory is None else dict_row
+                self._cursor.execute(text, values)
         self.lastrowid = None
         if text.endswith(" RETURNING id"):
             row = self._cursor.fetchone()
@@ -107,7 +120,7 @@ class Cursor:
         text, order = translate(sql)
         if text.endswith(" RETURNING id"):
             text = text.removesuffix(" RETURNING id")
-        with _explained():
+        with explained():
             self._cursor.executemany(text, [_values(row, order) for row in rows])
         return self
 
@@ -134,19 +147,31 @@ class Cursor:
 
 class Connection:
     """What the queries use of a sqlite3 connection, over a psycopg one (autocommit; the store's
-    write() is the transaction)."""
+    write() is the transaction). connect, if given, makes a new psycopg connection: a read
+    whose connection dropped is tried once more on it."""
 
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Any, connect: Callable[[], Any] | None = None) -> None:
         self.raw = conn
+        self._connect = connect
+
+    def reconnect(self) -> bool:
+        if self._connect is None:
+            return False
+        try:
+            self.raw.close()
+            self.raw = self._connect()
+        except Exception:  # noqa: BLE001 - the server is still away: the read's own error shows
+            return False
+        return True
 
     def cursor(self) -> Cursor:
-        return Cursor(self.raw)
+        return Cursor(self)
 
     def execute(self, sql: str, params: Sequence | None = None) -> Cursor:
-        return Cursor(self.raw).execute(sql, params)
+        return Cursor(self).execute(sql, params)
 
     def executemany(self, sql: str, rows: Sequence[Sequence]) -> Cursor:
-        return Cursor(self.raw).executemany(sql, rows)
+        return Cursor(self).executemany(sql, rows)
 
     def close(self) -> None:
         self.raw.close()
