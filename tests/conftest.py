@@ -121,10 +121,13 @@ def dump(home: Path) -> str:
 
 def shop_store(home: Path):
     """The test shop's store, opened on whichever database holds it (a context manager)."""
-    from shopcare.app import shop_database
+    from shopcare.home import CONFIG_NAME, DB_NAME
+    from shopcare.settings.config import load_config
     from shopcare.store import open_store
+    from shopcare.store.location import shop_location
 
-    return open_store(home, shop_database(home), "2026-11-23T23:00:00Z")
+    location = shop_location(home, load_config(home / CONFIG_NAME).database_url, DB_NAME)
+    return open_store(home, location, "2026-11-23T23:00:00Z")
 
 
 def shop_sql(home: Path, sql: str, params: list | tuple = ()) -> list[tuple]:

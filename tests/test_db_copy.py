@@ -310,3 +310,21 @@ def test_a_read_whose_connection_dropped_is_tried_again_unseen(cli, home, monkey
         with pytest.raises(ShopcareError, match="database"), store.write():
             store.update_case_columns(case_id, {"summary": "書き換え"})
     assert cli.json("case", "show", str(case_id))["summary"] == "割れていた"
+
+
+def test_db_info_never_shows_a_password_however_the_url_spells_it(cli, home, monkeypatch):
+    from shopcare.store.location import parse_location
+
+    for url, secret in (
+        ("postgresql://shop:s%40cret@db.example.jp/shopcare", "s%40cret"),
+        ("postgresql://shop:plain@db.example.jp/shopcare?sslmode=require", "plain"),
+        ("postgresql://shop@db.example.jp/shopcare?password=hunter2", "hunter2"),
+    ):
+        shown = parse_location(url, "test").shown
+        assert secret not in shown and "***" in shown, shown
+    (home / "config.toml").write_text(
+        '[database]\nurl = "postgresql://shop@db.example.jp/shopcare?password=hunter2"\n',
+        encoding="utf-8",
+    )
+    error = cli.fails("db", "info")
+    assert "holds a password" in error and "hunter2" not in error

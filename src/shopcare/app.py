@@ -114,20 +114,17 @@ class Session:
         return clock.DayTime(self.config.close)
 
 
-def shop_database(path: Path) -> Location:
-    """Where the shop at path keeps its database (store/location.py)."""
-    from shopcare.settings.config import load_config
-    from shopcare.store.location import shop_location
-
-    return shop_location(path, load_config(path / CONFIG_NAME).database_url, DB_NAME)
+class NoShop(ShopcareError):
+    """There is no shop at the home, and the command may not make one."""
 
 
 @contextmanager
-def open_session(path: Path, writes: bool = False) -> Iterator[Session]:
+def open_session(path: Path, writes: bool = False, make: bool = True) -> Iterator[Session]:
     """What a command works on. A reading command on a home with no shop in it says so (a
     mistyped --home must not look like an empty shop); a writing command makes the shop, and
     says where, once. The shop's database is the home's SQLite file unless SHOPCARE_DATABASE
-    or [database] url names another (TEAM.md)."""
+    or [database] url names another (TEAM.md). make=False: a writing command that finds no
+    shop makes none either (NoShop), as `mail in` must not."""
     from shopcare.settings.config import load_config
     from shopcare.store import open_store
     from shopcare.store.location import shop_location
@@ -135,8 +132,8 @@ def open_session(path: Path, writes: bool = False) -> Iterator[Session]:
     config = load_config(path / CONFIG_NAME)  # the defaults where there is none yet
     location = shop_location(path, config.database_url, DB_NAME)
     new = location.kind == "sqlite" and not location.path.exists()
-    if new and not writes:
-        raise ShopcareError(
+    if new and not (writes and make):
+        raise NoShop(
             f"no shop at {path}",
             f"make one with shopcare --home {path} init (or check --home and SHOPCARE_HOME)",
         )

@@ -8,7 +8,7 @@ import typer
 
 from shopcare.cli.output import FormatOption, JsonOption, pick_format, print_record, say
 from shopcare.cli.root import subcommands
-from shopcare.cli.session import home_path
+from shopcare.cli.session import session
 from shopcare.cli.views import DB_INFO
 
 app = subcommands("db", no_args_is_help=True)
@@ -20,10 +20,8 @@ def info(fmt: FormatOption = None, as_json: JsonOption = False) -> None:
 
     Example: shopcare db info
     """
-    from shopcare.app import open_session
-
     output = pick_format(fmt, as_json)
-    with open_session(home_path()) as s:
+    with session() as s:
         record = {
             "database": s.store.kind,
             "location": s.location.shown,
@@ -53,15 +51,14 @@ def copy(
     Example: shopcare db copy --to postgresql://shop@db.example.jp/shopcare
     """
     from shopcare.admin.copy import copy_shop
-    from shopcare.app import open_session
-    from shopcare.clock import now, to_storage
+    from shopcare.clock import to_storage
     from shopcare.errors import ShopcareError
     from shopcare.store import open_store
     from shopcare.store.location import parse_location
 
     target = parse_location(to, "--to")
     made = None  # a SQLite file this copy makes: removed again if the copy fails
-    with open_session(home_path()) as s:
+    with session() as s:
         if target.kind == "sqlite":
             if target.path.is_dir():
                 raise ShopcareError(f"--to {target.path} is a folder", "give a file's path")
@@ -76,7 +73,7 @@ def copy(
         elif s.location.kind == "postgres" and target.url == s.location.url:
             raise ShopcareError("--to names the shop's own database", "give another database")
         try:
-            with open_store(s.home, target, to_storage(now())) as other:
+            with open_store(s.home, target, to_storage(s.now)) as other:
                 counts = copy_shop(s.store, other, target.shown)
         except BaseException:
             if made is not None:

@@ -47,7 +47,6 @@ def mail_in(
     Example: shopcare mail in ~/Maildir
     """
     output = pick_format(fmt, as_json)
-    _refuse_a_missing_shop()
     if paths:
         sources = _from_paths(paths)
     else:
@@ -57,26 +56,6 @@ def mail_in(
     _print(taken, output)
     if later:
         say(f"{later} {'message' if later == 1 else 'messages'} to take again later")
-        raise typer.Exit(EX_TEMPFAIL)
-
-
-def _refuse_a_missing_shop() -> None:
-    """A mail system's alias with a mistyped --home must not make a new, empty shop and take
-    the mail there: with no shop, nothing is written and the exit is 75, so the mail system
-    keeps the message until the alias is mended."""
-    from shopcare.app import shop_database
-    from shopcare.cli.root import report
-
-    home = home_path()
-    try:
-        database = shop_database(home)
-    except ShopcareError:  # a broken config.toml: opening the shop fails, and keeps the mail
-        return
-    if database.kind == "sqlite" and not database.path.exists():
-        report(
-            f"no shop at {home}: no mail taken",
-            f"check --home or SHOPCARE_HOME; make the shop with shopcare --home {home} init",
-        )
         raise typer.Exit(EX_TEMPFAIL)
 
 
@@ -116,6 +95,7 @@ def _take_all(sources, dry_run: bool, from_files: bool) -> tuple[list, int]:
     at all is kept there too, but not counted: delivering it again would fail again, and a mail
     system that retried it for days would end by returning it to the customer. A file that
     cannot be read is left where it is, and counted. The taken, and the count to retry."""
+    from shopcare.app import NoShop
     from shopcare.intake.parse import MailError
     from shopcare.intake.take import Intake
 
@@ -123,10 +103,22 @@ def _take_all(sources, dry_run: bool, from_files: bool) -> tuple[list, int]:
     later = 0
     with ExitStack() as stack:
         try:
-            s = stack.enter_context(session(writes=not dry_run))
+            s = stack.enter_context(session(writes=not dry_run, make=False))
             if not from_files:  # a mail system deletes its copy once we exit 0
                 s.store.durable_commits()
             intake = Intake(s, dry_run=dry_run, dated=from_files)
+        except NoShop as exc:
+            # a mail system's alias with a mistyped --home must not make a new, empty shop and
+            # take the mail there: nothing is written, and the exit is 75, so the mail system
+            # keeps the message until the alias is mended
+            from shopcare.cli.root import report
+
+            home = home_path()
+            report(
+                f"no shop at {home}: no mail taken",
+                f"check --home or SHOPCARE_HOME; make the shop with shopcare --home {home} init",
+            )
+            raise typer.Exit(EX_TEMPFAIL) from exc
         except Exception as exc:  # noqa: BLE001 - whatever it was, the messages are kept
             if dry_run:
                 raise

@@ -29,9 +29,9 @@ def home_path() -> Path:
 
 
 @contextmanager
-def session(writes: bool = False) -> Iterator[Session]:
+def session(writes: bool = False, make: bool = True) -> Iterator[Session]:
     """The session of the home --home (or SHOPCARE_HOME) names; see app.open_session."""
-    with open_session(home_path(), writes) as opened:
+    with open_session(home_path(), writes, make) as opened:
         yield opened
 
 

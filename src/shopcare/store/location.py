@@ -31,10 +31,14 @@ class Location(NamedTuple):
         if self.kind == "sqlite":
             return str(self.path)
         parts = urlsplit(self.url or "")
-        if parts.password is None:
-            return self.url or ""
-        netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-        return parts._replace(netloc=netloc).geturl()
+        userinfo, at, hostport = parts.netloc.rpartition("@")
+        if ":" in userinfo:  # user:password@host, the password as typed (percent-encoded or not)
+            userinfo = userinfo.split(":", 1)[0] + ":***"
+        query = "&".join(
+            "password=***" if pair.split("=", 1)[0] == "password" else pair
+            for pair in parts.query.split("&")
+        )
+        return parts._replace(netloc=f"{userinfo}{at}{hostport}", query=query).geturl()
 
 
 def parse_location(text: str, where: str | None, allow_password: bool = True) -> Location:
@@ -55,7 +59,8 @@ def parse_location(text: str, where: str | None, allow_password: bool = True) ->
                 f"{at}{text} names no server or database",
                 "postgresql://USER@HOST/DATABASE, e.g. postgresql://shop@db.example.jp/shopcare",
             )
-        if parts.password is not None and not allow_password:
+        in_query = any(pair.split("=", 1)[0] == "password" for pair in parts.query.split("&"))
+        if (parts.password is not None or in_query) and not allow_password:
             raise ShopcareError(f"{at}the URL holds a password", PASSWORD_HINT)
         return Location("postgres", url=text)
     if scheme == "sqlite":

@@ -1,8 +1,7 @@
 """The PostgreSQL store (TEAM.md): a shop shared by a team, on a server. It runs the same
 queries as the SQLite store (store/sqlite/*.py, in the SQL both read) through the dialect's
 connection (dialect.py); what is SQLite's alone (the import's index rebuild) is left out, and
-the search index's triggers are PostgreSQL's own (schema.py). A method of the interface it
-lacked would say so in one line."""
+the search index's triggers are PostgreSQL's own (schema.py)."""
 
 from __future__ import annotations
 
@@ -63,17 +62,6 @@ class PostgresStore(*SHARED_QUERIES):
     def _indexes_made_after(self, table: str, adding: int) -> Iterator[None]:
         yield  # SQLite's first-import index rebuild; PostgreSQL's inserts need none
 
-    def __getattr__(self, name: str) -> Any:
-        from shopcare.store.api import Store
-
-        if name in vars(Store):
-            raise ShopcareError(
-                f"this command does not run on PostgreSQL yet ({name} is not written for it)",
-                "to work on the shop meanwhile, copy it to a SQLite file: shopcare db copy --to"
-                " PATH, and point SHOPCARE_DATABASE there",
-            )
-        raise AttributeError(name)
-
     def durable_commits(self) -> None:
         """Every commit on the server is durable already (synchronous_commit, fsync)."""
 
@@ -107,7 +95,9 @@ class PostgresStore(*SHARED_QUERIES):
             sql.Identifier(_known(table)),
             sql.Identifier(key_of(table)),
         )
-        with self.raw.cursor(row_factory=_tuple_row) as cursor:
+        from psycopg.rows import tuple_row
+
+        with self.raw.cursor(row_factory=tuple_row) as cursor:
             cursor.execute(query)
             while rows := cursor.fetchmany(_READ_CHUNK):
                 yield from rows
@@ -146,12 +136,6 @@ def _busy(exc: Exception) -> None:
             "try again in a moment",
         ) from exc
     raise exc
-
-
-def _tuple_row(cursor: Any) -> Any:
-    from psycopg.rows import tuple_row
-
-    return tuple_row(cursor)
 
 
 def _known(table: str) -> str:

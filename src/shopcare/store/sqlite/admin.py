@@ -11,8 +11,6 @@ from shopcare.store.sqlite.migrations import MIGRATION_SET, MIGRATIONS
 from shopcare.store.sqlite.search_index import index_queued
 from shopcare.store.tables import TABLES, key_of
 
-_COPY_CHUNK = 1000
-
 
 class AdminQueries:
     """Mixed into SqliteStore; see store/api.py for what each method promises."""

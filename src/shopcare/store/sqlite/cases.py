@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 
 from shopcare.domain.casefields import CLOCK_KEYS
-from shopcare.store.sqlite.connect import assignments, batched, column_names, marks
+from shopcare.store.sqlite.connect import assignments, batched, column_names, in_group, marks
 
 # A case's fields as the json interface names them, and the column each comes from: the case's
 # own, and its customer's name and e-mail address.
@@ -101,9 +101,9 @@ class CasesQueries:
             where.append("c.category = ?")
             params.append(category)
         if category_group is not None:
-            where.append("(c.category = ? OR c.category LIKE ? ESCAPE '\\')")
-            escaped = category_group.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            params += [category_group, escaped + ".%"]
+            clause, values = in_group("c.category", category_group)
+            where.append(clause)
+            params += values
         if mall is not None:
             where.append("c.mall = ?")
             params.append(mall)

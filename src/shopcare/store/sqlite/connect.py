@@ -58,6 +58,13 @@ def marks(values: Iterable) -> str:
     return ", ".join("?" for _ in values)
 
 
+def in_group(column: str, group: str) -> tuple[str, list[str]]:
+    """WHERE text and values for a category group: the code itself and every code under it
+    (group.*), LIKE's own characters in the group taken literally."""
+    escaped = group.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"({column} = ? OR {column} LIKE ? ESCAPE '\\')", [group, escaped + ".%"]
+
+
 BATCH = 500  # values in one IN (...): well under SQLite's limit on parameters
 
 

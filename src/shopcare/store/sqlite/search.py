@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 
-from shopcare.store.sqlite.connect import batched, marks, tuples
+from shopcare.store.sqlite.connect import batched, in_group, marks, tuples
 from shopcare.store.sqlite.search_index import SECOND, current_texts, term_of
 
 
@@ -110,9 +110,9 @@ class SearchQueries:
             where.append("category || '' = ?")
             params.append(category)
         if category_group is not None:
-            where.append("(category || '' = ? OR category LIKE ? ESCAPE '\\')")
-            escaped = category_group.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            params += [category_group, escaped + ".%"]
+            clause, values = in_group("category || ''", category_group)
+            where.append(clause)
+            params += values
         if since is not None:
             where.append("received_at || '' >= ?")
             params.append(since)
