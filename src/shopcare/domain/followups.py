@@ -346,38 +346,31 @@ def aftercare_due(
             _SLACK if after.unit not in ("d", "h") else timedelta(0)
         )
         # delivered in the range; or, with no delivery date, shipped in it less the transit days
-        for shipped, low, high in (
-            (False, oldest, newest),
-            (True, oldest - transit, newest - transit),
+        # (no aftercare to a customer with an open case: the store leaves those orders out)
+        for found_id, number, delivered_at, shipped_at, name, status in store.aftercare_orders(
+            (to_storage(oldest), to_storage(newest)),
+            (to_storage(oldest - transit), to_storage(newest - transit)),
+            marketing_only=bool(step.marketing),
+            order_id=order_id,
         ):
-            # no aftercare to a customer with an open case (the store leaves those orders out)
-            for found_id, number, delivered_at, shipped_at, name, status in store.aftercare_orders(
-                to_storage(low),
-                to_storage(high),
-                shipped=shipped,
-                marketing_only=bool(step.marketing),
-                order_id=order_id,
-            ):
-                if status and ("cancel" in status.lower() or "キャンセル" in status):
-                    continue
-                delivered = (
-                    from_storage(delivered_at)
-                    if delivered_at
-                    else from_storage(shipped_at) + transit
-                )
-                due = working(calendar.due(delivered, after))
-                if due > until or due + gap <= now:
-                    continue
-                yield Item(
-                    due,
-                    "aftercare",
-                    f"{found_id}.{index + 1}",
-                    step.template,
-                    step.template,
-                    None,
-                    number,
-                    name,
-                )
+            if status and ("cancel" in status.lower() or "キャンセル" in status):
+                continue
+            delivered = (
+                from_storage(delivered_at) if delivered_at else from_storage(shipped_at) + transit
+            )
+            due = working(calendar.due(delivered, after))
+            if due > until or due + gap <= now:
+                continue
+            yield Item(
+                due,
+                "aftercare",
+                f"{found_id}.{index + 1}",
+                step.template,
+                step.template,
+                None,
+                number,
+                name,
+            )
 
 
 def _forward_gap(this: Duration, following: Duration) -> timedelta:

@@ -194,17 +194,16 @@ class Store(Protocol):
 
     def aftercare_orders(
         self,
-        low: str,
-        high: str,
+        delivered: tuple[str, str],
+        shipped: tuple[str, str],
         *,
-        shipped: bool = False,
         marketing_only: bool = False,
         order_id: int | None = None,
     ) -> Iterator[tuple]:
-        """Orders delivered between low and high (shipped: not delivered, shipped between),
-        with no case open on the order nor any open case of its customer: (id, number,
-        delivered_at, shipped_at, customer name, status); marketing_only: only those whose
-        customer accepted marketing mail."""
+        """Orders delivered within the delivered range, and orders not delivered but shipped
+        within the shipped range (ranges inclusive), with no case open on the order nor any
+        open case of its customer: (id, number, delivered_at, shipped_at, customer name,
+        status); marketing_only: only those whose customer accepted marketing mail."""
         ...
 
     def promise_case(self, event_id: int) -> tuple[int, str] | None:

@@ -115,7 +115,9 @@ class PostgresStore(*SHARED_QUERIES):
 
     def finish_copy(self) -> None:
         """The identity sequences moved past the ids a copy gave, so that the next row the
-        server numbers does not collide with one copied; the copied texts into the index."""
+        server numbers does not collide with one copied; the copied texts into the index; the
+        planner's statistics gathered, so that the first commands after a copy do not plan for
+        empty tables (autovacuum would only catch up later)."""
         index_queued(self.conn, when_full=False)
         for table in TABLES:
             if key_of(table) != "id":
@@ -124,6 +126,7 @@ class PostgresStore(*SHARED_QUERIES):
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
                 f" coalesce((SELECT max(id) FROM {table}), 0) + 1, false)"
             )
+        self.raw.execute("ANALYZE")
 
 
 def _busy(exc: Exception) -> None:

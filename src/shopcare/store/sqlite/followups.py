@@ -72,19 +72,22 @@ class FollowupsQueries:
 
     def aftercare_orders(
         self,
-        low: str,
-        high: str,
+        delivered: tuple[str, str],
+        shipped: tuple[str, str],
         *,
-        shipped: bool = False,
         marketing_only: bool = False,
         order_id: int | None = None,
     ) -> Iterator[tuple]:
         more = " AND o.accepts_marketing = 1" if marketing_only else ""
-        params = [low, high]
+        params: list = []
         if order_id is not None:
             more += " AND o.id = ?"
-            params.append(order_id)
-        sql = _AFTERCARE.format(range=_SHIPPED if shipped else _DELIVERED, more=more)
+        # one statement, each range on its own index (an OR would not use both)
+        sql = " UNION ALL ".join(
+            _AFTERCARE.format(range=where, more=more) for where in (_DELIVERED, _SHIPPED)
+        )
+        for low, high in (delivered, shipped):
+            params += [low, high] if order_id is None else [low, high, order_id]
         return tuples(self.conn, sql, params)
 
     def promise_case(self, event_id: int) -> tuple[int, str] | None:
