@@ -278,6 +278,25 @@ def figure_report(runs: int, cases: int) -> list[dict]:
     ]
 
 
+def figure_stress(quick: bool) -> list[dict]:
+    """SAFETY.md's reliability figures (bench/stress.py, with its own counts; --quick for its
+    quick ones): each a count that must be 0."""
+    from stress import figures, parse, print_table
+
+    report = figures(parse(["--quick"] if quick else []))
+    print_table(report)
+    return [
+        {
+            "figure": "stress",
+            "name": f"{line['group']}: {line['figure']}",
+            "value": line["value"],
+            "target": line["target"],
+            "met": line["met"],
+        }
+        for line in report["figures"]
+    ]
+
+
 def _compile_shopcare() -> None:
     """Byte-compile shopcare's modules, as `pip install` does, so that an editable install or
     a PYTHONDONTWRITEBYTECODE environment does not time the compiler on every run."""
@@ -295,7 +314,7 @@ def main() -> None:
     parser.add_argument(
         "--only",
         nargs="*",
-        help="some of: start-up taskwarrior scale import render mail search report postgres",
+        help="some of: start-up taskwarrior scale import render mail search report postgres stress",
     )
     parser.add_argument(
         "--out", type=Path, default=Path(__file__).resolve().parent / "results.json"
@@ -321,6 +340,7 @@ def main() -> None:
         ("search", lambda: figure_search(args.runs, 100_000 if quick else 1_000_000)),
         ("report", lambda: figure_report(args.runs, 10_000 if quick else 100_000)),
         ("postgres", lambda: figure_postgres(args.runs, 1_000 if quick else 10_000)),
+        ("stress", lambda: figure_stress(quick)),
     ]
     for label, step in steps:
         if args.only and label not in args.only:

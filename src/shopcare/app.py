@@ -118,6 +118,17 @@ class NoShop(ShopcareError):
     """There is no shop at the home, and the command may not make one."""
 
 
+def locate(path: Path) -> tuple[Config, Location]:
+    """The home's config.toml (the defaults where there is none yet) and where its database
+    is, without opening it: for `restore`, which must work where the database is missing or
+    damaged."""
+    from shopcare.settings.config import load_config
+    from shopcare.store.location import shop_location
+
+    config = load_config(path / CONFIG_NAME)
+    return config, shop_location(path, config.database_url, DB_NAME)
+
+
 @contextmanager
 def open_session(path: Path, writes: bool = False, make: bool = True) -> Iterator[Session]:
     """What a command works on. A reading command on a home with no shop in it says so (a
@@ -125,12 +136,9 @@ def open_session(path: Path, writes: bool = False, make: bool = True) -> Iterato
     says where, once. The shop's database is the home's SQLite file unless SHOPCARE_DATABASE
     or [database] url names another (TEAM.md). make=False: a writing command that finds no
     shop makes none either (NoShop), as `mail in` must not."""
-    from shopcare.settings.config import load_config
     from shopcare.store import open_store
-    from shopcare.store.location import shop_location
 
-    config = load_config(path / CONFIG_NAME)  # the defaults where there is none yet
-    location = shop_location(path, config.database_url, DB_NAME)
+    config, location = locate(path)
     new = location.kind == "sqlite" and not location.path.exists()
     if new and not (writes and make):
         raise NoShop(

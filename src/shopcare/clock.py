@@ -89,6 +89,45 @@ def to_local_iso(text: str | None, tz: tzinfo) -> str | None:
     return from_storage(text).astimezone(tz).isoformat()
 
 
+def is_time_key(key: str) -> bool:
+    """Stored UTC times live in fields called at or ending in _at."""
+    return key == "at" or key.endswith("_at")
+
+
+_LOCAL_TIMES: dict = {}  # stored time and zone -> local ISO text, for long json outputs
+
+
+def _json_value(key: str, value, tz: tzinfo):
+    kind = type(value)  # the common kinds first: an export converts millions of values
+    if kind is str:
+        if key == "at" or key.endswith("_at"):
+            return _LOCAL_TIMES.get((value, tz)) or remember(
+                _LOCAL_TIMES, (value, tz), to_local_iso(value, tz)
+            )
+        return value
+    if value is None or kind is int or kind is bool:
+        return value
+    if kind is dict:
+        return {k: _json_value(k, v, tz) for k, v in value.items()}
+    if kind is list:
+        return [_json_value("", v, tz) for v in value]
+    if isinstance(value, datetime):
+        return value.astimezone(tz).isoformat()
+    if is_time_key(key) and isinstance(value, str):
+        return to_local_iso(value, tz)
+    if isinstance(value, dict):
+        return {k: _json_value(k, v, tz) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_value("", v, tz) for v in value]
+    return value
+
+
+def json_record(record: dict, tz: tzinfo) -> dict:
+    """A record as json shows it: every stored time (a field called at or ending in _at, nested
+    ones too) as ISO-8601 with the shop's offset. The CLI's --json and `export` both use it."""
+    return {key: _json_value(key, value, tz) for key, value in record.items()}
+
+
 MEMO_LIMIT = 4096  # times remembered while printing a list: a sorted list repeats them side by side
 
 

@@ -44,6 +44,36 @@ def ensure_home(home: Path) -> Path:
     return home  # a home that cannot be written can still be read (see db.connect)
 
 
+def attachment_path(home: Path, digest: str) -> Path:
+    """Where a stored mail's attachment lives: under its content's sha256, so that one file
+    serves every mail that carries it."""
+    return home / "attachments" / digest[:2] / digest
+
+
+def remove_leftovers(folder: Path, name: str = "*") -> list[Path]:
+    """The partial files write_durably leaves when its process is killed mid-write (.NAME.PID,
+    of a process that is no more) removed from folder; those removed. A file that another
+    process is writing right now is left alone."""
+    removed = []
+    for path in folder.glob(f".{name}.*"):
+        pid = path.name.rsplit(".", 1)[-1]
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # another user's process, or no process at all: leave its file be
+    return True
+
+
 def write_durably(path: Path, data: bytes) -> None:
     """Write a file owner-only, whole or not at all, on disk before this returns: written
     beside its name, synced, then renamed over it. For what is kept in place of a database

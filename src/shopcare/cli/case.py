@@ -18,7 +18,7 @@ from shopcare.cli.output import (
 )
 from shopcare.cli.params import CaseIdArgument, empty_clears
 from shopcare.cli.root import subcommands
-from shopcare.cli.session import Session, read_text, session
+from shopcare.cli.session import read_text, session
 from shopcare.cli.views import CASE_FIELDS, CASE_LIST, ORDER_LIST, TIMELINE
 from shopcare.clock import DayTime
 from shopcare.domain import cases as core
@@ -197,29 +197,6 @@ def list_(
             print_rows(records(), CASE_LIST, output, s.tz)
 
 
-RECENT_ORDERS = 5
-
-
-def _case_view(s: Session, case_id: int) -> dict:
-    """The case, its timeline, its order (where imported) and the customer's recent orders."""
-    from shopcare.cli.views import with_item_names
-    from shopcare.domain.orders import order_of_case, order_record, orders_of_customer
-
-    row = core.get_case_row(s.store, case_id)
-    record = core.case_record(row, s.categories, s.lang)
-    events = core.events_of(s.store, case_id)
-    for event in events:
-        event["what"] = core.describe_event(event, s.tz)
-    record["events"] = events
-    order = order_of_case(s.store, row)
-    record["order"] = order_record(s.store, order) if order else None
-    recent = (
-        orders_of_customer(s.store, row["customer_id"], RECENT_ORDERS) if row["customer_id"] else []
-    )
-    record["recent_orders"] = [with_item_names(o) for o in recent]
-    return record
-
-
 @app.command("show")
 def show(
     case_id: CaseIdArgument,
@@ -232,7 +209,10 @@ def show(
     """
     output = pick_format(fmt, as_json)
     with session() as s:
-        record = _case_view(s, case_id)
+        from shopcare.domain.records import case_show_record
+
+        row = core.get_case_row(s.store, case_id)
+        record = case_show_record(s.store, row, s.categories, s.lang, s.tz)
         if output is not Format.json and record["order"]:
             order = record["order"]
             record["order_status"] = order["status"]

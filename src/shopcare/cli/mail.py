@@ -21,6 +21,12 @@ app = subcommands("mail", no_args_is_help=True)
 EX_TEMPFAIL = 75  # sysexits.h: the mail system keeps the message and delivers it again later
 
 
+def _event_id(text: str) -> int:
+    from shopcare.domain.ids import parse_id
+
+    return parse_id(text, "timeline event", "an event id is a number, as case show lists them")
+
+
 @app.command("in")
 def mail_in(
     paths: Annotated[
@@ -204,7 +210,10 @@ def _print(taken: list, output) -> None:
 
 @app.command("show")
 def mail_show(
-    event_id: Annotated[int, typer.Argument(metavar="EVENT_ID", help="The timeline event's id.")],
+    event_id: Annotated[
+        int,
+        typer.Argument(metavar="EVENT_ID", help="The timeline event's id.", parser=_event_id),
+    ],
     raw: Annotated[
         bool, typer.Option("--raw", help="The message as it was received, byte for byte.")
     ] = False,

@@ -16,7 +16,7 @@ from shopcare.cli.output import (
 )
 from shopcare.cli.root import subcommands
 from shopcare.cli.session import session
-from shopcare.cli.views import CUSTOMER_FIELDS, ITEMS, ORDER_FIELDS, ORDER_LIST, with_item_names
+from shopcare.cli.views import CUSTOMER_FIELDS, ITEMS, ORDER_FIELDS, ORDER_LIST
 
 app = subcommands("orders", no_args_is_help=True)
 customer_app = subcommands("customer", no_args_is_help=True)
@@ -103,18 +103,13 @@ def customer_show(
     Example: shopcare customer show misaki.sato@example.jp
     """
     from shopcare.cli.views import CASE_LIST
-    from shopcare.domain.cases import case_record
     from shopcare.domain.customers import get_customer
-    from shopcare.domain.orders import orders_of_customer
+    from shopcare.domain.records import customer_show_record
 
     output = pick_format(fmt, as_json)
     with session() as s:
-        record = dict(get_customer(s.store, key))
-        record["orders"] = [with_item_names(o) for o in orders_of_customer(s.store, record["id"])]
-        record["cases"] = [
-            case_record(row, s.categories, s.lang)
-            for row in s.store.cases_of_customer(record["id"])
-        ]
+        customer = get_customer(s.store, key)
+        record = customer_show_record(s.store, customer, s.categories, s.lang)
         print_record(
             record,
             CUSTOMER_FIELDS,

@@ -12,7 +12,7 @@ from typing import Annotated, Any, NamedTuple
 
 import typer
 
-from shopcare.clock import remember, to_local_iso
+from shopcare.clock import is_time_key, json_record, remember, to_local_iso
 from shopcare.patterns import LazyPattern
 
 
@@ -85,33 +85,12 @@ def cell_reader(view: View, computed: dict[str, Callable[[Any], Any]]) -> Callab
     return cells
 
 
-def is_time_key(key: str) -> bool:
-    """Stored UTC times live in fields called at or ending in _at."""
-    return key == "at" or key.endswith("_at")
-
-
-def _json_value(key: str, value: Any, tz: tzinfo) -> Any:
-    if isinstance(value, datetime):
-        return value.astimezone(tz).isoformat()
-    if is_time_key(key) and isinstance(value, str):
-        return to_local_iso(value, tz)
-    if isinstance(value, dict):
-        return {k: _json_value(k, v, tz) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_json_value("", v, tz) for v in value]
-    return value
-
-
 def ascii_json() -> bool:
     """json to an output that is not UTF-8 escapes every non-ASCII character (\\u3042): valid json
     in any encoding, where a backslash escape of an emoji would not be."""
     from shopcare.cli.root import is_utf8
 
     return not is_utf8(sys.stdout)
-
-
-def json_record(record: dict, tz: tzinfo) -> dict:
-    return {key: _json_value(key, value, tz) for key, value in record.items()}
 
 
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})

@@ -116,6 +116,22 @@ COMMANDS: dict[str, Lazy] = {
         "shopcare.cli.db:app",
         "Which database the shop is in, and moving it to another (SQLite, PostgreSQL).",
     ),
+    "backup": Lazy(
+        "shopcare.cli.safety:backup",
+        "Write a consistent copy of the shop's database, even while others write to it.",
+    ),
+    "restore": Lazy(
+        "shopcare.cli.safety:restore",
+        "Put a backup back in the place of the shop's database.",
+    ),
+    "export": Lazy(
+        "shopcare.cli.export:export",
+        "Write every case with its timeline, every order and every customer into files.",
+    ),
+    "purge": Lazy(
+        "shopcare.cli.safety:purge",
+        "Erase the personal data of cases closed before DATE, for real.",
+    ),
     "categories": Lazy(
         "shopcare.cli.setup:categories",
         "List the case categories in force, with labels and the priority each implies.",

@@ -66,6 +66,9 @@ def init(
         raise ShopcareError(
             "--name holds a line break", "the shop's name goes into mail headers: give one line"
         )
+    from shopcare.clock import now
+
+    now()  # a SHOPCARE_NOW it cannot read is refused before anything is written
     home = ensure_home(home_path())
     path = home / CONFIG_NAME
     if path.exists():

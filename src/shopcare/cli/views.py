@@ -140,11 +140,6 @@ CUSTOMER_FIELDS = (
 )
 
 
-def with_item_names(order: dict) -> dict:
-    """An order for a listing: its items' names in one column."""
-    return order | {"item_names": "、".join(f"{i['name']}×{i['quantity']}" for i in order["items"])}
-
-
 SUGGESTION_FIELDS = (
     Column("case_id", "Case"),
     Column("rule", "Rule"),
@@ -268,4 +263,17 @@ DB_INFO = (
     Column("set_by", "Set by"),
     Column("schema", "Schema"),
     *(Column(table, table.replace("_", " ").capitalize()) for table in TABLES),
+)
+
+PURGE_PLAN = View(
+    title="Would be erased",
+    columns=(
+        Column("id", "ID", min_width=2),
+        Column("closed_at", "Closed", min_width=11),
+        Column("category", "Category", max_width=20),
+        Column("customer_name", "Customer", max_width=12),
+        Column("texts", "Texts"),
+        Column("customer_erased", "Customer erased"),
+    ),
+    empty="no case closed before that date is left to purge",
 )

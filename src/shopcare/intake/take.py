@@ -32,7 +32,7 @@ from shopcare.domain.cases import (
     reply_bounced,
 )
 from shopcare.domain.customers import email_or_none
-from shopcare.home import write_durably
+from shopcare.home import attachment_path, remove_leftovers, write_durably
 from shopcare.intake.guess import Guesser
 from shopcare.intake.parse import Mail, parse
 from shopcare.patterns import LazyPattern
@@ -378,10 +378,6 @@ def _display_name(name: str) -> str:
     return re.sub(r"\s*-\s*Amazon\s*(?:Marketplace|マーケットプレイス)\s*$", "", name or "").strip()
 
 
-def attachment_path(home: Path, digest: str) -> Path:
-    return home / "attachments" / digest[:2] / digest
-
-
 def store_attachment(home: Path, digest: str, data: bytes) -> None:
     """An attachment's bytes under their content hash, owner-only; written once, atomically
     (a file of that name holds those bytes already)."""
@@ -390,6 +386,7 @@ def store_attachment(home: Path, digest: str, data: bytes) -> None:
         return
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(path.parent.parent, 0o700)
+    remove_leftovers(path.parent, digest)  # a delivery killed mid-write, delivered again
     write_durably(path, data)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import Protocol
 
 
@@ -25,6 +26,12 @@ class Store(Protocol):
         """One write transaction, with the reads that lead to it: committed at the end, rolled
         back on any error. A write opened inside another is part of it (one commit, at the
         end of the outer one): a mail taken in adds a case and a message as one."""
+        ...
+
+    def snapshot(self) -> AbstractContextManager[None]:
+        """Many reads that see one moment of the database while others go on writing (SQLite:
+        one read transaction; PostgreSQL: REPEATABLE READ, READ ONLY): an export's files agree
+        with each other. Nothing may be written inside it."""
         ...
 
     def durable_commits(self) -> None:
@@ -103,6 +110,10 @@ class Store(Protocol):
         """A customer's id, email, name, lang and created_at, or None."""
         ...
 
+    def all_customers(self) -> Iterator[dict]:
+        """Every customer (as customer_row), by id, streamed."""
+        ...
+
     def find_customer_by_email(self, email: str) -> dict | None:
         """The customer (as customer_row) with this normalised e-mail address, or None."""
         ...
@@ -131,6 +142,10 @@ class Store(Protocol):
     def orders_numbered(self, numbers: list[str], mall: str | None = None) -> list[dict]:
         """Every order (all its columns, and its id) with one of these numbers (in this mall,
         if one is given)."""
+        ...
+
+    def all_orders(self) -> Iterator[dict]:
+        """Every order (as orders_numbered's), by id, streamed."""
         ...
 
     def orders_of_customer(self, customer_id: int, limit: int | None = None) -> list[dict]:
@@ -449,9 +464,86 @@ class Store(Protocol):
         """Rows written as they are, ids included, inside the caller's write."""
         ...
 
+    def backup_into(self, target: Path) -> list[str]:
+        """SQLite: one consistent snapshot of the database written into target (an empty file),
+        while other commands go on writing; what SQLite's integrity check of the copy found
+        (["ok"] when sound)."""
+        ...
+
     def finish_copy(self) -> None:
         """After a copy, inside its write: what the database keeps beside the rows brought up
         to date (PostgreSQL's id sequences, SQLite's search index)."""
+        ...
+
+    # --- purge: personal data erased from cases closed before a date (store/sqlite/purge.py) ---
+
+    def purge_cases(self, before: str) -> list[dict]:
+        """The cases closed before then and not purged yet, oldest id first: id, closed_at,
+        category, customer_id, customer_name."""
+        ...
+
+    def purge_events(self, case_ids: Sequence[int]) -> list[tuple]:
+        """These cases' timelines: (event id, case id, kind, text, data as json text)."""
+        ...
+
+    def purge_customers(self, customer_ids: Sequence[int], before: str) -> list[int]:
+        """Of these customers, those with a name or address stored that nothing needs any
+        longer: every case of theirs closed before then, no order of theirs from then on."""
+        ...
+
+    def purge_orders(
+        self, case_ids: Sequence[int], customer_ids: Sequence[int], before: str
+    ) -> list[int]:
+        """The orders with a customer's name or address stored that go with them: those of
+        these cases that no case open or closed since then shares, and every order of these
+        customers."""
+        ...
+
+    def purge_mail(self, case_ids: Sequence[int], before: str) -> list[tuple[int, int | None]]:
+        """The stored mail not yet erased of these cases, and that on no case stored before
+        then (auto-replies, bounces): (id, case id)."""
+        ...
+
+    def purge_attachments(self, mail_ids: Sequence[int]) -> list[tuple[int, str, bool]]:
+        """These mails' attachments: (id, sha256, whether a mail outside them has the same
+        file)."""
+        ...
+
+    def erasing(self) -> AbstractContextManager[None]:
+        """One write in which the erase_* methods may change the append-only timeline (the
+        only one), erasing for real: the database's guard on the timeline is back before it
+        commits, and nothing changed if it fails."""
+        ...
+
+    def erase_cases(self, case_ids: Sequence[int]) -> None:
+        """The cases' own texts erased (summary, request, cause, prevention, last message,
+        follow-up notes), the cases no longer tied to their customer, and their timelines'
+        texts taken out of the search index."""
+        ...
+
+    def erase_events(self, kept: Sequence[tuple[int, str | None]]) -> None:
+        """Each event's text erased and its data replaced: (event id, data as json or None)."""
+        ...
+
+    def erase_customers(self, customer_ids: Sequence[int]) -> None: ...
+
+    def erase_orders(self, order_ids: Sequence[int]) -> None:
+        """The customer's name and address on these orders erased."""
+        ...
+
+    def erase_mail(self, mail_ids: Sequence[int]) -> None:
+        """The stored messages' bytes, sender, subject and references erased, and their
+        attachments' names."""
+        ...
+
+    def index_erased(self) -> None:
+        """The search index brought up to the erasure, inside its write."""
+        ...
+
+    def settle_erasure(self) -> bool:
+        """After the erasing write: the erased text gone from the database's files (SQLite:
+        its log checkpointed into the file and emptied; PostgreSQL: the tables vacuumed).
+        False where a reader kept it from finishing."""
         ...
 
 

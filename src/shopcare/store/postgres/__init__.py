@@ -29,6 +29,7 @@ class PostgresStore(*SHARED_QUERIES):
     def __init__(self, raw: Any, connect: Callable[[], Any] | None = None) -> None:
         self.conn = Connection(raw, connect)  # the queries' (dialect.py)
         self._writing = False
+        self._unguarded = False  # the timeline's guard lifted by an erasing write
 
     @property
     def raw(self) -> Any:
@@ -57,6 +58,42 @@ class PostgresStore(*SHARED_QUERIES):
                 index_queued(self.conn)  # the texts its triggers queued, once there are many
         finally:
             self._writing = False
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        with explained(), self.raw.transaction():
+            # every read in it sees the moment of its first, and takes no lock a writer waits on
+            self.raw.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
+
+    @contextmanager
+    def erasing(self) -> Iterator[None]:
+        self._unguarded = False
+        try:
+            with self.write():
+                yield
+                if self._unguarded:  # back before it commits
+                    self.raw.execute("ALTER TABLE events ENABLE TRIGGER events_append_only")
+        finally:
+            self._unguarded = False
+
+    def _unguard_timeline(self) -> None:
+        """The timeline's guard lifted for the erasing write (a table's triggers are its
+        owner's to switch, and the switch is part of the transaction: on any error the guard
+        never went)."""
+        if not self._unguarded:
+            self.raw.execute("ALTER TABLE events DISABLE TRIGGER events_append_only")
+            self._unguarded = True
+
+    def settle_erasure(self) -> bool:
+        """The erased rows' old versions are dead tuples until a vacuum: VACUUM FULL writes
+        each table anew, without them (the server's own WAL and base backups are the
+        server's matter)."""
+        with explained():
+            for table in ("events", "cases", "customers", "orders", "mail", "attachments",
+                          "followup_state", "search_queue", "search_terms"):  # fmt: skip
+                self.raw.execute(f"VACUUM FULL {table}")
+        return True
 
     @contextmanager
     def _indexes_made_after(self, table: str, adding: int) -> Iterator[None]:

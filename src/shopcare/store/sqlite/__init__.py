@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from shopcare.store.sqlite.admin import AdminQueries
 from shopcare.store.sqlite.cases import CasesQueries
-from shopcare.store.sqlite.connect import write_transaction
+from shopcare.store.sqlite.connect import tuples, write_transaction
 from shopcare.store.sqlite.followups import FollowupsQueries
 from shopcare.store.sqlite.mail import MailQueries
 from shopcare.store.sqlite.orders import OrdersQueries
+from shopcare.store.sqlite.purge import PurgeQueries
 from shopcare.store.sqlite.replies import RepliesQueries
 from shopcare.store.sqlite.report import ReportQueries
 from shopcare.store.sqlite.search import SearchQueries
 from shopcare.store.sqlite.search_index import index_queued
+
+_CHECKPOINT_TRIES = 50  # a reader holding an old snapshot: wait for it, up to 5 s
+_CHECKPOINT_PAUSE_S = 0.1
 
 # the queries written in the SQL both databases read: the PostgreSQL store runs them too
 SHARED_QUERIES = (
@@ -26,6 +31,7 @@ SHARED_QUERIES = (
     MailQueries,
     ReportQueries,
     SearchQueries,
+    PurgeQueries,
 )
 
 
@@ -35,6 +41,7 @@ class SqliteStore(*SHARED_QUERIES, AdminQueries):
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self._writing = False
+        self._guards: list[str] = []  # the timeline's guards an erasing write lifted
 
     @contextmanager
     def write(self) -> Iterator[None]:
@@ -48,6 +55,53 @@ class SqliteStore(*SHARED_QUERIES, AdminQueries):
                 index_queued(self.conn)  # the texts its triggers queued, once there are many
         finally:
             self._writing = False
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        # one read transaction: in WAL its first read fixes the moment every later read sees,
+        # and writers go on meanwhile (a read-only database reads the same way)
+        self.conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.conn.rollback()
+
+    @contextmanager
+    def erasing(self) -> Iterator[None]:
+        # deleted content overwritten with zeros, not only unlinked from the tree
+        self.conn.execute("PRAGMA secure_delete = ON")
+        self._guards = []
+        try:
+            with self.write():
+                yield
+                for sql in self._guards:  # back, as they were written, before it commits
+                    self.conn.execute(sql)
+        finally:
+            self._guards = []
+
+    def _unguard_timeline(self) -> None:
+        """The timeline's guards lifted for the erasing write (SQLite's schema changes are
+        part of the transaction: on any error the guards were never gone)."""
+        if self._guards:
+            return
+        guards = tuples(
+            self.conn,
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'"
+            " AND name LIKE 'events_append_only%' ORDER BY name",
+        ).fetchall()
+        for name, _ in guards:
+            self.conn.execute(f'DROP TRIGGER "{name}"')
+        self._guards = [sql for _, sql in guards]
+
+    def settle_erasure(self) -> bool:
+        # the write-ahead log's pages copied into the file and the log emptied: the old pages,
+        # with the erased text, are overwritten in the file and gone from the log
+        for _ in range(_CHECKPOINT_TRIES):
+            busy, _, _ = tuples(self.conn, "PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if not busy:
+                return True
+            time.sleep(_CHECKPOINT_PAUSE_S)
+        return False
 
     def durable_commits(self) -> None:
         # WAL with synchronous NORMAL survives a crash of the program, not of the machine;

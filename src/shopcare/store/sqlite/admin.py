@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 
 from shopcare.store.sqlite.connect import column_names, tuples
 from shopcare.store.sqlite.migrations import MIGRATION_SET, MIGRATIONS
@@ -49,6 +50,11 @@ class AdminQueries:
         names = ", ".join(column_names(columns))
         marks = ", ".join("?" for _ in columns)
         self.conn.executemany(f"INSERT INTO {_known(table)} ({names}) VALUES ({marks})", rows)
+
+    def backup_into(self, target: Path) -> list[str]:
+        from shopcare.store.sqlite.backup import copy_database
+
+        return copy_database(self.conn, target)
 
     def finish_copy(self) -> None:
         index_queued(self.conn, when_full=False)  # the copied texts, into the search index

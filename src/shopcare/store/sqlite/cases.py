@@ -201,6 +201,9 @@ class CasesQueries:
     def customer_row(self, customer_id: int) -> dict | None:
         return self.conn.execute(CUSTOMER_SELECT + " WHERE id = ?", [customer_id]).fetchone()
 
+    def all_customers(self) -> Iterator[dict]:
+        yield from self.conn.execute(CUSTOMER_SELECT + " ORDER BY id")
+
     def find_customer_by_email(self, email: str) -> dict | None:
         return self.conn.execute(CUSTOMER_SELECT + " WHERE email = ?", [email]).fetchone()
 

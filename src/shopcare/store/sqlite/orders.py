@@ -30,6 +30,9 @@ class OrdersQueries:
             ).fetchall()
         return found
 
+    def all_orders(self) -> Iterator[dict]:
+        yield from self.conn.execute("SELECT * FROM orders ORDER BY id")
+
     def orders_of_customer(self, customer_id: int, limit: int | None = None) -> list[dict]:
         sql = "SELECT * FROM orders WHERE customer_id = ? ORDER BY ordered_at DESC, id DESC"
         params: list = [customer_id]
