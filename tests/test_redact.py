@@ -41,6 +41,8 @@ def shop() -> Redactor:
         "+81-90-1234-5678",
         "+81 (0)90 1234 5678",
         "+８１ ９０ １２３４ ５６７８",
+        "090・1234・5678",
+        "090/1234/5678",
     ],
 )
 def test_a_mobile_number_however_written_is_one_token(shop, written):
@@ -90,6 +92,7 @@ def test_order_numbers_dates_amounts_and_masked_cards_are_left_alone(shop, kept)
         ("〒 150-0001", "〒 [postcode-1]"),
         ("〒１５０－０００１", "〒[postcode-1]"),
         ("〒1500001", "〒[postcode-1]"),
+        ("〒150 0001", "〒[postcode-1]"),
         ("郵便番号1500001", "郵便番号[postcode-1]"),
         ("郵便番号：150-0001", "郵便番号：[postcode-1]"),
         ("150-0001", "[postcode-1]"),
@@ -111,6 +114,8 @@ def test_postal_codes(shop, written, redacted):
         "北海道虻田郡倶知安町字山田1-2",
         "埼玉県さいたま市浦和区高砂3-15-1",
         "横浜市中区山下町1-2",
+        "札幌市中央区北1条西2丁目1-1",
+        "京都市東山区祇園町北側625",
         "東京都千代田区丸の内",
         "1-2-3 Jingumae, Shibuya-ku",
     ],

@@ -524,3 +524,143 @@ def test_init_with_an_unreadable_clock_writes_nothing(cli, home, monkeypatch):
     monkeypatch.setenv("SHOPCARE_NOW", "2026-11-24T08:00:00")
     assert "SHOPCARE_NOW" in cli.fails("init", "--name", "新しい店")
     assert (home / "config.toml").read_bytes() == config
+
+
+@pytest.mark.sqlite_only
+def test_a_log_left_without_its_database_is_moved_aside_not_read_into_the_restore(
+    cli, full_shop, home, tmp_path
+):
+    before = outputs(cli)
+    made = Path(cli("backup", str(tmp_path / "b")).stdout.strip())
+    # a process that died with its commits still in the log; then the database file is lost
+    code = (
+        "import os, sqlite3\n"
+        f"c = sqlite3.connect({str(home / 'shopcare.db')!r})\n"
+        "c.execute('PRAGMA wal_autocheckpoint = 0')\n"
+        "for n in range(200):\n"
+        "    c.execute(\"INSERT INTO holidays (date, name, imported_at) VALUES (?, 'x', 'x')\","
+        " [f'2030-{n:04d}'])\n"
+        "c.commit()\n"
+        "os._exit(0)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+    assert (home / "shopcare.db-wal").stat().st_size > 0
+    (home / "shopcare.db").unlink()
+    result = cli("restore", str(made))
+    assert "kept as" in result.stderr
+    assert integrity(home / "shopcare.db") == ["ok"]
+    assert outputs(cli) == before
+    assert list(home.glob("shopcare.db.before-restore-*-wal"))
+
+
+@pytest.mark.sqlite_only
+def test_a_write_during_a_restore_is_in_the_restored_shop_or_the_copy_aside(
+    cli, full_shop, home, tmp_path, monkeypatch
+):
+    """The copy aside and the replacement are made under one hold of the write lock: a
+    command that writes meanwhile waits, then writes into the restored shop."""
+    from shopcare.store.sqlite import backup as files
+
+    made = Path(cli("backup", str(tmp_path / "b")).stdout.strip())
+    real_copy = files.copy_database
+    writers: list[subprocess.Popen] = []
+
+    def copy_while_someone_writes(conn, target):
+        writers.append(subprocess.Popen(
+            [sys.executable, "-m", "shopcare", "case", "add", "--summary", "復元中に書かれた件"],
+            env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        ))  # fmt: skip
+        time.sleep(1.5)  # it starts, and waits for the lock the restore holds
+        return real_copy(conn, target)
+
+    monkeypatch.setattr(files, "copy_database", copy_while_someone_writes)
+    cli("restore", str(made), "--force")
+    (writer,) = writers
+    assert writer.wait(timeout=60) == 0, writer.stderr.read()
+    summaries = [c["summary"] for c in cli.json("case", "list", "--status", "all")]
+    assert "復元中に書かれた件" in summaries and len(summaries) == 3
+
+
+@pytest.mark.sqlite_only
+def test_a_backup_made_with_the_clock_set_back_is_kept(cli, home, tmp_path, monkeypatch):
+    folder = tmp_path / "b"
+    for day in ("24", "25", "20"):
+        monkeypatch.setenv("SHOPCARE_NOW", f"2026-11-{day}T10:00:00+09:00")
+        made = Path(cli("backup", str(folder), "--keep", "2").stdout.strip())
+        assert made.exists()
+    assert [p.name for p in backups(folder)] == [
+        "shopcare-20261120-100000.db",
+        "shopcare-20261125-100000.db",
+    ]
+
+
+def test_a_case_reopened_after_its_purge_is_purged_again_when_closed_again(
+    cli, closed_shop, home, monkeypatch
+):
+    monkeypatch.setenv("SHOPCARE_NOW", LATER)
+    cli("purge", "--before", "2027-01-01")
+    monkeypatch.setenv("SHOPCARE_NOW", "2027-01-12T09:00:00+09:00")
+    cli("case", "message", "1", "また割れていました。電話は090-1111-2222です。")
+    cli("case", "close", "1")
+    monkeypatch.setenv("SHOPCARE_NOW", "2027-03-10T09:00:00+09:00")
+    assert "of 1 cases" in cli("purge", "--before", "2027-02-01").stderr
+    texts = [e["text"] for e in cli.json("case", "show", "1")["events"] if e["kind"] != "purged"]
+    assert not any(texts)
+    assert [e["kind"] for e in cli.json("case", "show", "1")["events"]].count("purged") == 2
+
+
+def test_an_order_a_newer_open_case_uses_keeps_its_name_and_address(
+    cli, closed_shop, home, monkeypatch
+):
+    # the customer of case 1 writes again from another address about the same order
+    cli("case", "add", "--summary", "同じ注文の件です", "--order", "#1001",
+        "--email", "family@example.jp", "--customer", "山田 家族")  # fmt: skip
+    order = cli.json("orders", "show", "#1001")
+    monkeypatch.setenv("SHOPCARE_NOW", LATER)
+    cli("purge", "--before", "2027-01-01")
+    assert cli.json("orders", "show", "#1001")["customer_email"] == order["customer_email"]
+    assert cli.json("case", "show", "3")["order"]["customer_name"] == order["customer_name"]
+
+
+def test_a_customer_kept_for_a_newer_case_is_erased_once_that_is_old_too(
+    cli, closed_shop, home, monkeypatch
+):
+    took(cli, message("もう一つ質問があります。", sender="佐藤 一郎 <ichiro.sato@example.jp>",
+                      message_id="m2@mail.example.jp"))  # fmt: skip
+    monkeypatch.setenv("SHOPCARE_NOW", LATER)
+    cli("purge", "--before", "2027-01-01")  # case 2 purged; its customer kept for case 3
+    assert cli.json("customer", "show", "ichiro.sato@example.jp")["name"] == "佐藤 一郎"
+    monkeypatch.setenv("SHOPCARE_NOW", "2027-01-11T09:00:00+09:00")
+    cli("case", "close", "3")
+    monkeypatch.setenv("SHOPCARE_NOW", "2027-03-10T09:00:00+09:00")
+    cli("purge", "--before", "2027-02-01")
+    assert "ichiro.sato" not in dump(home) and "佐藤 一郎" not in dump(home)
+
+
+@pytest.mark.sqlite_only
+def test_a_file_shared_with_a_mail_purged_before_goes_with_the_last_one(
+    cli, closed_shop, home, monkeypatch
+):
+    photo = ("写真.jpg", "image/jpeg", b"\xff\xd8jpeg")  # the same file as case 2's mail
+    took(cli, message("別件です。", sender="鈴木 花 <hana.suzuki@example.jp>",
+                      message_id="m3@mail.example.jp", attachment=photo))  # fmt: skip
+    (digest,) = {row[0] for row in shop_sql(home, "SELECT sha256 FROM attachments")}
+    stored = home / "attachments" / digest[:2] / digest
+    monkeypatch.setenv("SHOPCARE_NOW", LATER)
+    cli("purge", "--before", "2027-01-01")
+    assert stored.exists()  # the new case's mail has it still
+    monkeypatch.setenv("SHOPCARE_NOW", "2027-01-11T09:00:00+09:00")
+    cli("case", "close", "3")
+    monkeypatch.setenv("SHOPCARE_NOW", "2027-03-10T09:00:00+09:00")
+    cli("purge", "--before", "2027-02-01")
+    assert not stored.exists()
+
+
+def test_the_purge_record_gives_the_moment_when_a_time_was_given(
+    cli, closed_shop, home, monkeypatch
+):
+    monkeypatch.setenv("SHOPCARE_NOW", LATER)
+    result = cli("purge", "--before", "2026-11-24T10:00")
+    assert "closed before 2026-11-24T10:00+09:00" in result.stderr
+    purged = cli.json("case", "show", "1")["events"][-1]
+    assert purged["data"]["before"] == "2026-11-24T10:00+09:00"

@@ -28,18 +28,20 @@ def refuse_on_postgres(location: Location, command: str, moment: datetime) -> No
     """On PostgreSQL: one line saying what to run instead, and nothing done."""
     if location.kind != "postgres":
         return
-    url = location.shown
+    import shlex
+
+    url = shlex.quote(location.for_command)
     if command == "backup":
         raise ShopcareError(
             "the shop's database is on PostgreSQL: back it up with the server's pg_dump,"
             " which shopcare does not stand in for",
-            f"pg_dump --format=custom --file=shopcare-{stamp(moment)}.dump '{url}'"
+            f"pg_dump --format=custom --file=shopcare-{stamp(moment)}.dump {url}"
             " (the password as libpq finds it: PGPASSWORD or ~/.pgpass)",
         )
     raise ShopcareError(
         "the shop's database is on PostgreSQL: restore a pg_dump file with the server's"
         " pg_restore, which shopcare does not stand in for",
-        f"pg_restore --clean --if-exists --no-owner --dbname='{url}' FILE.dump"
+        f"pg_restore --clean --if-exists --no-owner --dbname={url} FILE.dump"
         " (into the shop's database; run shopcare db info afterwards to check it)",
     )
 
@@ -107,17 +109,22 @@ def make_backup(copy_into, folder: Path, moment: datetime, keep: int) -> Made:
         partial.unlink(missing_ok=True)
         raise
     _sync_folder(folder)
-    return Made(final, final.stat().st_size, prune(folder, keep))
+    return Made(final, final.stat().st_size, prune(folder, keep, final))
 
 
-def prune(folder: Path, keep: int) -> list[Path]:
-    """Remove all but the newest keep backups shopcare named in folder; those removed."""
+def prune(folder: Path, keep: int, made: Path) -> list[Path]:
+    """Remove all but the newest keep backups shopcare named in folder, the one just made
+    always among those kept (a clock set back names it older than the rest); those removed."""
     ours = sorted(
-        (p for p in folder.iterdir() if BACKUP_NAME.match(p.name) and p.is_file()),
+        (
+            p
+            for p in folder.iterdir()
+            if BACKUP_NAME.match(p.name) and p.is_file() and p.name != made.name
+        ),
         key=lambda p: _order(p.name),
         reverse=True,
     )
-    removed = ours[keep:]
+    removed = ours[keep - 1 :]
     for old in removed:
         old.unlink()
     return removed
@@ -153,7 +160,8 @@ def restore(file: Path, live: Path, moment: datetime, force: bool) -> Restored:
     from shopcare.store.sqlite import backup as files
 
     _check_offered(file, live)
-    staged = live.with_name(f".{live.name}.restoring-{os.getpid()}")
+    remove_leftovers(live.parent, f"{live.name}.restoring")  # a restore killed half-way
+    staged = live.with_name(f".{live.name}.restoring.{os.getpid()}")
     aside = None
     try:
         private_file(staged)
@@ -188,12 +196,27 @@ def restore(file: Path, live: Path, moment: datetime, force: bool) -> Restored:
         upgraded = facts.version != files.KNOWN[-1]
         if upgraded:
             files.upgrade(staged)
-        if live.exists():
-            aside = _keep_aside(live, moment)
-        if live.exists():  # its contents replaced: commands that have it open see the restore
-            files.replace_contents(staged, live, LOCK_WAIT_S)
-        else:  # none, or a damaged one moved aside whole
+        aside = _aside_name(live, moment)
+        if live.exists() and files.readable(live):
+            # the live database's write lock taken, the copy aside made under it, then its
+            # contents replaced, in one transaction: a command that wrote before is in the
+            # copy aside, one that writes after writes into the restored shop
+            private_file(aside)
+            problems = files.replace_contents(staged, live, LOCK_WAIT_S, keep_aside=aside)
+            if problems != ["ok"]:  # nothing was replaced: the copy aside is not sound
+                aside.unlink(missing_ok=True)
+                raise ShopcareError(
+                    "the copy of the shop's database could not be checked: "
+                    + "; ".join(problems[:3]),
+                    "nothing was restored; run shopcare db info, and try again",
+                )
+        else:
+            # none there, or one SQLite can no longer read: what is there (a damaged file, a
+            # log or index left without its database) goes aside whole, never deleted, and
+            # the restored file takes its place
+            moved = _move_aside(live, aside)
             os.replace(staged, live)
+            aside = aside if moved else None
     finally:
         for suffix in ("", "-wal", "-shm", "-journal"):
             staged.with_name(staged.name + suffix).unlink(missing_ok=True)
@@ -234,32 +257,23 @@ def _live_cases(live: Path) -> int:
         return -1  # unreadable: there is something there all the same
 
 
-def _keep_aside(live: Path, moment: datetime) -> Path:
-    """A copy of the live database beside it, named by the moment, owner-only; a database
-    SQLite can no longer read is moved aside whole instead (with its log)."""
-    import sqlite3
-
-    from shopcare.store.sqlite.backup import copy_database
-
+def _aside_name(live: Path, moment: datetime) -> Path:
+    """shopcare.db.before-restore-YYYYMMDD-HHMMSS (then -2, -3): not there yet."""
     aside = live.with_name(f"{live.name}.before-restore-{stamp(moment)}")
     n = 1
-    while aside.exists():
+    while any(aside.with_name(aside.name + x).exists() for x in ("", "-wal", "-shm")):
         n += 1
         aside = live.with_name(f"{live.name}.before-restore-{stamp(moment)}-{n}")
-    private_file(aside)
-    try:
-        conn = sqlite3.connect(live, timeout=LOCK_WAIT_S)
-        try:
-            problems = copy_database(conn, aside)
-        finally:
-            conn.close()
-        if problems == ["ok"]:
-            return aside
-    except sqlite3.DatabaseError:
-        pass
-    # damaged: the file itself goes aside, never deleted, and the restore takes its place
-    for suffix in ("", "-wal", "-shm"):
+    return aside
+
+
+def _move_aside(live: Path, aside: Path) -> bool:
+    """The database file and its log and index, whichever are there, renamed to aside (a log
+    first: a log left beside a new database would be read into it). Whether any was."""
+    moved = False
+    for suffix in ("-wal", "-shm", "-journal", ""):
         source = live.with_name(live.name + suffix)
         if source.exists():
             os.replace(source, aside.with_name(aside.name + suffix))
-    return aside
+            moved = True
+    return moved

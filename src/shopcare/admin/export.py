@@ -175,6 +175,22 @@ def _known_people(store: Store, redactor: Redactor) -> dict[int, int]:
         elif order["customer_name"]:
             redactor.add_name(order["customer_name"], owner)  # the name the mall gave them
         redactor.add_tracking(order["tracking_number"])
+    # the names and addresses a case had before an edit, which its texts may still hold
+    import json
+
+    for customer_id, data in store.customer_edits():
+        try:
+            edit = json.loads(data or "{}")
+        except ValueError:
+            continue
+        field = edit.get("field") if isinstance(edit, dict) else None
+        for value in (edit.get("from"), edit.get("to")) if field else ():
+            if not isinstance(value, str) or not value.strip():
+                continue
+            if field == "customer_name":
+                redactor.add_name(value, people.get(customer_id))
+            elif field == "customer_email":
+                redactor.person(None, value)
     return people
 
 

@@ -43,7 +43,7 @@ KEEP: dict[str, tuple[str, ...]] = {
     "reply_sent": ("template", "lang"),
     "followup_done": ("fid",),
     "edited": ("field",),
-    "purged": ("before", "erased"),
+    "purged": ("before", "erased", "customer_kept"),
 }
 # an edit of these keeps what it changed from and to: they are codes, not anyone's words
 CODED_FIELDS = frozenset(("category", "priority", "fault", "mall", "status"))
@@ -113,12 +113,15 @@ def plan(store: Store, before: datetime) -> Plan:
     ids = [case["id"] for case in cases]
     found = Plan(before, cases)
     if not ids:
+        found.customers = store.purge_customers(store.customers_kept(), moment)
+        found.orders = store.purge_orders([], found.customers, moment)
         found.mail = store.purge_mail([], moment)
         found.attachments = store.purge_attachments(found.mail_ids)
         return found
     found.events = store.purge_events(ids)
     candidates = [case["customer_id"] for case in cases if case["customer_id"] is not None]
-    found.customers = store.purge_customers(candidates, moment)
+    # with those an earlier purge kept for a newer case or order, which may be old now too
+    found.customers = store.purge_customers([*candidates, *store.customers_kept()], moment)
     found.orders = store.purge_orders(ids, found.customers, moment)
     found.mail = store.purge_mail(ids, moment)
     found.attachments = store.purge_attachments(found.mail_ids)
@@ -152,16 +155,23 @@ def purge(store: Store, actor: Actor, before: datetime, day: str, home: Path) ->
 
     with store.erasing():
         found = plan(store, before)
-        if found.cases or found.mail:
+        if found.cases or found.mail or found.customers or found.orders:
             _erase(store, actor, found, day)
-    for digest in found.files:
-        attachment_path(home, digest).unlink(missing_ok=True)
+    if found.files:
+        # under the write lock again: a mail taken since the purge committed, with the same
+        # file, keeps it (taking a mail writes its files inside its own write)
+        with store.write():
+            kept = store.attachments_kept(found.files)
+            for digest in found.files:
+                if digest not in kept:
+                    attachment_path(home, digest).unlink(missing_ok=True)
     folder = home / "attachments"
     if folder.is_dir():  # the partial copies a killed delivery left: no mail holds them
         for sub in folder.iterdir():
             if sub.is_dir():
                 remove_leftovers(sub)
-    return found, store.settle_erasure()
+    erased = found.cases or found.mail or found.customers or found.orders
+    return found, store.settle_erasure(full=bool(erased))
 
 
 def _erase(store: Store, actor: Actor, found: Plan, day: str) -> None:
@@ -186,14 +196,10 @@ def _erase(store: Store, actor: Actor, found: Plan, day: str) -> None:
             "mail": mails.get(case["id"], 0),
             "customer": case["customer_id"] in erased_customers,
         }
-        record_event(
-            store,
-            case["id"],
-            actor,
-            "purged",
-            _describe(what, day),
-            data={"before": day, "erased": what},
-        )
+        data: dict = {"before": day, "erased": what}
+        if case["customer_id"] is not None and not what["customer"]:
+            data["customer_kept"] = case["customer_id"]  # looked at again by later purges
+        record_event(store, case["id"], actor, "purged", _describe(what, day), data=data)
 
 
 def _describe(what: dict, day: str) -> str:

@@ -125,18 +125,24 @@ def purge(
                 f"--before {before} is later than now",
                 "purge erases what is past: give a day up to today",
             )
-        day = moment.astimezone(s.tz).date().isoformat()
+        local = moment.astimezone(s.tz)
+        day = (
+            local.date().isoformat()
+            if local.time() == local.time().min
+            else (local.isoformat(timespec="minutes"))
+        )
         if dry_run:
             found = plan(s.store, moment)
             print_rows(found.per_case(), PURGE_PLAN, output, s.tz)
             say(_summary("would erase", found, day))
             return
         found, settled = erase(s.store, s.actor, moment, day, s.home)
+        erased = bool(found.cases or found.mail or found.customers or found.orders)
     say(_summary("erased", found, day))
-    if not settled:
+    if erased and not settled:
         say(
-            "note: another command was reading the database, so the erased text stays in its"
-            " write-ahead log until the next checkpoint (the next command that writes makes one)"
+            "note: another command kept the database busy, so the erased text may stay in the"
+            " database's files until it is done: run the same purge again when nothing else runs"
         )
 
 

@@ -110,6 +110,11 @@ class Store(Protocol):
         """A customer's id, email, name, lang and created_at, or None."""
         ...
 
+    def customer_edits(self) -> Iterator[tuple]:
+        """Every edit of a case (its timeline's 'edited' events): (the case's customer id,
+        the event's data as json text), oldest first: the names and addresses a case had."""
+        ...
+
     def all_customers(self) -> Iterator[dict]:
         """Every customer (as customer_row), by id, streamed."""
         ...
@@ -494,9 +499,9 @@ class Store(Protocol):
     def purge_orders(
         self, case_ids: Sequence[int], customer_ids: Sequence[int], before: str
     ) -> list[int]:
-        """The orders with a customer's name or address stored that go with them: those of
-        these cases that no case open or closed since then shares, and every order of these
-        customers."""
+        """The orders with a customer's name, address or tracking number stored that go with
+        them: those of these cases, and every order of these customers, that no case open or
+        closed since then shares."""
         ...
 
     def purge_mail(self, case_ids: Sequence[int], before: str) -> list[tuple[int, int | None]]:
@@ -507,6 +512,14 @@ class Store(Protocol):
     def purge_attachments(self, mail_ids: Sequence[int]) -> list[tuple[int, str, bool]]:
         """These mails' attachments: (id, sha256, whether a mail outside them has the same
         file)."""
+        ...
+
+    def attachments_kept(self, digests: Sequence[str]) -> set[str]:
+        """Of these attachment files (sha256), those a stored mail not erased still has."""
+        ...
+
+    def customers_kept(self) -> list[int]:
+        """The customers earlier purges kept for a newer case or order (to look at again)."""
         ...
 
     def erasing(self) -> AbstractContextManager[None]:
@@ -528,7 +541,7 @@ class Store(Protocol):
     def erase_customers(self, customer_ids: Sequence[int]) -> None: ...
 
     def erase_orders(self, order_ids: Sequence[int]) -> None:
-        """The customer's name and address on these orders erased."""
+        """The customer's name and address and the tracking number on these orders erased."""
         ...
 
     def erase_mail(self, mail_ids: Sequence[int]) -> None:
@@ -540,10 +553,11 @@ class Store(Protocol):
         """The search index brought up to the erasure, inside its write."""
         ...
 
-    def settle_erasure(self) -> bool:
+    def settle_erasure(self, full: bool = True) -> bool:
         """After the erasing write: the erased text gone from the database's files (SQLite:
-        its log checkpointed into the file and emptied; PostgreSQL: the tables vacuumed).
-        False where a reader kept it from finishing."""
+        its log checkpointed into the file and emptied; PostgreSQL, where full (something was
+        erased): the tables vacuumed). False where another session kept it from finishing
+        within a few seconds."""
         ...
 
 

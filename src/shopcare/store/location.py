@@ -28,16 +28,29 @@ class Location(NamedTuple):
     @property
     def shown(self) -> str:
         """For messages and `db info`: the file, or the URL with any password hidden."""
+        return self._url_without_password("***")
+
+    @property
+    def for_command(self) -> str:
+        """The URL to hand to libpq's own tools (pg_dump): any password left out (they find
+        it as libpq does, in PGPASSWORD or ~/.pgpass), nothing hidden behind ***."""
+        return self._url_without_password(None)
+
+    def _url_without_password(self, mask: str | None) -> str:
         if self.kind == "sqlite":
             return str(self.path)
         parts = urlsplit(self.url or "")
         userinfo, at, hostport = parts.netloc.rpartition("@")
         if ":" in userinfo:  # user:password@host, the password as typed (percent-encoded or not)
-            userinfo = userinfo.split(":", 1)[0] + ":***"
+            user = userinfo.split(":", 1)[0]
+            userinfo = user if mask is None else f"{user}:{mask}"
         query = "&".join(
-            "password=***" if pair.split("=", 1)[0] == "password" else pair
+            pair
+            if pair.split("=", 1)[0] != "password"
+            else (f"password={mask}" if mask is not None else "")
             for pair in parts.query.split("&")
         )
+        query = "&".join(pair for pair in query.split("&") if pair)
         return parts._replace(netloc=f"{userinfo}{at}{hostport}", query=query).geturl()
 
 

@@ -17,6 +17,10 @@ from shopcare.store.sqlite.search_index import index_queued
 from shopcare.store.tables import TABLES, key_of
 
 _READ_CHUNK = 2000
+# what a purge changes, vacuumed after it; each waits this long for a session holding it
+_ERASED_TABLES = ("events", "cases", "customers", "orders", "mail", "attachments",
+                  "followup_state", "search_queue", "search_terms")  # fmt: skip
+_VACUUM_LOCK_WAIT_S = 5
 WRITE_LOCK = 0x73686F70  # the shop's one write lock (pg_advisory_xact_lock's key: "shop")
 LOCK_WAIT_S = 30  # as long as a writer waits for another, as SQLite's busy timeout
 
@@ -85,14 +89,26 @@ class PostgresStore(*SHARED_QUERIES):
             self.raw.execute("ALTER TABLE events DISABLE TRIGGER events_append_only")
             self._unguarded = True
 
-    def settle_erasure(self) -> bool:
+    def settle_erasure(self, full: bool = True) -> bool:
         """The erased rows' old versions are dead tuples until a vacuum: VACUUM FULL writes
         each table anew, without them (the server's own WAL and base backups are the
-        server's matter)."""
-        with explained():
-            for table in ("events", "cases", "customers", "orders", "mail", "attachments",
-                          "followup_state", "search_queue", "search_terms"):  # fmt: skip
-                self.raw.execute(f"VACUUM FULL {table}")
+        server's matter). Only after a purge that erased something; a table another session
+        holds for longer than LOCK_WAIT_S is left for the next purge (False)."""
+        if not full:
+            return True
+        import psycopg
+
+        try:
+            with explained():
+                self.raw.execute(f"SET lock_timeout = '{_VACUUM_LOCK_WAIT_S}s'")
+                for table in _ERASED_TABLES:
+                    self.raw.execute(f"VACUUM FULL {table}")
+        except ShopcareError as exc:
+            if isinstance(exc.__cause__, psycopg.errors.LockNotAvailable):
+                return False
+            raise
+        finally:
+            self.raw.execute("RESET lock_timeout")
         return True
 
     @contextmanager

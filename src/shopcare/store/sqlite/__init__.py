@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 from shopcare.store.sqlite.admin import AdminQueries
 from shopcare.store.sqlite.cases import CasesQueries
-from shopcare.store.sqlite.connect import tuples, write_transaction
+from shopcare.store.sqlite.connect import BUSY_TIMEOUT_MS, tuples, write_transaction
 from shopcare.store.sqlite.followups import FollowupsQueries
 from shopcare.store.sqlite.mail import MailQueries
 from shopcare.store.sqlite.orders import OrdersQueries
@@ -93,15 +93,20 @@ class SqliteStore(*SHARED_QUERIES, AdminQueries):
             self.conn.execute(f'DROP TRIGGER "{name}"')
         self._guards = [sql for _, sql in guards]
 
-    def settle_erasure(self) -> bool:
+    def settle_erasure(self, full: bool = True) -> bool:
         # the write-ahead log's pages copied into the file and the log emptied: the old pages,
         # with the erased text, are overwritten in the file and gone from the log
-        for _ in range(_CHECKPOINT_TRIES):
-            busy, _, _ = tuples(self.conn, "PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-            if not busy:
-                return True
-            time.sleep(_CHECKPOINT_PAUSE_S)
-        return False
+        # (each try waits on a busy reader or writer a tenth of a second, not the busy timeout)
+        self.conn.execute(f"PRAGMA busy_timeout = {int(_CHECKPOINT_PAUSE_S * 1000)}")
+        try:
+            for _ in range(_CHECKPOINT_TRIES):
+                busy, _, _ = tuples(self.conn, "PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                if not busy:
+                    return True
+                time.sleep(_CHECKPOINT_PAUSE_S)
+            return False
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     def durable_commits(self) -> None:
         # WAL with synchronous NORMAL survives a crash of the program, not of the machine;

@@ -116,12 +116,47 @@ def upgrade(path: Path) -> None:
         conn.close()
 
 
-def replace_contents(staged: Path, live: Path, timeout_s: float) -> None:
-    """The live database's contents replaced by the staged file's, in one transaction of the
-    live database (SQLite's backup API writing into it): commands that have it open go on
-    with the restored contents, none half-way; the live file keeps its name and log. Its page
-    size is the live one's first (a copy into a database in WAL mode cannot change it)."""
+def readable(path: Path) -> bool:
+    """Whether the database at path opens and reads (and is in WAL mode after: the mode every
+    shopcare database runs in, which lets a copy be read while a restore writes into it)."""
+    try:
+        conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return False
+    return True
+
+
+def replace_contents(staged: Path, live: Path, timeout_s: float, keep_aside: Path) -> list[str]:
+    """The live database's contents replaced by the staged file's in one transaction of the
+    live database (SQLite's backup API writing into it), after a copy of what it held went to
+    keep_aside (an empty file): the copy is made once the replacement holds the live
+    database's write lock, so that no command commits between the two. Commands that have the
+    live database open go on with the restored contents, none half-way. Its page size is the
+    live one's first (a copy into a database in WAL mode cannot change it). What the copy
+    aside's integrity check found; anything but ["ok"] and nothing was replaced."""
     target = sqlite3.connect(live, timeout=timeout_s, isolation_level=None)
+    found: list[list[str]] = []
+
+    def locked(status: int, remaining: int, total: int) -> None:
+        if found:
+            return
+        if not remaining:  # done in one step: committed already (never, with shopcare's tables)
+            found.append(["the restore was done before a copy aside could be made"])
+            return
+        reader = sqlite3.connect(live, timeout=timeout_s)  # reads the last commit (WAL)
+        try:
+            found.append(copy_database(reader, keep_aside))
+        finally:
+            reader.close()
+        if found[0] != ["ok"]:
+            raise _Abandoned
+
     try:
         (size,) = target.execute("PRAGMA page_size").fetchone()
         source = sqlite3.connect(staged, isolation_level=None)
@@ -129,8 +164,16 @@ def replace_contents(staged: Path, live: Path, timeout_s: float) -> None:
             if source.execute("PRAGMA page_size").fetchone()[0] != size:
                 source.execute(f"PRAGMA page_size = {int(size)}")
                 source.execute("VACUUM")
-            source.backup(target)
+            try:
+                source.backup(target, pages=1, progress=locked)
+            except _Abandoned:
+                return found[0]
         finally:
             source.close()
     finally:
         target.close()
+    return found[0] if found else ["the restore's copy aside was never made"]
+
+
+class _Abandoned(Exception):
+    """The copy aside failed its check: the replacement is rolled back."""

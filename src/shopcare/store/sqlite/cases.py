@@ -6,7 +6,14 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 
 from shopcare.domain.casefields import CLOCK_KEYS
-from shopcare.store.sqlite.connect import assignments, batched, column_names, in_group, marks
+from shopcare.store.sqlite.connect import (
+    assignments,
+    batched,
+    column_names,
+    in_group,
+    marks,
+    tuples,
+)
 
 # A case's fields as the json interface names them, and the column each comes from: the case's
 # own, and its customer's name and e-mail address.
@@ -200,6 +207,13 @@ class CasesQueries:
 
     def customer_row(self, customer_id: int) -> dict | None:
         return self.conn.execute(CUSTOMER_SELECT + " WHERE id = ?", [customer_id]).fetchone()
+
+    def customer_edits(self) -> Iterator[tuple]:
+        yield from tuples(
+            self.conn,
+            "SELECT c.customer_id, e.data FROM events e JOIN cases c ON c.id = e.case_id"
+            " WHERE e.kind = 'edited' ORDER BY e.id",
+        )
 
     def all_customers(self) -> Iterator[dict]:
         yield from self.conn.execute(CUSTOMER_SELECT + " ORDER BY id")

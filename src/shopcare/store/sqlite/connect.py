@@ -123,6 +123,9 @@ def connect(path: Path) -> sqlite3.Connection:
             "PRAGMA synchronous = NORMAL"
         )  # with WAL: a power cut may undo the last commit, never corrupt
         conn.execute("PRAGMA foreign_keys = ON")
+        # what is deleted or replaced is overwritten with zeros, not left in free space: a
+        # customer's old words must not outlive their rows (Debian builds SQLite so; not all do)
+        conn.execute("PRAGMA secure_delete = ON")
         if _pending(conn):
             if read_only:
                 raise ShopcareError(

@@ -32,7 +32,8 @@ class PurgeQueries:
                 "SELECT c.id, c.closed_at, c.category, c.customer_id, cu.name FROM cases c"
                 " LEFT JOIN customers cu ON cu.id = c.customer_id"
                 f" WHERE {_SETTLED} AND NOT EXISTS (SELECT 1 FROM events e"
-                " WHERE e.case_id = c.id AND e.kind = 'purged') ORDER BY c.id",
+                " WHERE e.case_id = c.id AND e.kind = 'purged' AND e.at >= c.closed_at)"
+                " ORDER BY c.id",
                 [before],
             )
         ]  # fmt: skip
@@ -77,7 +78,8 @@ class PurgeQueries:
                     self.conn,
                     f"SELECT o.id FROM orders o JOIN cases c ON {_ORDER_CASES}"
                     f" WHERE c.id IN ({marks(chunk)})"
-                    " AND (o.customer_name IS NOT NULL OR o.customer_email IS NOT NULL)"
+                    " AND (o.customer_name IS NOT NULL OR o.customer_email IS NOT NULL"
+                    " OR o.tracking_number IS NOT NULL)"
                     f" AND NOT EXISTS (SELECT 1 FROM cases c WHERE {_ORDER_CASES}"
                     f" AND NOT ({_SETTLED}))",
                     [*chunk, before],
@@ -88,9 +90,12 @@ class PurgeQueries:
                 row[0]
                 for row in tuples(
                     self.conn,
-                    f"SELECT id FROM orders WHERE customer_id IN ({marks(chunk)})"
-                    " AND (customer_name IS NOT NULL OR customer_email IS NOT NULL)",
-                    chunk,
+                    f"SELECT o.id FROM orders o WHERE o.customer_id IN ({marks(chunk)})"
+                    " AND (o.customer_name IS NOT NULL OR o.customer_email IS NOT NULL"
+                    " OR o.tracking_number IS NOT NULL)"
+                    f" AND NOT EXISTS (SELECT 1 FROM cases c WHERE {_ORDER_CASES}"
+                    f" AND NOT ({_SETTLED}))",
+                    [*chunk, before],
                 )
             )
         return sorted(found)
@@ -118,12 +123,37 @@ class PurgeQueries:
                 for attachment_id, digest, shared in tuples(
                     self.conn,
                     "SELECT a.id, a.sha256, EXISTS (SELECT 1 FROM attachments b"
+                    " JOIN mail m ON m.id = b.mail_id AND length(m.raw) > 0"
                     f" WHERE b.sha256 = a.sha256 AND b.mail_id NOT IN ({marks(chunk)}))"
                     f" FROM attachments a WHERE a.mail_id IN ({marks(chunk)}) ORDER BY a.id",
                     [*chunk, *chunk],
                 )
             ]
         return found
+
+    def attachments_kept(self, digests: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for chunk in batched(list(digests)):
+            found.update(
+                row[0]
+                for row in tuples(
+                    self.conn,
+                    "SELECT DISTINCT a.sha256 FROM attachments a JOIN mail m ON m.id = a.mail_id"
+                    f" WHERE a.sha256 IN ({marks(chunk)}) AND length(m.raw) > 0",
+                    chunk,
+                )
+            )
+        return found
+
+    def customers_kept(self) -> list[int]:
+        return [
+            int(row[0])
+            for row in tuples(
+                self.conn,
+                "SELECT DISTINCT json_extract(data, '$.customer_kept') FROM events"
+                " WHERE kind = 'purged' AND json_extract(data, '$.customer_kept') IS NOT NULL",
+            )
+        ]
 
     def erase_cases(self, case_ids: Sequence[int]) -> None:
         for chunk in batched(list(case_ids)):
@@ -166,7 +196,8 @@ class PurgeQueries:
     def erase_orders(self, order_ids: Sequence[int]) -> None:
         for chunk in batched(list(order_ids)):
             self.conn.execute(
-                "UPDATE orders SET customer_name = NULL, customer_email = NULL"
+                "UPDATE orders SET customer_name = NULL, customer_email = NULL,"
+                " tracking_number = NULL"
                 f" WHERE id IN ({marks(chunk)})",
                 chunk,
             )
