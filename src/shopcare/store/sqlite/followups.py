@@ -25,12 +25,14 @@ _CASE_CLOCKS = (
 
 # Orders whose aftercare may be due: none to a customer with an open case, on this order or on
 # any (the customer is the e-mail address); each is one look-up in an index of cases.
+# (the open statuses named, not "!= 'closed'": PostgreSQL then reads the few open cases by the
+# status index, where it scanned every case twice for each step, 3 ms a query)
 _AFTERCARE = (
     "SELECT o.id, o.number, o.delivered_at, o.shipped_at, o.customer_name, o.status"
     " FROM orders o WHERE {range}{more} AND NOT EXISTS (SELECT 1 FROM cases c"
-    " WHERE c.order_number = o.number AND c.status != 'closed')"
+    " WHERE c.order_number = o.number AND c.status IN ('new', 'open', 'waiting', 'resolved'))"
     " AND NOT EXISTS (SELECT 1 FROM cases c"
-    " WHERE c.customer_id = o.customer_id AND c.status != 'closed')"
+    " WHERE c.customer_id = o.customer_id AND c.status IN ('new', 'open', 'waiting', 'resolved'))"
 )
 _DELIVERED = "o.delivered_at IS NOT NULL AND o.delivered_at BETWEEN ? AND ?"
 _SHIPPED = "o.delivered_at IS NULL AND o.shipped_at BETWEEN ? AND ?"
