@@ -66,8 +66,10 @@ def bare_case(cli, shop) -> str:
     ).stdout.strip()
 
 
-# what the built-ins may need from --var: an inquiry's answer, a refund's amount where none is recorded
-VARS = ["--var", "answer=はい、承っております。", "--var", "amount=3980"]
+# what the built-ins may need from --var: an inquiry's answer, a refund's amount where none is
+# recorded, what was done where no remedy is recorded (a resolution)
+VARS = ["--var", "answer=はい、承っております。", "--var", "amount=3980",
+        "--var", "action=ご注文の商品を本日お送りいたしました。"]  # fmt: skip
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
@@ -154,7 +156,7 @@ def test_eml_round_trips_through_the_email_parser(cli, full_case):
 
 
 def test_json_fields(cli, full_case):
-    out = cli.json("reply", full_case, "resolution")
+    out = cli.json("reply", full_case, "resolution", "--var", "action=代金をご返金いたしました。")
     assert set(out) == {"to", "subject", "body", "case_id", "template", "lang"}
     assert (out["case_id"], out["template"], out["lang"]) == (int(full_case), "resolution", "ja")
 
@@ -657,3 +659,16 @@ def test_english_in_a_japanese_template_is_named_by_file_line_and_whole_word(cli
         in out
     )
     assert "'hanks'" not in out and "MUG" not in out
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_resolution_with_nothing_recorded_says_nothing_done_it_was_not_told(cli, shop, lang):
+    """With no remedy recorded, a resolution cannot know what was done: it asks for it,
+    rather than telling the customer that what they asked was done."""
+    case_id = cli("case", "add", "--summary", "届かない", "--email", "anon@example.jp",
+                  "--category", "delivery.not_arrived").stdout.strip()  # fmt: skip
+    said = cli.fails("reply", case_id, "resolution", "--lang", lang)
+    assert "needs action" in said and "--var action=" in said
+    out = cli.json("reply", case_id, "resolution", "--lang", lang,
+                   "--var", "action=代金を全額ご返金いたしました。")  # fmt: skip
+    assert "代金を全額ご返金いたしました。" in out["body"]

@@ -79,7 +79,14 @@ def test_a_satisfaction_check_sent_clears_the_check(cli, monkeypatch):
     ).stdout.strip()
     cli("case", "status", third, "resolved")
     monkeypatch.setenv("SHOPCARE_NOW", "2026-12-07T12:00:00+09:00")
-    cli("reply", third, "resolution", "--mark-sent")
+    cli(
+        "reply",
+        third,
+        "resolution",
+        "--mark-sent",
+        "--var",
+        "action=汚れのない品をお送りしました。",
+    )
     assert f"c{third}" in ids(cli, "--kind", "satisfaction")
 
 
