@@ -432,6 +432,8 @@ def test_a_complaint_is_apologised_for_in_its_own_words(cli, wrong_item):
 @pytest.mark.parametrize("template", BUILT_IN)
 def test_the_customers_words_are_not_pasted_as_the_shops(cli, wrong_item, template):
     cli("remedy", wrong_item, "partial_refund", "--amount", "500")
+    if template == "apology_customer_fault":  # (refused where the fault is the shop's)
+        cli("case", "edit", wrong_item, "--fault", "customer")
     text = mail(cli, wrong_item, template, "--var", "answer=x")
     assert "白のマグカップを注文したのに青が届いた" not in text
     assert "誤配送(商品違い)" not in text

@@ -77,6 +77,8 @@ VARS = ["--var", "answer=はい、承っております。", "--var", "amount=39
 def test_every_built_in_template_renders_for_full_and_bare_cases(
     cli, full_case, bare_case, name, lang
 ):
+    if name == "apology_customer_fault":  # refused where the fault is recorded as the shop's
+        cli("case", "edit", full_case, "--fault", "customer")
     for case_id in (full_case, bare_case):
         out = cli.json("reply", case_id, name, "--lang", lang, *VARS)
         assert out["subject"] and out["body"].strip()
@@ -672,3 +674,20 @@ def test_a_resolution_with_nothing_recorded_says_nothing_done_it_was_not_told(cl
     out = cli.json("reply", case_id, "resolution", "--lang", lang,
                    "--var", "action=代金を全額ご返金いたしました。")  # fmt: skip
     assert "代金を全額ご返金いたしました。" in out["body"]
+
+
+def test_a_draft_the_record_contradicts_is_refused(cli, shop, full_case):
+    question = cli("case", "add", "--summary", "ギフト包装はできますか", "--email", "q@example.jp",
+                   "--category", "inquiry.product").stdout.strip()  # fmt: skip
+    said = cli.fails("reply", question, "apology")
+    assert "is a question" in said and "resolution --var answer=" in said
+    for fault in ("maker", "shop", "carrier"):
+        if cli.json("case", "show", full_case)["fault"] != fault:
+            cli("case", "edit", full_case, "--fault", fault)
+        said = cli.fails("reply", full_case, "apology_customer_fault")
+        assert f"the {fault}'s" in said and "--fault customer" in said
+    cli("case", "edit", full_case, "--fault", "customer")
+    assert cli.json("reply", full_case, "apology_customer_fault")["body"]
+    other = cli("case", "add", "--summary", "なんとなく不満です", "--email", "o@example.jp",
+                "--category", "other").stdout.strip()  # fmt: skip
+    assert cli.json("reply", other, "apology")["body"]  # other may be a complaint

@@ -105,7 +105,7 @@ def reply(
     already went out after the customer's latest message, unless --again.
     Example: shopcare reply 3 apology --var eta=2026-11-28 --format eml > reply.eml
     """
-    from shopcare.replies.context import case_contexts, order_context, parse_vars
+    from shopcare.replies.context import case_contexts, check_fits, order_context, parse_vars
     from shopcare.replies.templates import NeedsCase, Templates
 
     variables = parse_vars(var or [])
@@ -190,6 +190,7 @@ def reply(
                         context = order_context(
                             s.store, target.order_id, s.config, s.tz, s.now, variables
                         )
+                    check_fits(template, context)
                     try:
                         rendered = templates.render(template, use_lang, context)
                     except NeedsCase as exc:

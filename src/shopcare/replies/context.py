@@ -277,6 +277,37 @@ def base_context(config: Config, tz: tzinfo, now: datetime, variables: dict[str,
     return {"shop": shop, "today": local.date(), "now": local, "vars": dict(given)} | given
 
 
+# the faults that are not the customer's: an apology for their own circumstances would say
+# otherwise than the record
+NOT_THE_CUSTOMERS = ("shop", "carrier", "maker")
+
+
+def check_fits(template: str, context: dict) -> None:
+    """A draft whose premise the case's own record contradicts is refused: an apology for a
+    question (it would apologise for a trouble nobody recorded), an apology for the
+    customer's own circumstances on a case whose fault is recorded as the shop's, the
+    carrier's or the maker's."""
+    case = context.get("case")
+    if not case:
+        return
+    number = case["id"]
+    # (a case of category other may be a complaint of a kind the list lacks: not refused)
+    if template == "apology" and str(case.get("category") or "").startswith("inquiry."):
+        raise ShopcareError(
+            f"case {number} is a question ({case.get('category_label') or case['category']}),"
+            " not a complaint: an apology would apologise for a trouble it does not record",
+            f"answer it with shopcare reply {number} resolution --var answer=...; if it is a"
+            f" complaint, set its category first: shopcare case edit {number} --category ...",
+        )
+    if template == "apology_customer_fault" and case.get("fault") in NOT_THE_CUSTOMERS:
+        raise ShopcareError(
+            f"case {number} records the fault as the {case['fault']}'s: apology_customer_fault"
+            " would tell the customer it came of their own circumstances",
+            f"use apology; or, if the record is wrong: shopcare case edit {number} --fault"
+            " customer",
+        )
+
+
 def parse_vars(pairs: list[str]) -> dict[str, str]:
     variables: dict[str, str] = {}
     for pair in pairs:
