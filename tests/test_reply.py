@@ -691,3 +691,21 @@ def test_a_draft_the_record_contradicts_is_refused(cli, shop, full_case):
     other = cli("case", "add", "--summary", "なんとなく不満です", "--email", "o@example.jp",
                 "--category", "other").stdout.strip()  # fmt: skip
     assert cli.json("reply", other, "apology")["body"]  # other may be a complaint
+
+
+def test_a_marketing_mail_is_never_drafted_for_a_customer_who_declined_it(cli, shop, tmp_path):
+    from exports import SHOPIFY_2026, shopify_rows, write_export
+
+    cli("orders", "import", str(write_export(tmp_path / "o.csv", SHOPIFY_2026, shopify_rows())))
+    declined = next(r["Name"] for r in shopify_rows() if r.get("Accepts Marketing") == "no")
+    accepted = next(r["Name"] for r in shopify_rows() if r.get("Accepts Marketing") == "yes")
+    for number, allowed in ((declined, False), (accepted, True)):
+        case_id = cli("case", "add", "--summary", "届きました", "--order", number,
+                      "--category", "other").stdout.strip()  # fmt: skip
+        for template in ("review_request", "followup_related"):
+            if allowed:
+                assert cli.json("reply", case_id, template)["body"]
+            else:
+                said = cli.fails("reply", case_id, template)
+                assert "declined marketing mail" in said and "特定電子メール法" in said
+        assert cli.json("reply", case_id, "status_update")["body"]  # not marketing: fine

@@ -177,7 +177,7 @@ def reply(
                         variables,
                         use_lang,
                         home=s.home,
-                        names=templates.names(template, use_lang),
+                        names=_names_with_consent(templates.names(template, use_lang), template),
                     )
                     if case_ids
                     else []
@@ -513,3 +513,13 @@ def templates_check() -> None:
             "fix them at the lines named above",
         )
     say(f"all {len(results)} templates render")
+
+
+def _names_with_consent(names, template: str):
+    """What a draft reads, with the order where it is a marketing mail: whether the customer
+    declined marketing mail is on the order, whether the template names it or not."""
+    from shopcare.replies.context import MARKETING
+
+    if names is None or template not in MARKETING:
+        return names
+    return {*names, "order"}

@@ -277,16 +277,29 @@ def base_context(config: Config, tz: tzinfo, now: datetime, variables: dict[str,
     return {"shop": shop, "today": local.date(), "now": local, "vars": dict(given)} | given
 
 
+# the marketing mails (they end with the sender's address and how to stop them): never to a
+# customer whose order says they declined marketing mail (the aftercare list, where the policy
+# marks a step marketing, goes further: only to those whose order says they accepted)
+MARKETING = ("followup_related", "review_request")
 # the faults that are not the customer's: an apology for their own circumstances would say
 # otherwise than the record
 NOT_THE_CUSTOMERS = ("shop", "carrier", "maker")
 
 
 def check_fits(template: str, context: dict) -> None:
-    """A draft whose premise the case's own record contradicts is refused: an apology for a
+    """A draft the record does not allow is refused: a marketing mail to a customer whose order
+    says they declined marketing mail; and a draft whose premise the case's own record
+    contradicts: an apology for a
     question (it would apologise for a trouble nobody recorded), an apology for the
     customer's own circumstances on a case whose fault is recorded as the shop's, the
     carrier's or the maker's."""
+    if template in MARKETING and (context.get("order") or {}).get("accepts_marketing") is False:
+        whose = f"case {context['case']['id']}'s" if context.get("case") else "this"
+        raise ShopcareError(
+            f"{template} is a marketing mail, and on {whose} order the customer declined"
+            " marketing mail: it must not be sent to them (特定電子メール法)",
+            "write to them with a template that is not marketing (status_update, resolution)",
+        )
     case = context.get("case")
     if not case:
         return
