@@ -664,3 +664,34 @@ def test_the_purge_record_gives_the_moment_when_a_time_was_given(
     assert "closed before 2026-11-24T10:00+09:00" in result.stderr
     purged = cli.json("case", "show", "1")["events"][-1]
     assert purged["data"]["before"] == "2026-11-24T10:00+09:00"
+
+
+def test_on_postgresql_a_purge_by_a_role_that_does_not_own_the_tables_is_one_line(
+    cli, pg_url, closed_shop_on, monkeypatch
+):
+    import psycopg
+
+    with psycopg.connect(pg_url, autocommit=True) as admin:
+        admin.execute("CREATE ROLE operator2 LOGIN")
+        admin.execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO operator2")
+        admin.execute("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO operator2")
+    other = pg_url.replace("postgresql://shopcare@", "postgresql://operator2@")
+    monkeypatch.setenv("SHOPCARE_DATABASE", other)
+    monkeypatch.setenv("SHOPCARE_NOW", LATER)
+    before = cli.json("case", "show", "1")
+    said = cli.fails("purge", "--before", "2027-01-01")
+    assert "owner" in said
+    assert cli.json("case", "show", "1") == before  # nothing erased
+    monkeypatch.setenv("SHOPCARE_DATABASE", pg_url)
+    assert "of 2 cases" in cli("purge", "--before", "2027-01-01").stderr
+
+
+@pytest.fixture
+def closed_shop_on(cli, pg_url, monkeypatch):
+    """closed_shop's two closed cases, in a PostgreSQL database of the test server."""
+    monkeypatch.setenv("SHOPCARE_DATABASE", pg_url)
+    cli("init", "--name", "はなまる雑貨店", "--email", "support@hanamaru.example")
+    cli("case", "add", "--summary", "届いたマグカップが割れていました")
+    cli("case", "add", "--summary", "まだ届きません")
+    cli("case", "close", "1")
+    cli("case", "close", "2")
