@@ -504,6 +504,12 @@ def test_partial_files_of_killed_writers_are_swept(cli, full_shop, home, tmp_pat
     assert not partial.exists() and mine.exists()
     cli("purge", "--before", "2026-11-01")
     assert not leftover.exists()
+    exported = tmp_path / "x"
+    exported.mkdir()
+    half = exported / f".cases.jsonl.{dead}"
+    half.write_text("{}")
+    cli("export", "--out", str(exported))
+    assert not half.exists() and (exported / "cases.jsonl").exists()
 
 
 def test_a_report_never_overwrites_a_database(cli, home, tmp_path):

@@ -50,6 +50,27 @@ def attachment_path(home: Path, digest: str) -> Path:
     return home / "attachments" / digest[:2] / digest
 
 
+def private_file(path: Path) -> None:
+    """An empty file only its owner can read, made new (an existing one is an error): for a
+    file a copy is written into (a backup, a restore's staged copy)."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
+def sync_folder(folder: Path) -> None:
+    """A folder's new names on disk too, where the file system lets a folder be synced (some
+    network mounts do not: the files themselves are synced already)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 def remove_leftovers(folder: Path, name: str = "*") -> list[Path]:
     """The partial files write_durably leaves when its process is killed mid-write (.NAME.PID,
     of a process that is no more) removed from folder; those removed. A file that another

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from shopcare.errors import ShopcareError
-from shopcare.home import remove_leftovers
+from shopcare.home import private_file, remove_leftovers, sync_folder
 from shopcare.store.location import Location
 
 DEFAULT_KEEP = 14
@@ -69,11 +69,6 @@ def backup_folder(home: Path, folder: str | None) -> Path:
     return target
 
 
-def private_file(path: Path) -> None:
-    """An empty file only its owner can read, made new (an existing one is an error)."""
-    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-
-
 class Made(NamedTuple):
     path: Path
     size: int
@@ -108,7 +103,7 @@ def make_backup(copy_into, folder: Path, moment: datetime, keep: int) -> Made:
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    _sync_folder(folder)
+    sync_folder(folder)
     return Made(final, final.stat().st_size, prune(folder, keep, final))
 
 
@@ -134,14 +129,6 @@ def _order(name: str) -> tuple[str, int]:
     """shopcare-20261128-093000-2.db: the moment, then the second backup of that second."""
     parts = name.removesuffix(".db").removeprefix("shopcare-").split("-")
     return (parts[0] + parts[1], int(parts[2]) if len(parts) > 2 else 1)
-
-
-def _sync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class Restored(NamedTuple):
@@ -227,7 +214,7 @@ def _check_offered(file: Path, live: Path) -> None:
     """FILE is a regular file this process can read, not the live database, and begins as a
     SQLite database does: read before anything is copied (a pipe or a device is never
     opened)."""
-    from shopcare.store.sqlite.backup import MAGIC
+    from shopcare.store.sqlite.backup import is_sqlite_file
 
     if not file.exists():
         raise ShopcareError(f"no file {file}")
@@ -238,23 +225,23 @@ def _check_offered(file: Path, live: Path) -> None:
     if live.exists() and file.samefile(live):
         raise ShopcareError(f"{file} is the shop's database itself", "give a backup file")
     try:
-        with open(file, "rb") as raw:
-            head = raw.read(len(MAGIC))
+        sqlite = is_sqlite_file(file)
     except OSError as exc:
         raise ShopcareError(f"cannot read {file}: {exc.strerror}") from None
-    if head != MAGIC:
+    if not sqlite:
         raise ShopcareError(
             f"{file} is not a SQLite database", "give a backup made by shopcare backup"
         )
 
 
 def _live_cases(live: Path) -> int:
-    from shopcare.store.sqlite.backup import NotADatabase, inspect_file
+    """How many cases the live database holds (-1: it cannot be read)."""
+    from shopcare.store.sqlite.backup import count_cases
 
     try:
-        return inspect_file(live).cases
-    except (NotADatabase, OSError):
-        return -1  # unreadable: there is something there all the same
+        return count_cases(live)
+    except OSError:
+        return -1
 
 
 def _aside_name(live: Path, moment: datetime) -> Path:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from shopcare.clock import json_record
 from shopcare.errors import ShopcareError
+from shopcare.home import remove_leftovers, sync_folder
 
 if TYPE_CHECKING:
     from shopcare.admin.redact import Redactor
@@ -311,7 +312,8 @@ def _written(
                 made.append(target)
                 target.chmod(0o700)  # whatever the umask
         for name in names:
-            path = folder / f".{name}.partial-{os.getpid()}"
+            remove_leftovers(folder, name)  # an export killed half-way into this folder
+            path = folder / f".{name}.{os.getpid()}"
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             temporary[name] = path
             os.fchmod(fd, 0o600)
@@ -334,7 +336,7 @@ def _written(
                 )
             os.rename(path, final)
             finished.append(final)
-        _sync(folder)
+        sync_folder(folder)
     except BaseException as exc:
         for handle in files.values():
             with suppress(OSError):
@@ -350,17 +352,3 @@ def _written(
                 "give --out a folder you can write, with room for the export",
             ) from exc
         raise
-
-
-def _sync(folder: Path) -> None:
-    """The folder's new names on disk too (where the file system lets a folder be synced)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -79,11 +79,16 @@ class Plan:
         """The attachment files to remove (by sha256): those no kept mail has."""
         return sorted({digest for _, digest, shared in self.attachments if not shared})
 
-    def per_case(self) -> list[dict]:
-        """Each case with what goes of it, for --dry-run."""
+    def texts_by_case(self) -> dict[int, int]:
+        """Each case's timeline entries with words in them."""
         texts: dict[int, int] = {}
         for _, case_id, _, text, _ in self.events:
             texts[case_id] = texts.get(case_id, 0) + bool(text)
+        return texts
+
+    def per_case(self) -> list[dict]:
+        """Each case with what goes of it, for --dry-run."""
+        texts = self.texts_by_case()
         erased = set(self.customers)
         return [
             case
@@ -184,9 +189,7 @@ def _erase(store: Store, actor: Actor, found: Plan, day: str) -> None:
     store.erase_mail(found.mail_ids)
     store.index_erased()
     erased_customers = set(found.customers)
-    texts: dict[int, int] = {}
-    for _, case_id, _, text, _ in found.events:
-        texts[case_id] = texts.get(case_id, 0) + bool(text)
+    texts = found.texts_by_case()
     mails: dict[int | None, int] = {}
     for _, case_id in found.mail:
         mails[case_id] = mails.get(case_id, 0) + 1

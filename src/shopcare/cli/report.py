@@ -144,11 +144,10 @@ def _check_out(out: Path) -> None:
                 raise ShopcareError(
                     f"--out {out} is the shop's own {name}", "write the report to another file"
                 )
-        with open(out, "rb") as existing:
-            if existing.read(16) == b"SQLite format 3\x00":  # another shop's database, a backup
-                raise ShopcareError(
-                    f"--out {out} is a database", "write the report to another file"
-                )
+        from shopcare.store.sqlite.backup import is_sqlite_file
+
+        if is_sqlite_file(out):  # another shop's database, a backup
+            raise ShopcareError(f"--out {out} is a database", "write the report to another file")
 
 
 def _write(out: Path, text: str) -> None:

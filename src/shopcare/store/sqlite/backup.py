@@ -54,11 +54,28 @@ class NotADatabase(Exception):
     """The file is not a SQLite database, or not shopcare's; the message says which."""
 
 
+def is_sqlite_file(path: Path) -> bool:
+    """Whether the file begins as every SQLite database does (OSError if it cannot be read)."""
+    with open(path, "rb") as raw:
+        return raw.read(len(MAGIC)) == MAGIC
+
+
+def count_cases(path: Path) -> int:
+    """How many cases the shopcare database at path holds, read without changing it (no
+    integrity check: a count must not read a large database whole); -1 where SQLite cannot
+    read it as one."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return conn.execute("SELECT count(*) FROM cases").fetchone()[0]
+    except sqlite3.DatabaseError:
+        return -1
+    finally:
+        conn.close()
+
+
 def inspect_file(path: Path) -> FileFacts:
     """A SQLite file read without changing it: its integrity and shopcare's schema in it."""
-    with open(path, "rb") as raw:
-        head = raw.read(len(MAGIC))
-    if head != MAGIC:
+    if not is_sqlite_file(path):
         raise NotADatabase("not a SQLite database")
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
