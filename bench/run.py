@@ -272,6 +272,8 @@ def figure_report(runs: int, cases: int) -> list[dict]:
             "shopcare_s": result["report_s"],
             "ratio": result["report_ratio"],
             "by_week_ratio": result["weekly_ratio"],
+            "after_changes_ratio": result["after_changes_ratio"],
+            "first_report_s": result["first_report_s"],
             "target": result["target"],
             "met": result["report_met"] and result["weekly_met"],
         }

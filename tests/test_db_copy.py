@@ -70,7 +70,7 @@ def outputs(cli) -> list[str]:
 def test_db_info_names_the_database_its_version_and_counts(cli, full_shop, home):
     info = cli.json("db", "info")
     assert info["database"] == "sqlite" and info["location"] == str(home / "shopcare.db")
-    assert info["set_by"] == "the home" and info["schema"].startswith("m010")
+    assert info["set_by"] == "the home" and info["schema"].startswith("m011")
     assert info["cases"] == 2 and info["events"] > 4 and info["mail"] == 1
     assert info["attachments"] == 1 and info["holidays"] == 1 and info["order_items"] == 4
 

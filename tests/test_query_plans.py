@@ -15,9 +15,10 @@ from shopcare.resources import resource_dir
 
 # Tables that grow with the shop's history: never read whole by a command about part of them.
 LARGE = {"cases", "events", "orders", "order_items", "customers"}
-# Read whole on purpose: the schema, the migrations done, a year's holidays, and the follow-up
-# marks (counted, then read in one pass when there are fewer marks than items listed).
-SMALL = {"sqlite_master", "_sqlite_migrations", "holidays", "followup_state"}
+# Read whole on purpose: the schema, the migrations done, a year's holidays, the follow-up
+# marks (counted, then read in one pass when there are fewer marks than items listed), and the
+# one row saying what the report's day summaries were worked out with.
+SMALL = {"sqlite_master", "_sqlite_migrations", "holidays", "followup_state", "report_days_key"}
 
 COMMANDS = {
     # reading

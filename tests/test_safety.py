@@ -246,7 +246,7 @@ def test_restore_upgrades_a_backup_from_every_released_schema(cli, home, fixture
     result = cli("restore", str(old), "--force")
     assert "upgraded from" in result.stderr
     info = cli.json("db", "info")
-    assert info["schema"].startswith("m010") and info["cases"] > 0
+    assert info["schema"].startswith("m011") and info["cases"] > 0
     cli("case", "list", "--status", "all")
 
 

@@ -21,15 +21,17 @@ of numbers (Unix seconds), and a series cuts those lists into weeks or months af
 
 from __future__ import annotations
 
+import json
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from shopcare.clock import to_storage
 from shopcare.domain.calendar import OpenHours, ShopCalendar
 from shopcare.domain.followups import Clocks
-from shopcare.reports import faq
+from shopcare.reports import days, faq
 from shopcare.reports.periods import Period, midnight, split
 from shopcare.reports.stats import durations, share
 
@@ -99,50 +101,234 @@ def build(
     by: str | None = None,
 ) -> dict:
     """The report of the period (and, with by, of each week or month in it) as the json
-    interface names it. now is when targets not yet met are judged."""
-    tz = calendar.tz
-    parts = split(period, by) if by else []
-    low = int(midnight(period.first, tz).timestamp())
-    high = int(midnight(period.last + timedelta(days=1), tz).timestamp())
-    starts = [int(midnight(part.first, tz).timestamp()) for part in parts] or [low]
-    start, end = (
-        to_storage(midnight(period.first, tz)),
-        to_storage(midnight(period.last + timedelta(days=1), tz)),
-    )
-    rows = store.report_cases(start, end)
-    earliest = min((row[1] for row in rows), default=low)
-    first_day = min(period.first, datetime.fromtimestamp(earliest, tz).date())
-    hours = OpenHours(calendar, first_day - timedelta(days=1))
-    found = _Found()
-    _cases(rows, found, Clocks(policy, calendar), hours, low, high, int(now.timestamp()))
-    ends = [*starts[1:], high]
-    found.backlog = _backlog(store, found, start, end, ends)
-    remedies = _remedies(store, found, categories, lang, start, end)
-    for at, case_id in store.report_satisfaction_checks(start):
-        found.checked.add(case_id)
-        if at < high:
-            found.check_at.append(at)
-    report = {
-        "from": period.first.isoformat(),
-        "until": period.last.isoformat(),
-        "by": by,
-        "as_of": now.astimezone(tz).isoformat(),
-        "cases_received": len(found.received_at),
-        "by_category": _by_category(found.kinds, lang),
-        "by_mall": _by_mall(found.kinds),
-    }
-    cut = _Parts(starts)
-    whole = _figures(found, None, cut)
-    del whole["cases_received"]
-    report |= whole
-    report["remedies"] = remedies
-    report["faq"], report["faq_messages"] = _faq(store, found, categories, lang, start, end)
-    report["series"] = [
-        {"period": part.label, "from": part.first.isoformat(), "until": part.last.isoformat()}
-        | _figures(found, index, cut)
-        for index, part in enumerate(parts)
-    ]
-    return report
+    interface names it. now is when targets not yet met are judged.
+
+    The settled cases come from the per-day summaries (reports/days.py): where the store keeps
+    them, a day missing its row is summed up and stored in the one write the report then runs
+    in; elsewhere every day is summed up, in one read transaction."""
+    report = _Report(store, calendar, categories, lang, now, period, by)
+    clocks = Clocks(policy, calendar)
+    if store.keeps_report_days:
+        key = days.key(policy, calendar)
+        with store.snapshot():
+            stored, missing = report.stored(key)
+            if not missing:
+                return report.made(clocks, stored)
+        with store.write():
+            stored, missing = report.stored(key)
+            fresh = _summed_up(store, missing, clocks, calendar, report.now)
+            store.save_report_days(key, fresh)
+            return report.made(clocks, stored + fresh)
+    with store.snapshot():
+        report.find_days()
+        return report.made(clocks, _summed_up(store, report.days, clocks, calendar, report.now))
+
+
+def _summed_up(
+    store: Store,
+    day_list: list[tuple[int, int]],
+    clocks: Clocks,
+    calendar: ShopCalendar,
+    now: int,
+) -> list[tuple]:
+    """The summary rows of these days (each (start, end) of the shop's days), worked out from
+    the settled cases in them; one read per run of consecutive days."""
+    rows: list[tuple] = []
+    for run in days.runs(day_list):
+        low, high = run[0][0], run[-1][1]
+        cases = store.report_settled(_stamp(low), _stamp(high))
+        earliest = min((case[1] for case in cases), default=low)
+        first = datetime.fromtimestamp(min(earliest, low), calendar.tz).date()
+        found = _Found()
+        hours = OpenHours(calendar, first - timedelta(days=1))
+        _cases(cases, found, clocks, hours, low, high, now)
+        rows += days.by_day(found, run, FAQ_GROUP + ".")
+    return rows
+
+
+class _Sums:
+    """The figures of the settled and unsettled cases of a part (or the whole) of the period."""
+
+    def __init__(self) -> None:
+        self.reply_seconds = array("q")
+        self.reply_business = array("q")
+        self.resolve_seconds = array("q")
+        self.resolve_business = array("q")
+        self.cases = array("q")
+        self.on_time = self.reopened = self.received = self.late = self.known = 0
+
+    def add(self, other: _Sums) -> None:
+        self.reply_seconds += other.reply_seconds
+        self.reply_business += other.reply_business
+        self.resolve_seconds += other.resolve_seconds
+        self.resolve_business += other.resolve_business
+        self.cases += other.cases
+        self.on_time += other.on_time
+        self.reopened += other.reopened
+        self.received += other.received
+        self.late += other.late
+        self.known += other.known
+
+
+class _Report:
+    """One report's period, its parts, and how it is put together from the days' summaries
+    and the cases not yet settled."""
+
+    def __init__(
+        self,
+        store: Store,
+        calendar: ShopCalendar,
+        categories: Categories,
+        lang: str,
+        now: datetime,
+        period: Period,
+        by: str | None,
+    ) -> None:
+        tz = calendar.tz
+        self.store, self.calendar, self.categories, self.lang = store, calendar, categories, lang
+        self.moment, self.period, self.by = now, period, by
+        self.now = int(now.timestamp())
+        self.parts = split(period, by) if by else []
+        self.low = int(midnight(period.first, tz).timestamp())
+        self.high = int(midnight(period.last + timedelta(days=1), tz).timestamp())
+        self.days: list[tuple[int, int]] = []  # those that may hold a case: find_days()
+        # the parts begin at local midnights: every day falls in one of them whole
+        self.starts = [int(midnight(part.first, tz).timestamp()) for part in self.parts] or [
+            self.low
+        ]
+        self.start, self.end = _stamp(self.low), _stamp(self.high)
+
+    def find_days(self) -> None:
+        """The period's days from the first to the last that hold a time of a case (the others
+        are empty, however long a period is asked for)."""
+        span = self.store.report_span()
+        if span is None:
+            self.days = []
+            return
+        tz = self.calendar.tz
+        first = max(self.period.first, datetime.fromtimestamp(span[0], tz).date())
+        last = min(self.period.last, datetime.fromtimestamp(span[1], tz).date())
+        self.days = days.local_days(first, last, tz) if first <= last else []
+
+    def stored(self, key: str) -> tuple[list[tuple], list[tuple[int, int]]]:
+        """The summaries stored for the period's days, and the days that have none."""
+        self.find_days()
+        stored = self.store.report_days(key, self.low, self.high)
+        have = {row[0] for row in stored}
+        return stored, [day for day in self.days if day[0] not in have]
+
+    def made(self, clocks: Clocks, summaries: list[tuple]) -> dict:
+        store, starts = self.store, self.starts
+        sums = [_Sums() for _ in starts]
+        kinds: Counter = Counter()
+        inquiries: dict[str, list] = {}  # category: [count, [(received, case id), ...]]
+        day_counts: list[tuple[int, int, int]] = []  # (a day's end, received, first resolved)
+        for (
+            start,
+            end,
+            reply_seconds,
+            reply_business,
+            on_time,
+            resolve_seconds,
+            resolve_business,
+            cases,
+            reopened,
+            received,
+            late,
+            known,
+            day_kinds,
+            day_inquiries,
+        ) in summaries:
+            part = sums[bisect_right(starts, start) - 1]
+            days.unpack(reply_seconds, part.reply_seconds)
+            days.unpack(reply_business, part.reply_business)
+            days.unpack(resolve_seconds, part.resolve_seconds)
+            days.unpack(resolve_business, part.resolve_business)
+            resolved = len(part.cases)
+            days.unpack(cases, part.cases)
+            day_counts.append((end, received, len(part.cases) - resolved))
+            part.on_time += on_time
+            part.reopened += reopened
+            part.received += received
+            part.late += late
+            part.known += known
+            for category, mall, count in json.loads(day_kinds):
+                kinds[category, mall] += count
+            for category, (count, newest) in json.loads(day_inquiries).items():
+                tally = inquiries.setdefault(category, [0, []])
+                tally[0] += count
+                tally[1] += map(tuple, newest)
+        # the cases not settled yet, summed up now: their figures move with the clock
+        unsettled = store.report_unsettled(self.end)
+        earliest = min((row[1] for row in unsettled), default=self.low)
+        first_day = min(
+            self.period.first, datetime.fromtimestamp(earliest, self.calendar.tz).date()
+        )
+        hours = OpenHours(self.calendar, first_day - timedelta(days=1))
+        found = _Found()
+        _cases(unsettled, found, clocks, hours, self.low, self.high, self.now)
+        live = iter(found.inquiries)
+        for at, late, known, kind in zip(
+            found.received_at, found.late, found.known, found.kinds, strict=True
+        ):
+            part = sums[bisect_right(starts, at) - 1]
+            part.received += 1
+            part.late += late
+            part.known += known
+            kinds[kind] += 1
+            if kind[0].startswith(FAQ_GROUP + "."):
+                case_id, category = next(live)
+                tally = inquiries.setdefault(category, [0, []])
+                tally[0] += 1
+                tally[1].append((at, case_id))
+        for at, seconds, business, on_time in zip(
+            found.reply_at,
+            found.reply_seconds,
+            found.reply_business,
+            found.reply_on_time,
+            strict=True,
+        ):
+            part = sums[bisect_right(starts, at) - 1]
+            part.reply_seconds.append(seconds)
+            part.reply_business.append(business)
+            part.on_time += on_time
+        ends = [*starts[1:], self.high]
+        found.backlog = _backlog(store, found, day_counts, self.start, self.end, ends)
+        remedies = _remedies(store, found, self.categories, self.lang, self.start, self.end)
+        for at, case_id in store.report_satisfaction_checks(self.start):
+            found.checked.add(case_id)
+            if at < self.high:
+                found.check_at.append(at)
+        whole = _Sums()
+        for part in sums:
+            whole.add(part)
+        report = {
+            "from": self.period.first.isoformat(),
+            "until": self.period.last.isoformat(),
+            "by": self.by,
+            "as_of": self.moment.astimezone(self.calendar.tz).isoformat(),
+            "cases_received": whole.received,
+            "by_category": _by_category(kinds, self.lang),
+            "by_mall": _by_mall(kinds),
+        }
+        cut = _Parts(starts)
+        figures = _figures(whole, found, None, cut)
+        del figures["cases_received"]
+        report |= figures
+        report["remedies"] = remedies
+        report["faq"], report["faq_messages"] = _faq(
+            store, inquiries, self.categories, self.lang, self.start, self.end
+        )
+        report["series"] = [
+            {"period": part.label, "from": part.first.isoformat(), "until": part.last.isoformat()}
+            | _figures(sums[index], found, index, cut)
+            for index, part in enumerate(self.parts)
+        ]
+        return report
+
+
+def _stamp(moment: int) -> str:
+    return to_storage(datetime.fromtimestamp(moment, UTC))
 
 
 def _cases(
@@ -199,7 +385,7 @@ def _cases(
             resolve_business.append(seconds_to(resolved) - at_receipt)
             resolved_case.append(case_id)
             reopened_list.append(reopened > 0)
-        if received < low:
+        if received < low or received >= high:  # a receipt the timeline has after its reply
             continue
         received_at.append(received)
         kinds.append((category, mall))
@@ -242,7 +428,7 @@ class _Parts:
         return found[part]
 
 
-def _figures(found: _Found, part: int | None, parts: _Parts) -> dict:
+def _figures(sums: _Sums, found: _Found, part: int | None, parts: _Parts) -> dict:
     """The figures of the whole period (part None) or of one of its parts."""
 
     def pick(times: list[int], *columns: list) -> list[list]:
@@ -251,55 +437,54 @@ def _figures(found: _Found, part: int | None, parts: _Parts) -> dict:
         keep = parts.members(times, part)
         return [[column[i] for i in keep] for column in columns]
 
-    reply_seconds, reply_business, on_time = pick(
-        found.reply_at, found.reply_seconds, found.reply_business, found.reply_on_time
-    )
-    resolve_seconds, resolve_business, cases, reopened = pick(
-        found.resolved_at,
-        found.resolve_seconds,
-        found.resolve_business,
-        found.resolved_case,
-        found.reopened,
-    )
-    received, late, known = pick(found.received_at, found.received_at, found.late, found.known)
     yen, approved = pick(found.remedy_at, found.remedy_yen, found.remedy_approved)
     (checks,) = pick(found.check_at, found.check_at)
-    resolved = len(cases)
+    resolved = len(sums.cases)
     return {
-        "cases_received": len(received),
-        "first_reply": durations(reply_seconds, reply_business),
-        "resolution": durations(resolve_seconds, resolve_business),
-        "within_sla_share": share(sum(on_time), len(on_time)),
-        "within_sla": sum(on_time),
-        "reopen_rate": share(sum(reopened), resolved),
-        "reopened": sum(reopened),
-        "escalation_rate": share(sum(late), sum(known)),
-        "escalated": sum(late),
-        "with_target": sum(known),
+        "cases_received": sums.received,
+        "first_reply": durations(sums.reply_seconds, sums.reply_business),
+        "resolution": durations(sums.resolve_seconds, sums.resolve_business),
+        "within_sla_share": share(sums.on_time, len(sums.reply_seconds)),
+        "within_sla": sums.on_time,
+        "reopen_rate": share(sums.reopened, resolved),
+        "reopened": sums.reopened,
+        "escalation_rate": share(sums.late, sums.known),
+        "escalated": sums.late,
+        "with_target": sums.known,
         "backlog": found.backlog[-1 if part is None else part],
         "remedies_count": len(yen),
         "remedies_yen": sum(yen),
         "approvals": sum(approved),
         "satisfaction_checks": len(checks),
-        "satisfaction_share": share(sum(case in found.checked for case in cases), resolved),
+        "satisfaction_share": share(sum(map(found.checked.__contains__, sums.cases)), resolved),
     }
 
 
-def _backlog(store: Store, found: _Found, start: str, end: str, moments: list[int]) -> list[int]:
+def _backlog(
+    store: Store,
+    found: _Found,
+    day_counts: list[tuple[int, int, int]],
+    start: str,
+    end: str,
+    moments: list[int],
+) -> list[int]:
     """Cases open (new, open or waiting) at each moment (the end of each part): received before
     it, and not resolved or closed at it. Counted as the cases received before it less those
     first resolved before it (the count at the period's start, then the receipts and first
-    resolutions in the period); the cases opened again after a resolution are then followed
-    through their status changes."""
+    resolutions in the period: the days' counts of the settled cases, the receipts of the
+    others); the cases opened again after a resolution are then followed through their status
+    changes."""
     open_at_start = store.report_open_before(start)
     received = sorted(found.received_at)
-    resolved = sorted(found.resolved_at)
     history: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for case_id, at, status in store.report_reopened_history(start, end):
         history[case_id].append((at, status))
     counts = []
     for moment in moments:
-        count = open_at_start + bisect_left(received, moment) - bisect_left(resolved, moment)
+        count = open_at_start + bisect_left(received, moment)
+        for day_end, day_received, day_resolved in day_counts:
+            if day_end <= moment:
+                count += day_received - day_resolved
         for changes in history.values():
             first = next((at for at, status in changes if status in SETTLED), None)
             if first is None or first >= moment:
@@ -346,9 +531,9 @@ def _remedies(
     return rows
 
 
-def _by_category(kinds: list[tuple[str, str | None]], lang: str) -> list[dict]:
+def _by_category(kinds: Counter, lang: str) -> list[dict]:
     groups: Counter = Counter()
-    for category, count in Counter(category for category, _mall in kinds).items():
+    for (category, _mall), count in kinds.items():
         groups[category.split(".", 1)[0]] += count
     return [
         {"category": group, "label": group_label(group, lang), "count": count}
@@ -356,8 +541,10 @@ def _by_category(kinds: list[tuple[str, str | None]], lang: str) -> list[dict]:
     ]
 
 
-def _by_mall(kinds: list[tuple[str, str | None]]) -> list[dict]:
-    malls = Counter(mall for _category, mall in kinds)
+def _by_mall(kinds: Counter) -> list[dict]:
+    malls: Counter = Counter()
+    for (_category, mall), count in kinds.items():
+        malls[mall] += count
     return [
         {"mall": mall, "count": count}
         for mall, count in sorted(malls.items(), key=lambda item: (-item[1], item[0] or ""))
@@ -365,23 +552,27 @@ def _by_mall(kinds: list[tuple[str, str | None]]) -> list[dict]:
 
 
 def _faq(
-    store: Store, found: _Found, categories: Categories, lang: str, start: str, end: str
+    store: Store,
+    inquiries: dict[str, list],
+    categories: Categories,
+    lang: str,
+    start: str,
+    end: str,
 ) -> tuple[list[dict], int]:
     """The inquiry categories of the cases received in the period, then the phrases that recur
     in the customers' messages written in it (the newest of them: faq.MESSAGES at most); each
     most cases first, newest case ids first. With how many messages were read."""
-    by_code: dict[str, list[int]] = {}
-    for case_id, category in reversed(found.inquiries):
-        by_code.setdefault(category, []).append(case_id)
     rows = [
         {
             "kind": "category",
             "phrase": categories.label(code, lang),
             "category": code,
-            "count": len(ids),
-            "case_ids": ids[: faq.CASE_IDS],
+            "count": count,
+            "case_ids": [case_id for _at, case_id in sorted(newest, reverse=True)[: faq.CASE_IDS]],
         }
-        for code, ids in sorted(by_code.items(), key=lambda item: (-len(item[1]), item[0]))
+        for code, (count, newest) in sorted(
+            inquiries.items(), key=lambda item: (-item[1][0], item[0])
+        )
     ]
     docs = faq.read_messages(store.report_messages(start, end, faq.MESSAGES))
     rows += [{"kind": "phrase"} | phrase for phrase in faq.phrases(docs)]

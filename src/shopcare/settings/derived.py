@@ -51,19 +51,24 @@ def _names(folder: Path) -> list[str]:
         return []
 
 
-def _fingerprint(home: Path, today: date) -> list:
+def library_stamp(name: str) -> list | None:
+    """A library's file size and time, standing for its version without importing it."""
     from importlib.util import find_spec
 
+    spec = find_spec(name)
+    library = os.stat(spec.origin) if spec and spec.origin else None
+    return [library.st_size, library.st_mtime_ns] if library else None
+
+
+def _fingerprint(home: Path, today: date) -> list:
     from shopcare import __version__
     from shopcare.resources import resource_dir
 
     policies = home / "policies"
     files = sorted(policies.glob("*.toml")) if policies.is_dir() else []
-    spec = find_spec("jpholiday")  # its file's size and time stand for its version: no import
-    library = os.stat(spec.origin) if spec and spec.origin else None
     return [
         __version__,
-        [library.st_size, library.st_mtime_ns] if library else None,
+        library_stamp("jpholiday"),
         today.year,
         _content(resource_dir("policies") / "default.toml"),
         *([p.name, _content(p)] for p in files),

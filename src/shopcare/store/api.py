@@ -355,11 +355,35 @@ class Store(Protocol):
     # Periods are [start, end) as storage strings; times come back as Unix seconds (ints), and
     # rows as plain tuples in the order of the columns named.
 
-    def report_cases(self, start: str, end: str) -> list[tuple]:
-        """Cases received in the period (oldest first), then those received before it and first
-        replied to or first resolved in it: (id, received_at, first_reply_at, first_resolved_at,
-        mall, priority, category, waiting since (an unresolved case waiting now, else None),
-        paused_seconds, customer_reopened)."""
+    def report_settled(self, start: str, end: str) -> list[tuple]:
+        """The settled cases (first resolved) received, first replied to or first resolved in
+        the period, oldest first: (id, received_at,
+        first_reply_at, first_resolved_at, mall, priority, category, None, paused_seconds,
+        customer_reopened)."""
+        ...
+
+    def report_unsettled(self, end: str) -> list[tuple]:
+        """The cases received before end and not yet first resolved, oldest first, as
+        report_settled gives them, with the time a case waiting now began to wait."""
+        ...
+
+    # The report's per-day summaries of settled cases (reports/days.py): kept by SQLite, whose
+    # triggers drop a day's row when a case in it changes; PostgreSQL keeps none.
+    keeps_report_days: bool
+
+    def report_days(self, key: str, low: int, high: int) -> list[tuple]:
+        """The summaries of the days starting in [low, high) (Unix seconds) worked out under
+        key; none when the stored ones were worked out under another key."""
+        ...
+
+    def save_report_days(self, key: str, rows: list[tuple]) -> None:
+        """Store these days' summaries (inside a write), all others dropped if they were
+        worked out under another key."""
+        ...
+
+    def report_span(self) -> tuple[int, int] | None:
+        """The earliest and the latest time any case was received, first replied to or first
+        resolved (Unix seconds); None without cases."""
         ...
 
     def report_open_before(self, moment: str) -> int:

@@ -29,6 +29,13 @@ class PostgresStore(*SHARED_QUERIES):
     """The store over one psycopg connection."""
 
     kind = "postgres"
+    keeps_report_days = False  # a report sums its cases up each time (schema.py, m011)
+
+    def report_days(self, key: str, low: int, high: int) -> list[tuple]:
+        return []
+
+    def save_report_days(self, key: str, rows: list[tuple]) -> None:
+        raise NotImplementedError("PostgreSQL keeps no report summaries")
 
     def __init__(self, raw: Any, connect: Callable[[], Any] | None = None) -> None:
         self.conn = Connection(raw, connect)  # the queries' (dialect.py)

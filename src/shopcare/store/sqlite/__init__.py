@@ -15,7 +15,7 @@ from shopcare.store.sqlite.mail import MailQueries
 from shopcare.store.sqlite.orders import OrdersQueries
 from shopcare.store.sqlite.purge import PurgeQueries
 from shopcare.store.sqlite.replies import RepliesQueries
-from shopcare.store.sqlite.report import ReportQueries
+from shopcare.store.sqlite.report import ReportDaysQueries, ReportQueries
 from shopcare.store.sqlite.search import SearchQueries
 from shopcare.store.sqlite.search_index import index_queued
 
@@ -35,7 +35,7 @@ SHARED_QUERIES = (
 )
 
 
-class SqliteStore(*SHARED_QUERIES, AdminQueries):
+class SqliteStore(*SHARED_QUERIES, AdminQueries, ReportDaysQueries):
     """The store over one SQLite connection (see store/api.py for what each method promises)."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:

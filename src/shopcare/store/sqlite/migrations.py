@@ -556,6 +556,79 @@ def m010_report_times(db: Database) -> None:
     )
 
 
+# The times on a case that place it in the report's days, and every column its figures read:
+# a change to any of them drops the summaries of the days it was in and is in now.
+REPORT_DAY_TIMES = ("received_at", "first_reply_at", "first_resolved_at")
+REPORT_DAY_COLUMNS = (
+    "id",
+    *REPORT_DAY_TIMES,
+    "mall",
+    "priority",
+    "category",
+    "paused_seconds",
+    "customer_reopened",
+)
+
+
+# the cases a report sums up each time (not first resolved: their figures move with the clock)
+REPORT_UNSETTLED_INDEX = (
+    "CREATE INDEX cases_unsettled ON cases (received_at) WHERE first_resolved_at IS NULL"
+)
+
+
+def _report_day_drops(row: str) -> list[str]:
+    # a local day is at most 25 hours long (a zone's clocks going back): its start is within
+    # 90,000 seconds before any moment in it, which keeps each DELETE to a few rows of the key
+    return [
+        f"DELETE FROM report_days WHERE start > unixepoch({row}.{time}) - 90000"
+        f" AND start <= unixepoch({row}.{time}) AND end > unixepoch({row}.{time});"
+        for time in REPORT_DAY_TIMES
+    ]
+
+
+def m011_report_days(db: Database) -> None:
+    """The report's figures of settled cases (first resolved), summed up per day of the shop
+    (reports/days.py): a year's report reads 365 rows, not 40,000 cases. The rows are the
+    database's to keep right: a trigger drops a day's row whenever a settled case in it (by
+    receipt, first reply or first resolution) is added, changed in a column the figures read,
+    or deleted; the next report sums that day up again. report_days_key holds what the rows were
+    worked out with (the SLA, the calendar, shopcare's version): any other key, and they are
+    all worked out again."""
+    settled_then = "OLD.first_resolved_at IS NOT NULL"
+    settled_now = "NEW.first_resolved_at IS NOT NULL"
+    columns = ", ".join(REPORT_DAY_COLUMNS)
+    _run(
+        db,
+        [
+            """CREATE TABLE report_days (
+                start INTEGER PRIMARY KEY,
+                end INTEGER NOT NULL,
+                reply_seconds BLOB NOT NULL,
+                reply_business BLOB NOT NULL,
+                on_time INTEGER NOT NULL,
+                resolve_seconds BLOB NOT NULL,
+                resolve_business BLOB NOT NULL,
+                resolved_cases BLOB NOT NULL,
+                reopened INTEGER NOT NULL,
+                received INTEGER NOT NULL,
+                late INTEGER NOT NULL,
+                known INTEGER NOT NULL,
+                kinds TEXT NOT NULL,
+                inquiries TEXT NOT NULL
+            ) WITHOUT ROWID""",
+            "CREATE TABLE report_days_key (key TEXT NOT NULL)",
+            REPORT_UNSETTLED_INDEX,
+            f"""CREATE TRIGGER report_days_case_added AFTER INSERT ON cases
+                WHEN {settled_now} BEGIN {" ".join(_report_day_drops("NEW"))} END""",
+            f"""CREATE TRIGGER report_days_case_changed AFTER UPDATE OF {columns} ON cases
+                WHEN {settled_then} OR {settled_now} BEGIN
+                {" ".join(_report_day_drops("OLD") + _report_day_drops("NEW"))} END""",
+            f"""CREATE TRIGGER report_days_case_deleted AFTER DELETE ON cases
+                WHEN {settled_then} BEGIN {" ".join(_report_day_drops("OLD"))} END""",
+        ],
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m001_cases", m001_cases),
     ("m002_orders", m002_orders),
@@ -567,6 +640,7 @@ MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m008_mail", m008_mail),
     ("m009_search", m009_search),
     ("m010_report_times", m010_report_times),
+    ("m011_report_days", m011_report_days),
 ]
 
 

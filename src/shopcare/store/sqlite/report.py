@@ -6,6 +6,7 @@ thousands of rows, and SQLite turns its text times into numbers far faster than 
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime
 
 from shopcare.store.sqlite.connect import tuples
 
@@ -18,26 +19,50 @@ _CASE = (
 )
 
 
+def _seconds(stored: str) -> int:
+    return int(datetime.fromisoformat(stored).timestamp())
+
+
 class ReportQueries:
     """Mixed into SqliteStore; see store/api.py for what each method promises."""
 
     conn: sqlite3.Connection
 
-    def report_cases(self, start: str, end: str) -> list[tuple]:
-        # received in the period (by its index, oldest first); then the few received before it
-        # and replied to or resolved in it (the indexes of those times hold received_at too)
-        received = tuples(
+    def report_settled(self, start: str, end: str) -> list[tuple]:
+        # by the three indexes of the times (each holds received_at too)
+        return tuples(
             self.conn,
-            _CASE + " WHERE received_at >= ? AND received_at < ? ORDER BY received_at, id",
+            _CASE
+            + " WHERE id IN (SELECT id FROM cases WHERE received_at >= ?1 AND received_at < ?2"
+            " UNION SELECT id FROM cases WHERE first_reply_at >= ?1 AND first_reply_at < ?2"
+            " UNION SELECT id FROM cases WHERE first_resolved_at >= ?1 AND first_resolved_at < ?2)"
+            " AND first_resolved_at IS NOT NULL ORDER BY received_at, id",
             [start, end],
         ).fetchall()
-        earlier = tuples(
+
+    def report_unsettled(self, end: str) -> list[tuple]:
+        return tuples(
             self.conn,
-            _CASE + " WHERE (first_reply_at >= ?1 AND first_reply_at < ?2"
-            " OR first_resolved_at >= ?1 AND first_resolved_at < ?2) AND received_at < ?1",
-            [start, end],
+            _CASE + " WHERE first_resolved_at IS NULL AND received_at < ? ORDER BY received_at, id",
+            [end],
         ).fetchall()
-        return received + earlier
+
+    def report_span(self) -> tuple[int, int] | None:
+        # each end of each of the three indexes of the times, one look-up each (a min and a
+        # max in one SELECT would read an index whole)
+        ends = [
+            f"(SELECT {end}({column}) FROM cases WHERE {column} IS NOT NULL)"
+            for column in ("received_at", "first_reply_at", "first_resolved_at")
+            for end in ("min", "max")
+        ]
+        found = [
+            moment
+            for moment in tuples(self.conn, "SELECT " + ", ".join(ends)).fetchone()
+            if moment is not None
+        ]  # stored times of one shape: as text, they sort as the moments do
+        if not found:
+            return None
+        return _seconds(min(found)), _seconds(max(found))
 
     def report_open_before(self, moment: str) -> int:
         (received,) = tuples(
@@ -89,3 +114,34 @@ class ReportQueries:
             " ORDER BY at DESC, id DESC LIMIT ?",
             [start, end, limit],
         ).fetchall()
+
+
+class ReportDaysQueries:
+    """SQLite's alone (m011): the report's per-day summaries of settled cases, which the
+    database's triggers drop when a case in them changes."""
+
+    conn: sqlite3.Connection
+
+    @property
+    def keeps_report_days(self) -> bool:
+        # a read-only database (a backup, a read-only mount) is summed up each time
+        return not tuples(self.conn, "PRAGMA query_only").fetchone()[0]
+
+    def report_days(self, key: str, low: int, high: int) -> list[tuple]:
+        stored = tuples(self.conn, "SELECT key FROM report_days_key").fetchone()
+        if stored is None or stored[0] != key:
+            return []
+        return tuples(
+            self.conn, "SELECT * FROM report_days WHERE start >= ? AND start < ?", [low, high]
+        ).fetchall()
+
+    def save_report_days(self, key: str, rows: list[tuple]) -> None:
+        stored = tuples(self.conn, "SELECT key FROM report_days_key").fetchone()
+        if stored is None or stored[0] != key:  # worked out another way: none of them holds
+            self.conn.execute("DELETE FROM report_days")
+            self.conn.execute("DELETE FROM report_days_key")
+            self.conn.execute("INSERT INTO report_days_key (key) VALUES (?)", [key])
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO report_days VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
