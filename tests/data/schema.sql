@@ -21,8 +21,6 @@ CREATE INDEX cases_reopened ON cases (last_reopened_at)
 CREATE INDEX cases_resolved ON cases (resolved_at) WHERE resolved_at IS NOT NULL;
 -- index cases_status
 CREATE INDEX cases_status ON cases (status, received_at);
--- index cases_unsettled
-CREATE INDEX cases_unsettled ON cases (received_at) WHERE first_resolved_at IS NULL;
 -- index customers_email
 CREATE UNIQUE INDEX customers_email ON customers (email) WHERE email IS NOT NULL;
 -- index events_case
@@ -185,6 +183,7 @@ CREATE TABLE report_days (
                 received INTEGER NOT NULL,
                 late INTEGER NOT NULL,
                 known INTEGER NOT NULL,
+                late_from BLOB NOT NULL,
                 kinds TEXT NOT NULL,
                 inquiries TEXT NOT NULL
             ) WITHOUT ROWID;
@@ -214,15 +213,14 @@ CREATE TRIGGER events_append_only_replace BEFORE INSERT ON events
 CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
             BEGIN SELECT RAISE(ABORT, 'the case timeline is append-only'); END;
 -- trigger report_days_case_added
-CREATE TRIGGER report_days_case_added AFTER INSERT ON cases
-                WHEN NEW.first_resolved_at IS NOT NULL BEGIN DELETE FROM report_days WHERE start > unixepoch(NEW.received_at) - 90000 AND start <= unixepoch(NEW.received_at) AND end > unixepoch(NEW.received_at); DELETE FROM report_days WHERE start > unixepoch(NEW.first_reply_at) - 90000 AND start <= unixepoch(NEW.first_reply_at) AND end > unixepoch(NEW.first_reply_at); DELETE FROM report_days WHERE start > unixepoch(NEW.first_resolved_at) - 90000 AND start <= unixepoch(NEW.first_resolved_at) AND end > unixepoch(NEW.first_resolved_at); END;
+CREATE TRIGGER report_days_case_added AFTER INSERT ON cases BEGIN
+                DELETE FROM report_days WHERE start > unixepoch(NEW.received_at) - 90000 AND start <= unixepoch(NEW.received_at) AND end > unixepoch(NEW.received_at); DELETE FROM report_days WHERE start > unixepoch(NEW.first_reply_at) - 90000 AND start <= unixepoch(NEW.first_reply_at) AND end > unixepoch(NEW.first_reply_at); DELETE FROM report_days WHERE start > unixepoch(NEW.first_resolved_at) - 90000 AND start <= unixepoch(NEW.first_resolved_at) AND end > unixepoch(NEW.first_resolved_at); END;
 -- trigger report_days_case_changed
-CREATE TRIGGER report_days_case_changed AFTER UPDATE OF id, received_at, first_reply_at, first_resolved_at, mall, priority, category, paused_seconds, customer_reopened ON cases
-                WHEN OLD.first_resolved_at IS NOT NULL OR NEW.first_resolved_at IS NOT NULL BEGIN
+CREATE TRIGGER report_days_case_changed AFTER UPDATE OF id, received_at, first_reply_at, first_resolved_at, mall, priority, category, status, paused_since, paused_seconds, customer_reopened ON cases BEGIN
                 DELETE FROM report_days WHERE start > unixepoch(OLD.received_at) - 90000 AND start <= unixepoch(OLD.received_at) AND end > unixepoch(OLD.received_at); DELETE FROM report_days WHERE start > unixepoch(OLD.first_reply_at) - 90000 AND start <= unixepoch(OLD.first_reply_at) AND end > unixepoch(OLD.first_reply_at); DELETE FROM report_days WHERE start > unixepoch(OLD.first_resolved_at) - 90000 AND start <= unixepoch(OLD.first_resolved_at) AND end > unixepoch(OLD.first_resolved_at); DELETE FROM report_days WHERE start > unixepoch(NEW.received_at) - 90000 AND start <= unixepoch(NEW.received_at) AND end > unixepoch(NEW.received_at); DELETE FROM report_days WHERE start > unixepoch(NEW.first_reply_at) - 90000 AND start <= unixepoch(NEW.first_reply_at) AND end > unixepoch(NEW.first_reply_at); DELETE FROM report_days WHERE start > unixepoch(NEW.first_resolved_at) - 90000 AND start <= unixepoch(NEW.first_resolved_at) AND end > unixepoch(NEW.first_resolved_at); END;
 -- trigger report_days_case_deleted
-CREATE TRIGGER report_days_case_deleted AFTER DELETE ON cases
-                WHEN OLD.first_resolved_at IS NOT NULL BEGIN DELETE FROM report_days WHERE start > unixepoch(OLD.received_at) - 90000 AND start <= unixepoch(OLD.received_at) AND end > unixepoch(OLD.received_at); DELETE FROM report_days WHERE start > unixepoch(OLD.first_reply_at) - 90000 AND start <= unixepoch(OLD.first_reply_at) AND end > unixepoch(OLD.first_reply_at); DELETE FROM report_days WHERE start > unixepoch(OLD.first_resolved_at) - 90000 AND start <= unixepoch(OLD.first_resolved_at) AND end > unixepoch(OLD.first_resolved_at); END;
+CREATE TRIGGER report_days_case_deleted AFTER DELETE ON cases BEGIN
+                DELETE FROM report_days WHERE start > unixepoch(OLD.received_at) - 90000 AND start <= unixepoch(OLD.received_at) AND end > unixepoch(OLD.received_at); DELETE FROM report_days WHERE start > unixepoch(OLD.first_reply_at) - 90000 AND start <= unixepoch(OLD.first_reply_at) AND end > unixepoch(OLD.first_reply_at); DELETE FROM report_days WHERE start > unixepoch(OLD.first_resolved_at) - 90000 AND start <= unixepoch(OLD.first_resolved_at) AND end > unixepoch(OLD.first_resolved_at); END;
 -- trigger search_cases_customer
 CREATE TRIGGER search_cases_customer AFTER UPDATE OF customer_id ON cases WHEN OLD.customer_id IS NOT NEW.customer_id
 BEGIN

@@ -1,21 +1,25 @@
-"""The report's per-day summaries: what the settled cases (first resolved) of each of the shop's
-local days add to the figures, so that a year's report reads 365 rows instead of summing up
-40,000 cases again.
+"""The report's per-day summaries: what the cases add to the figures on each of the shop's
+local days, so that a year's report reads 365 rows instead of working 40,000 cases out again.
 
-A settled case's figures never change with the clock: its first reply and first resolution
-are behind it, and its targets came to their verdict. So they can be summed up per day once:
-the first replies sent that day (calendar and business seconds, how many on time), the first
-resolutions (seconds, the cases, how many opened again by the customer), and the cases
-received that day (how many, late, with a verdict, by category and mall, the newest
-inquiries). A report merges the days of its period and its weeks or months (which begin at
-local midnights, so no day is ever cut) with the cases not yet settled, summed up as before.
-Medians and percentiles come out exact: a day keeps every value, not its own median.
+Nothing of a case's figures moves with the clock but one thing. Its first reply and first
+resolution, once they happened, are fixed; the verdicts on its targets are fixed once it is
+resolved, once it is late for good (a reply sent late), or once it can no longer go late by
+waiting (replied on time and waiting on the customer). An unresolved case not late yet goes
+late at one known moment if nobody acts: the first of its targets still running to run out.
+So a day keeps: the first replies sent that day (calendar and business seconds, how many on
+time), the first resolutions (seconds, the cases, how many opened again by the customer), and
+the cases received that day (how many, late for good, with a verdict, by category and mall,
+the newest inquiries, and the sorted moments the others go late: a report as of now counts
+those before now). A report merges the days of its period and its weeks or months (which begin
+at local midnights, so no day is ever cut). Medians and percentiles come out exact: a day keeps
+every value, not its own median.
 
 Where the rows are kept (SQLite, store/sqlite/migrations.py m011), the database drops a day's
-row whenever a settled case in it changes, whoever changes it; the key below drops them all
-when what the figures are worked out with changes (the SLA, the shop's calendar, shopcare
-itself). A day without its row is summed up again from its cases and stored by the report
-that finds it missing, in one write transaction with the report's own reads.
+row whenever a case in it is added, deleted or changed in a column its figures read, whoever
+changes it; the key below drops them all when what the figures are worked out with changes
+(the SLA, the shop's calendar, shopcare itself). A day without its row is worked out again
+from its cases and stored by the report that finds it missing, in one write transaction with
+the report's own reads.
 """
 
 from __future__ import annotations
@@ -131,13 +135,15 @@ def by_day(found, days: list[tuple[int, int]], inquiry: str) -> list[tuple]:
         day.cases.append(case_id)
         day.reopened += reopened
     inquiries = iter(found.inquiries)
-    for at, late, known, kind in zip(
-        found.received_at, found.late, found.known, found.kinds, strict=True
+    for at, late, known, late_from, kind in zip(
+        found.received_at, found.late, found.known, found.late_from, found.kinds, strict=True
     ):
         day = tally(at)
         day.received += 1
         day.late += late
         day.known += known
+        if late_from is not None:
+            day.late_from.append(late_from)
         day.kinds[kind] += 1
         if kind[0].startswith(inquiry):
             case_id, category = next(inquiries)
@@ -155,6 +161,7 @@ class _Tally:
         self.resolve_business: list[int] = []
         self.cases: list[int] = []
         self.on_time = self.reopened = self.received = self.late = self.known = 0
+        self.late_from: list[int] = []
         self.kinds: Counter = Counter()
         self.inquiries: dict[str, list[tuple[int, int]]] = {}
 
@@ -181,6 +188,7 @@ class _Tally:
             self.received,
             self.late,
             self.known,
+            _pack(sorted(self.late_from)),
             json.dumps(kinds, ensure_ascii=False, separators=(",", ":")),
             json.dumps(inquiries, ensure_ascii=False, separators=(",", ":")),
         )

@@ -77,8 +77,11 @@ class _Found:
         self.reopened: list[bool] = []
         # cases received: when, late (reply or resolution), a verdict reached, category, mall
         self.received_at: list[int] = []
-        self.late: list[bool] = []
-        self.known: list[bool] = []
+        self.late: list[bool] = []  # late for good
+        self.known: list[bool] = []  # a verdict reached for good
+        # an unresolved case not late yet: the moment it is late from, if no one acts (None:
+        # it cannot go late by waiting, as a case replied to on time and waiting now)
+        self.late_from: list[int | None] = []
         self.kinds: list[tuple[str, str | None]] = []
         self.inquiries: list[tuple[int, str]] = []  # (case id, category), newest last
         # remedies: when, worth in yen (0 where unknown), approved
@@ -103,9 +106,9 @@ def build(
     """The report of the period (and, with by, of each week or month in it) as the json
     interface names it. now is when targets not yet met are judged.
 
-    The settled cases come from the per-day summaries (reports/days.py): where the store keeps
-    them, a day missing its row is summed up and stored in the one write the report then runs
-    in; elsewhere every day is summed up, in one read transaction."""
+    The cases come from the per-day summaries (reports/days.py): where the store keeps them, a
+    day missing its row is summed up and stored in the one write the report then runs in;
+    elsewhere every day is summed up, in one read transaction."""
     report = _Report(store, calendar, categories, lang, now, period, by)
     clocks = Clocks(policy, calendar)
     if store.keeps_report_days:
@@ -113,15 +116,15 @@ def build(
         with store.snapshot():
             stored, missing = report.stored(key)
             if not missing:
-                return report.made(clocks, stored)
+                return report.made(stored)
         with store.write():
             stored, missing = report.stored(key)
-            fresh = _summed_up(store, missing, clocks, calendar, report.now)
+            fresh = _summed_up(store, missing, clocks, calendar)
             store.save_report_days(key, fresh)
-            return report.made(clocks, stored + fresh)
+            return report.made(stored + fresh)
     with store.snapshot():
         report.find_days()
-        return report.made(clocks, _summed_up(store, report.days, clocks, calendar, report.now))
+        return report.made(_summed_up(store, report.days, clocks, calendar))
 
 
 def _summed_up(
@@ -129,19 +132,19 @@ def _summed_up(
     day_list: list[tuple[int, int]],
     clocks: Clocks,
     calendar: ShopCalendar,
-    now: int,
 ) -> list[tuple]:
     """The summary rows of these days (each (start, end) of the shop's days), worked out from
-    the settled cases in them; one read per run of consecutive days."""
+    the cases received, first replied to or first resolved in them; one read per run of
+    consecutive days."""
     rows: list[tuple] = []
     for run in days.runs(day_list):
         low, high = run[0][0], run[-1][1]
-        cases = store.report_settled(_stamp(low), _stamp(high))
+        cases = store.report_cases_in(_stamp(low), _stamp(high))
         earliest = min((case[1] for case in cases), default=low)
         first = datetime.fromtimestamp(min(earliest, low), calendar.tz).date()
         found = _Found()
         hours = OpenHours(calendar, first - timedelta(days=1))
-        _cases(cases, found, clocks, hours, low, high, now)
+        _cases(cases, found, clocks, hours, low, high)
         rows += days.by_day(found, run, FAQ_GROUP + ".")
     return rows
 
@@ -217,8 +220,9 @@ class _Report:
         have = {row[0] for row in stored}
         return stored, [day for day in self.days if day[0] not in have]
 
-    def made(self, clocks: Clocks, summaries: list[tuple]) -> dict:
-        store, starts = self.store, self.starts
+    def made(self, summaries: list[tuple]) -> dict:
+        store, starts, now = self.store, self.starts, self.now
+        found = _Found()
         sums = [_Sums() for _ in starts]
         kinds: Counter = Counter()
         inquiries: dict[str, list] = {}  # category: [count, [(received, case id), ...]]
@@ -236,6 +240,7 @@ class _Report:
             received,
             late,
             known,
+            late_from,
             day_kinds,
             day_inquiries,
         ) in summaries:
@@ -250,50 +255,19 @@ class _Report:
             part.on_time += on_time
             part.reopened += reopened
             part.received += received
-            part.late += late
-            part.known += known
+            moments = array("q")
+            days.unpack(late_from, moments)  # sorted: those before now have gone late
+            overdue = bisect_left(moments, now)
+            part.late += late + overdue
+            part.known += known + overdue
             for category, mall, count in json.loads(day_kinds):
                 kinds[category, mall] += count
             for category, (count, newest) in json.loads(day_inquiries).items():
                 tally = inquiries.setdefault(category, [0, []])
                 tally[0] += count
                 tally[1] += map(tuple, newest)
-        # the cases not settled yet, summed up now: their figures move with the clock
-        unsettled = store.report_unsettled(self.end)
-        earliest = min((row[1] for row in unsettled), default=self.low)
-        first_day = min(
-            self.period.first, datetime.fromtimestamp(earliest, self.calendar.tz).date()
-        )
-        hours = OpenHours(self.calendar, first_day - timedelta(days=1))
-        found = _Found()
-        _cases(unsettled, found, clocks, hours, self.low, self.high, self.now)
-        live = iter(found.inquiries)
-        for at, late, known, kind in zip(
-            found.received_at, found.late, found.known, found.kinds, strict=True
-        ):
-            part = sums[bisect_right(starts, at) - 1]
-            part.received += 1
-            part.late += late
-            part.known += known
-            kinds[kind] += 1
-            if kind[0].startswith(FAQ_GROUP + "."):
-                case_id, category = next(live)
-                tally = inquiries.setdefault(category, [0, []])
-                tally[0] += 1
-                tally[1].append((at, case_id))
-        for at, seconds, business, on_time in zip(
-            found.reply_at,
-            found.reply_seconds,
-            found.reply_business,
-            found.reply_on_time,
-            strict=True,
-        ):
-            part = sums[bisect_right(starts, at) - 1]
-            part.reply_seconds.append(seconds)
-            part.reply_business.append(business)
-            part.on_time += on_time
         ends = [*starts[1:], self.high]
-        found.backlog = _backlog(store, found, day_counts, self.start, self.end, ends)
+        found.backlog = _backlog(store, day_counts, self.start, self.end, ends)
         remedies = _remedies(store, found, self.categories, self.lang, self.start, self.end)
         for at, case_id in store.report_satisfaction_checks(self.start):
             found.checked.add(case_id)
@@ -338,9 +312,9 @@ def _cases(
     hours: OpenHours,
     low: int,
     high: int,
-    now: int,
 ) -> None:
-    """First replies, resolutions, receipts and escalations, in one pass over the cases."""
+    """First replies, resolutions, receipts and escalations, in one pass over the cases; none of
+    it depends on the clock (an unresolved case's escalation is the moment it goes late)."""
     seconds_to = hours.seconds_to
     targets: dict[str | None, dict[str, tuple]] = {}
     reply_at, reply_seconds = found.reply_at, found.reply_seconds
@@ -349,6 +323,7 @@ def _cases(
     resolve_business, resolved_case = found.resolve_business, found.resolved_case
     reopened_list = found.reopened
     received_at, late_list, known_list = found.received_at, found.late, found.known
+    late_from = found.late_from
     kinds, inquiries = found.kinds, found.inquiries
     inquiry = FAQ_GROUP + "."
     for (
@@ -391,23 +366,29 @@ def _cases(
         kinds.append((category, mall))
         if category.startswith(inquiry):
             inquiries.append((case_id, category))
-        # the reply is settled by the first reply, or by the case's resolution before one
-        if replied is None or (resolved is not None and resolved < replied):
-            settled = resolved
-        else:
-            settled = replied
-        reply_late = (now if settled is None else settled) > reply_due
-        # the resolution target moves on by the time the case waited on the customer; a case
-        # waiting now has had its clock stopped since it began to wait
+        # the resolution target moves on by the time the case waited on the customer
         resolve_due = target[1](received, at_receipt) + paused
         if resolved is not None:
-            resolve_late = resolved > resolve_due
-            known = True
+            # the reply is settled by the first reply, or by the resolution before one
+            settled = resolved if replied is None or resolved < replied else replied
+            late_list.append(settled > reply_due or resolved > resolve_due)
+            known_list.append(True)
+            late_from.append(None)
+        elif (replied is not None and replied > reply_due) or (
+            waiting_since is not None and waiting_since > resolve_due
+        ):  # a reply sent late, or a wait for the customer begun after the target: late for good
+            late_list.append(True)
+            known_list.append(True)
+            late_from.append(None)
         else:
-            resolve_late = (waiting_since or now) > resolve_due
-            known = resolve_late
-        late_list.append(reply_late or resolve_late)
-        known_list.append(reply_late or resolve_late or (settled is not None and known))
+            # late from the first target still running that runs out: the reply's, unless
+            # sent; the resolution's, unless the case waits on the customer (its clock stopped)
+            late_list.append(False)
+            known_list.append(False)
+            if replied is None:
+                late_from.append(reply_due if waiting_since is not None else min(reply_due, resolve_due))
+            else:
+                late_from.append(None if waiting_since is not None else resolve_due)
 
 
 class _Parts:
@@ -462,7 +443,6 @@ def _figures(sums: _Sums, found: _Found, part: int | None, parts: _Parts) -> dic
 
 def _backlog(
     store: Store,
-    found: _Found,
     day_counts: list[tuple[int, int, int]],
     start: str,
     end: str,
@@ -471,17 +451,15 @@ def _backlog(
     """Cases open (new, open or waiting) at each moment (the end of each part): received before
     it, and not resolved or closed at it. Counted as the cases received before it less those
     first resolved before it (the count at the period's start, then the receipts and first
-    resolutions in the period: the days' counts of the settled cases, the receipts of the
-    others); the cases opened again after a resolution are then followed through their status
-    changes."""
+    resolutions in the period, from the days' counts); the cases opened again after a
+    resolution are then followed through their status changes."""
     open_at_start = store.report_open_before(start)
-    received = sorted(found.received_at)
     history: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for case_id, at, status in store.report_reopened_history(start, end):
         history[case_id].append((at, status))
     counts = []
     for moment in moments:
-        count = open_at_start + bisect_left(received, moment)
+        count = open_at_start
         for day_end, day_received, day_resolved in day_counts:
             if day_end <= moment:
                 count += day_received - day_resolved

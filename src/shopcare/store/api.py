@@ -355,20 +355,14 @@ class Store(Protocol):
     # Periods are [start, end) as storage strings; times come back as Unix seconds (ints), and
     # rows as plain tuples in the order of the columns named.
 
-    def report_settled(self, start: str, end: str) -> list[tuple]:
-        """The settled cases (first resolved) received, first replied to or first resolved in
-        the period, oldest first: (id, received_at,
-        first_reply_at, first_resolved_at, mall, priority, category, None, paused_seconds,
-        customer_reopened)."""
+    def report_cases_in(self, start: str, end: str) -> list[tuple]:
+        """The cases received, first replied to or first resolved in the period, in no order:
+        (id, received_at, first_reply_at, first_resolved_at, mall, priority, category, waiting
+        since (an unresolved case waiting now, else None), paused_seconds, customer_reopened)."""
         ...
 
-    def report_unsettled(self, end: str) -> list[tuple]:
-        """The cases received before end and not yet first resolved, oldest first, as
-        report_settled gives them, with the time a case waiting now began to wait."""
-        ...
-
-    # The report's per-day summaries of settled cases (reports/days.py): kept by SQLite, whose
-    # triggers drop a day's row when a case in it changes; PostgreSQL keeps none.
+    # The report's per-day summaries (reports/days.py): kept by SQLite, whose triggers drop a
+    # day's row when a case in it changes; PostgreSQL keeps none.
     keeps_report_days: bool
 
     def report_days(self, key: str, low: int, high: int) -> list[tuple]:

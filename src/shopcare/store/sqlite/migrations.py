@@ -565,14 +565,10 @@ REPORT_DAY_COLUMNS = (
     "mall",
     "priority",
     "category",
+    "status",
+    "paused_since",
     "paused_seconds",
     "customer_reopened",
-)
-
-
-# the cases a report sums up each time (not first resolved: their figures move with the clock)
-REPORT_UNSETTLED_INDEX = (
-    "CREATE INDEX cases_unsettled ON cases (received_at) WHERE first_resolved_at IS NULL"
 )
 
 
@@ -587,15 +583,13 @@ def _report_day_drops(row: str) -> list[str]:
 
 
 def m011_report_days(db: Database) -> None:
-    """The report's figures of settled cases (first resolved), summed up per day of the shop
-    (reports/days.py): a year's report reads 365 rows, not 40,000 cases. The rows are the
-    database's to keep right: a trigger drops a day's row whenever a settled case in it (by
-    receipt, first reply or first resolution) is added, changed in a column the figures read,
-    or deleted; the next report sums that day up again. report_days_key holds what the rows were
-    worked out with (the SLA, the calendar, shopcare's version): any other key, and they are
-    all worked out again."""
-    settled_then = "OLD.first_resolved_at IS NOT NULL"
-    settled_now = "NEW.first_resolved_at IS NOT NULL"
+    """The report's figures summed up per day of the shop (reports/days.py): a year's report
+    reads 365 rows, not 40,000 cases. The rows are the database's to keep right: a trigger drops
+    a day's row whenever a case in it (by receipt, first reply or first resolution) is added,
+    deleted or changed in a column its figures read, for the days it was in and the days it is
+    in now; the next report works that day out again. report_days_key holds what the rows were
+    worked out with (the SLA, the calendar, shopcare's version): any other key, and they are all
+    worked out again."""
     columns = ", ".join(REPORT_DAY_COLUMNS)
     _run(
         db,
@@ -613,18 +607,17 @@ def m011_report_days(db: Database) -> None:
                 received INTEGER NOT NULL,
                 late INTEGER NOT NULL,
                 known INTEGER NOT NULL,
+                late_from BLOB NOT NULL,
                 kinds TEXT NOT NULL,
                 inquiries TEXT NOT NULL
             ) WITHOUT ROWID""",
             "CREATE TABLE report_days_key (key TEXT NOT NULL)",
-            REPORT_UNSETTLED_INDEX,
-            f"""CREATE TRIGGER report_days_case_added AFTER INSERT ON cases
-                WHEN {settled_now} BEGIN {" ".join(_report_day_drops("NEW"))} END""",
-            f"""CREATE TRIGGER report_days_case_changed AFTER UPDATE OF {columns} ON cases
-                WHEN {settled_then} OR {settled_now} BEGIN
+            f"""CREATE TRIGGER report_days_case_added AFTER INSERT ON cases BEGIN
+                {" ".join(_report_day_drops("NEW"))} END""",
+            f"""CREATE TRIGGER report_days_case_changed AFTER UPDATE OF {columns} ON cases BEGIN
                 {" ".join(_report_day_drops("OLD") + _report_day_drops("NEW"))} END""",
-            f"""CREATE TRIGGER report_days_case_deleted AFTER DELETE ON cases
-                WHEN {settled_then} BEGIN {" ".join(_report_day_drops("OLD"))} END""",
+            f"""CREATE TRIGGER report_days_case_deleted AFTER DELETE ON cases BEGIN
+                {" ".join(_report_day_drops("OLD"))} END""",
         ],
     )
 

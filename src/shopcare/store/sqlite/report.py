@@ -28,23 +28,15 @@ class ReportQueries:
 
     conn: sqlite3.Connection
 
-    def report_settled(self, start: str, end: str) -> list[tuple]:
+    def report_cases_in(self, start: str, end: str) -> list[tuple]:
         # by the three indexes of the times (each holds received_at too)
         return tuples(
             self.conn,
             _CASE
             + " WHERE id IN (SELECT id FROM cases WHERE received_at >= ?1 AND received_at < ?2"
             " UNION SELECT id FROM cases WHERE first_reply_at >= ?1 AND first_reply_at < ?2"
-            " UNION SELECT id FROM cases WHERE first_resolved_at >= ?1 AND first_resolved_at < ?2)"
-            " AND first_resolved_at IS NOT NULL ORDER BY received_at, id",
+            " UNION SELECT id FROM cases WHERE first_resolved_at >= ?1 AND first_resolved_at < ?2)",
             [start, end],
-        ).fetchall()
-
-    def report_unsettled(self, end: str) -> list[tuple]:
-        return tuples(
-            self.conn,
-            _CASE + " WHERE first_resolved_at IS NULL AND received_at < ? ORDER BY received_at, id",
-            [end],
         ).fetchall()
 
     def report_span(self) -> tuple[int, int] | None:
@@ -117,8 +109,8 @@ class ReportQueries:
 
 
 class ReportDaysQueries:
-    """SQLite's alone (m011): the report's per-day summaries of settled cases, which the
-    database's triggers drop when a case in them changes."""
+    """SQLite's alone (m011): the report's per-day summaries, which the database's triggers
+    drop when a case in them changes."""
 
     conn: sqlite3.Connection
 
@@ -142,6 +134,6 @@ class ReportDaysQueries:
             self.conn.execute("DELETE FROM report_days_key")
             self.conn.execute("INSERT INTO report_days_key (key) VALUES (?)", [key])
         self.conn.executemany(
-            "INSERT OR REPLACE INTO report_days VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO report_days VALUES (" + ", ".join("?" * 15) + ")",
             rows,
         )
