@@ -15,8 +15,9 @@ Which cases each figure counts (the README says the same to users):
 - backlog: cases received and neither resolved nor closed at the period's end;
 - remedies, satisfaction checks: recorded or sent in the period.
 
-A year of a large shop is tens of thousands of cases: the pass over them keeps to plain lists
-of numbers (Unix seconds), and a series cuts those lists into weeks or months afterwards.
+A year of a large shop is tens of thousands of cases: they are worked out once, a day at a time
+(_cases, into reports/days.py's summaries, kept by SQLite), as plain lists of numbers (Unix
+seconds); a report merges the days of each part of its period.
 """
 
 from __future__ import annotations
