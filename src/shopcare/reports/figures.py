@@ -387,7 +387,9 @@ def _cases(
             late_list.append(False)
             known_list.append(False)
             if replied is None:
-                late_from.append(reply_due if waiting_since is not None else min(reply_due, resolve_due))
+                late_from.append(
+                    reply_due if waiting_since is not None else min(reply_due, resolve_due)
+                )
             else:
                 late_from.append(None if waiting_since is not None else resolve_due)
 
