@@ -13,6 +13,7 @@ The timeline is append-only: a trigger refuses any UPDATE or DELETE of events, a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 MIGRATION_TABLE = "shopcare_migrations"
@@ -221,13 +222,15 @@ def _search_index() -> list[str]:
 # m011: SQLite's per-day summaries of the report (reports/days.py) are not kept here: a report
 # on PostgreSQL works its cases out each time (README). The migration keeps the two databases'
 # versions in step.
-MIGRATIONS: list[tuple[str, list[str]]] = [
-    ("m010_report_times", M010_SCHEMA + _search_index()),
-    ("m011_report_days", []),
+# (each as a function making its statements: a command on an up-to-date database, every
+# command's case, never builds them)
+MIGRATIONS: list[tuple[str, Callable[[], list[str]]]] = [
+    ("m010_report_times", lambda: M010_SCHEMA + _search_index()),
+    ("m011_report_days", list),
 ]
 
 
-def pending(conn: Any) -> list[tuple[str, list[str]]]:
+def pending(conn: Any) -> list[tuple[str, Callable[[], list[str]]]]:
     """The migrations not yet applied to this database, in order."""
     found = conn.execute(
         "SELECT to_regclass(%s) IS NOT NULL AS found", [MIGRATION_TABLE]
@@ -251,7 +254,7 @@ def migrate(conn: Any, now: str) -> None:
             " (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
         )
         for name, statements in pending(conn):
-            for statement in statements:
+            for statement in statements():
                 conn.execute(statement)
             conn.execute(
                 f"INSERT INTO {MIGRATION_TABLE} (name, applied_at) VALUES (%s, %s)", [name, now]
