@@ -141,6 +141,22 @@ def test_a_read_only_database_sums_up_and_writes_nothing(cli, shop, monkeypatch)
     assert _stored_days(shop) == 0
 
 
+def test_a_report_while_another_command_writes_works_the_days_out_and_stores_none(
+    cli, shop, monkeypatch
+):
+    expected = _fresh(cli, monkeypatch)
+    writer = sqlite3.connect(shop / "shopcare.db", isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another command's write, held throughout
+    try:
+        assert cli.json("report", *PERIOD) == expected
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert _stored_days(shop) == 0
+    assert cli.json("report", *PERIOD) == expected  # the lock free again: stored
+    assert _stored_days(shop) == 10
+
+
 # any change to any column the figures read, on any case, settled or not: the stored days
 # then give what a fresh sum gives
 _TIMES = [f"2026-11-{day:02d}T{hour:02d}:00:00Z" for day in range(9, 29) for hour in (0, 3, 9, 15)]

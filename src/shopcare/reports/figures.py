@@ -108,8 +108,9 @@ def build(
     interface names it. now is when targets not yet met are judged.
 
     The cases come from the per-day summaries (reports/days.py): where the store keeps them, a
-    day missing its row is summed up and stored in the one write the report then runs in;
-    elsewhere every day is summed up, in one read transaction."""
+    day missing its row is worked out and stored in the one write the report then runs in (or,
+    while another command holds the write lock, worked out in a read and not stored);
+    elsewhere every day is worked out, in one read transaction."""
     report = _Report(store, calendar, categories, lang, now, period, by)
     clocks = Clocks(policy, calendar)
     if store.keeps_report_days:
@@ -118,10 +119,11 @@ def build(
             stored, missing = report.stored(key)
             if not missing:
                 return report.made(stored)
-        with store.write():
+        with store.report_days_write() as saving:
             stored, missing = report.stored(key)
             fresh = _summed_up(store, missing, clocks, calendar)
-            store.save_report_days(key, fresh)
+            if saving:
+                store.save_report_days(key, fresh)
             return report.made(stored + fresh)
     with store.snapshot():
         report.find_days()

@@ -370,6 +370,11 @@ class Store(Protocol):
         key; none when the stored ones were worked out under another key."""
         ...
 
+    def report_days_write(self) -> AbstractContextManager[bool]:
+        """A write transaction to store summaries in (True), or, where another command holds
+        the write lock for more than a moment, a read transaction (False: store nothing)."""
+        ...
+
     def save_report_days(self, key: str, rows: list[tuple]) -> None:
         """Store these days' summaries (inside a write), all others dropped if they were
         worked out under another key."""

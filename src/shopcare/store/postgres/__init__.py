@@ -34,6 +34,9 @@ class PostgresStore(*SHARED_QUERIES):
     def report_days(self, key: str, low: int, high: int) -> list[tuple]:
         return []
 
+    def report_days_write(self) -> Any:
+        raise NotImplementedError("PostgreSQL keeps no report summaries")
+
     def save_report_days(self, key: str, rows: list[tuple]) -> None:
         raise NotImplementedError("PostgreSQL keeps no report summaries")
 

@@ -6,9 +6,13 @@ thousands of rows, and SQLite turns its text times into numbers far faster than 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
-from shopcare.store.sqlite.connect import tuples
+from shopcare.store.sqlite.connect import BUSY_TIMEOUT_MS, tuples
+
+_REPORT_WAIT_MS = 1000  # for the write lock, to store the days a report worked out
 
 # a case's figures, with its times as Unix seconds; waiting_since only for an unresolved case
 # waiting now (its resolution clock stopped then)
@@ -126,6 +130,30 @@ class ReportDaysQueries:
         return tuples(
             self.conn, "SELECT * FROM report_days WHERE start >= ? AND start < ?", [low, high]
         ).fetchall()
+
+    @contextmanager
+    def report_days_write(self) -> Iterator[bool]:
+        # a report reads: it never fails, nor waits long, because another command writes
+        self.conn.execute(f"PRAGMA busy_timeout = {_REPORT_WAIT_MS}")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            saving = True
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            self.conn.execute("BEGIN")  # a read snapshot: the days are worked out, not stored
+            saving = False
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        try:
+            yield saving
+        except BaseException:
+            self.conn.rollback()
+            raise
+        if saving:
+            self.conn.commit()
+        else:
+            self.conn.rollback()
 
     def save_report_days(self, key: str, rows: list[tuple]) -> None:
         stored = tuples(self.conn, "SELECT key FROM report_days_key").fetchone()
