@@ -29,6 +29,12 @@ def _fresh(cli, monkeypatch, *extra: str) -> dict:
         return cli.json("report", *PERIOD, *extra)
 
 
+def _fresh_of(cli, monkeypatch, *args: str) -> dict:
+    with monkeypatch.context() as patched:
+        patched.setattr(SqliteStore, "keeps_report_days", False)
+        return cli.json("report", *args)
+
+
 def _same(cli, monkeypatch) -> None:
     for extra in SERIES:
         assert cli.json("report", *PERIOD, *extra) == _fresh(cli, monkeypatch, *extra), extra
@@ -64,7 +70,9 @@ def test_a_longer_period_sums_up_only_the_days_it_lacks(cli, shop, monkeypatch):
     _same(cli, monkeypatch)
     assert _stored_days(shop) == 10
     # all of the shop's days, whatever the period: from the first case's 11-10 to 11-25
-    assert cli.json("report", "--from", "1900-01-01", "--until", "2999-12-31")["cases_received"] == 7
+    assert (
+        cli.json("report", "--from", "1900-01-01", "--until", "2999-12-31")["cases_received"] == 7
+    )
     assert _stored_days(shop) == 16
 
 
@@ -155,6 +163,141 @@ def test_a_report_while_another_command_writes_works_the_days_out_and_stores_non
     assert _stored_days(shop) == 0
     assert cli.json("report", *PERIOD) == expected  # the lock free again: stored
     assert _stored_days(shop) == 10
+
+
+def test_working_the_days_out_lets_other_writers_in_between_weeks(cli, shop, monkeypatch):
+    """A report stores the days it works out a week at a time, each week in a write of its
+    own: another command's write waits for one week's cases at most, and gets in between."""
+    from contextlib import contextmanager
+
+    from shopcare.reports.figures import STORE_DAYS
+
+    writes: list[int] = []
+    write, save = SqliteStore.report_days_write, SqliteStore.save_report_days
+
+    @contextmanager
+    def watched(self):
+        with write(self) as saving:
+            yield saving
+        other = sqlite3.connect(shop / "shopcare.db", timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # another command's write, between two weeks
+            other.execute("ROLLBACK")
+        finally:
+            other.close()
+
+    def counted(self, key, rows):
+        writes.append(len(rows))
+        save(self, key, rows)
+
+    monkeypatch.setattr(SqliteStore, "report_days_write", watched)
+    monkeypatch.setattr(SqliteStore, "save_report_days", counted)
+    cli.json("report", *PERIOD)
+    assert writes == [STORE_DAYS, 10 - STORE_DAYS]
+
+
+def test_a_resolution_before_its_receipt_leaves_the_backlog_from_the_receipt(
+    cli, home, monkeypatch
+):
+    """A case received (11-30) after the period but resolved within it (11-25) by a clock set
+    back is not in the period's backlog, nor taken from it."""
+    _at(monkeypatch, "2026-11-10T09:00")
+    cli("init", "--name", "見本雑貨店", "--email", "support@mihon.example")
+    _at(monkeypatch, "2026-11-30T10:00")
+    cli("case", "add", "--summary", "s", "--category", "other", "--email", "a@example.jp",
+        "--customer", "見本 太郎")  # fmt: skip
+    _at(monkeypatch, "2026-11-25T10:00")  # the clock set back
+    cli("case", "status", "1", "resolved")
+    _at(monkeypatch, "2026-12-05T10:00")
+    report = cli.json("report", *PERIOD, "--by", "week")
+    assert report["cases_received"] == 0
+    assert report["backlog"] == 0 and [week["backlog"] for week in report["series"]] == [0, 0]
+    assert report == _fresh(cli, monkeypatch, "--by", "week")
+    later = cli.json("report", "--from", "2026-11-16", "--until", "2026-12-04")
+    assert later["backlog"] == 0  # received and resolved by then
+    # a period that begins after the resolution and before the receipt: nothing open before it
+    assert cli.json("report", "--from", "2026-11-26", "--until", "2026-11-29")["backlog"] == 0
+
+
+def test_a_change_late_in_a_26_hour_day_drops_that_days_summary(cli, home, monkeypatch):
+    """Antarctica/Troll goes from +02 to +00 on 2026-10-25: that local day is 26 hours long; a
+    case received in its last hour changes, and the day is worked out again."""
+    monkeypatch.setenv("SHOPCARE_NOW", "2026-10-20T09:00:00+00:00")
+    cli("init", "--name", "見本雑貨店", "--email", "support@mihon.example")
+    config = home / "config.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("Asia/Tokyo", "Antarctica/Troll"), encoding="utf-8")
+    monkeypatch.setenv("SHOPCARE_NOW", "2026-10-25T23:30:00+00:00")  # 25.5 h into the day
+    cli("case", "add", "--summary", "s", "--category", "other", "--email", "a@example.jp",
+        "--customer", "見本 太郎")  # fmt: skip
+    monkeypatch.setenv("SHOPCARE_NOW", "2026-10-28T09:00:00+00:00")
+    period = ("--from", "2026-10-20", "--until", "2026-10-27")
+    cli.json("report", *period)  # the day's summary stored
+    cli("case", "edit", "1", "--category", "inquiry.product")
+    assert cli.json("report", *period) == _fresh_of(cli, monkeypatch, *period)
+
+
+def _zone_files(tmp_path, **zones: str):
+    """A folder of zone files where each zone named has another's rules (a tzdata update)."""
+    import zoneinfo
+    from pathlib import Path
+
+    folder = tmp_path / "zoneinfo"
+    for name, rules_of in zones.items():
+        source = next(
+            (
+                Path(root) / rules_of
+                for root in zoneinfo.TZPATH
+                if (Path(root) / rules_of).is_file()
+            ),
+            None,
+        )
+        if source is None:
+            pytest.skip("no zone files on this system")
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source, folder / name)
+    return folder
+
+
+def test_updated_zone_rules_work_the_days_out_again(cli, shop, monkeypatch, tmp_path):
+    """The key holds the zone file's digest: after a tzdata update that moves Europe/Berlin's
+    offset, every day is worked out again (and no old day is read beside the new ones)."""
+    import zoneinfo
+
+    config = shop / "config.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("Asia/Tokyo", "Europe/Berlin"), encoding="utf-8")
+    from shopcare.reports.days import _zone_rules
+
+    assert cli.json("report", *PERIOD)["cases_received"] == 5  # stored under Berlin's rules
+    rules = _zone_rules(zoneinfo.ZoneInfo("Europe/Berlin"))
+    folder = _zone_files(tmp_path, **{"Europe/Berlin": "Asia/Shanghai"})
+    zoneinfo.reset_tzpath([str(folder)])
+    zoneinfo.ZoneInfo.clear_cache()
+    try:
+        assert _zone_rules(zoneinfo.ZoneInfo("Europe/Berlin")) != rules
+        assert cli.json("report", *PERIOD) == _fresh(cli, monkeypatch)
+    finally:
+        zoneinfo.reset_tzpath()
+        zoneinfo.ZoneInfo.clear_cache()
+
+
+def test_rows_of_other_days_are_never_read(cli, shop, monkeypatch):
+    """Rows whose day begins or ends elsewhere (a zone's rules changed under a key that did
+    not) are not read as the period's days."""
+    import zoneinfo
+
+    import shopcare.clock
+
+    config = shop / "config.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("Asia/Tokyo", "Europe/Berlin"), encoding="utf-8")
+    monkeypatch.setattr("shopcare.reports.days._zone_rules", lambda tz: "Europe/Berlin")
+    before = cli.json("report", *PERIOD)
+    assert before["cases_received"] == 5
+    shanghai = zoneinfo.ZoneInfo("Asia/Shanghai")
+    monkeypatch.setitem(shopcare.clock._FIXED_ZONES, "Europe/Berlin", shanghai)
+    assert cli.json("report", *PERIOD) == _fresh(cli, monkeypatch)
 
 
 # any change to any column the figures read, on any case, settled or not: the stored days

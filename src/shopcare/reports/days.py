@@ -58,7 +58,7 @@ def key(policy, calendar: ShopCalendar) -> str:
             sort_keys=True,
             ensure_ascii=False,
         ),
-        str(calendar.tz),
+        _zone_rules(calendar.tz),
         calendar.open.isoformat(),
         calendar.close.isoformat(),
         sorted(calendar.workdays),
@@ -68,6 +68,32 @@ def key(policy, calendar: ShopCalendar) -> str:
     ]
     text = json.dumps(parts, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _zone_rules(tz) -> str:
+    """The zone's name and, for an IANA zone, a digest of its zone file as zoneinfo finds it
+    (the system's zone data, else the tzdata package): an update that moves its offsets
+    changes where the shop's days begin and how its hours fall."""
+    name = getattr(tz, "key", None)
+    if not name:
+        return str(tz)  # a fixed offset (clock.zone): its name says it all
+    import os
+    import zoneinfo
+
+    data = None
+    for folder in zoneinfo.TZPATH:
+        path = os.path.join(folder, name)
+        if os.path.isfile(path):
+            with open(path, "rb") as rules:
+                data = rules.read()
+            break
+    else:  # zoneinfo's second place to look; a zone found in neither keeps its name alone
+        from contextlib import suppress
+        from importlib import resources
+
+        with suppress(ImportError, OSError):
+            data = resources.files("tzdata.zoneinfo").joinpath(*name.split("/")).read_bytes()
+    return name if data is None else f"{name} {hashlib.sha256(data).hexdigest()}"
 
 
 def local_days(first: date, last: date, tz) -> list[tuple[int, int]]:
@@ -134,6 +160,8 @@ def by_day(found, days: list[tuple[int, int]], inquiry: str) -> list[tuple]:
         day.resolve_business.append(business)
         day.cases.append(case_id)
         day.reopened += reopened
+    for at in found.left_at:
+        tally(at).settled += 1
     inquiries = iter(found.inquiries)
     for at, late, known, late_from, kind in zip(
         found.received_at, found.late, found.known, found.late_from, found.kinds, strict=True
@@ -160,7 +188,8 @@ class _Tally:
         self.resolve_seconds: list[int] = []
         self.resolve_business: list[int] = []
         self.cases: list[int] = []
-        self.on_time = self.reopened = self.received = self.late = self.known = 0
+        self.on_time = self.reopened = self.received = self.settled = 0
+        self.late = self.known = 0
         self.late_from: list[int] = []
         self.kinds: Counter = Counter()
         self.inquiries: dict[str, list[tuple[int, int]]] = {}
@@ -186,6 +215,7 @@ class _Tally:
             _pack(self.cases),
             self.reopened,
             self.received,
+            self.settled,
             self.late,
             self.known,
             _pack(sorted(self.late_from)),

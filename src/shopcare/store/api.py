@@ -386,7 +386,8 @@ class Store(Protocol):
         ...
 
     def report_open_before(self, moment: str) -> int:
-        """Cases received before moment less those first resolved (or closed) before it."""
+        """Cases received before moment less those received and first resolved (or closed)
+        before it."""
         ...
 
     def report_reopened_history(self, start: str, end: str) -> list[tuple]:

@@ -573,10 +573,11 @@ REPORT_DAY_COLUMNS = (
 
 
 def _report_day_drops(row: str) -> list[str]:
-    # a local day is at most 25 hours long (a zone's clocks going back): its start is within
-    # 90,000 seconds before any moment in it, which keeps each DELETE to a few rows of the key
+    # a local day is at most 27 hours long (Antarctica/Casey's longest; a day whose clocks go
+    # back): its start is within 2 days before any moment in it, which keeps each DELETE to a
+    # few rows of the key
     return [
-        f"DELETE FROM report_days WHERE start > unixepoch({row}.{time}) - 90000"
+        f"DELETE FROM report_days WHERE start > unixepoch({row}.{time}) - 172800"
         f" AND start <= unixepoch({row}.{time}) AND end > unixepoch({row}.{time});"
         for time in REPORT_DAY_TIMES
     ]
@@ -605,6 +606,7 @@ def m011_report_days(db: Database) -> None:
                 resolved_cases BLOB NOT NULL,
                 reopened INTEGER NOT NULL,
                 received INTEGER NOT NULL,
+                settled INTEGER NOT NULL,
                 late INTEGER NOT NULL,
                 known INTEGER NOT NULL,
                 late_from BLOB NOT NULL,

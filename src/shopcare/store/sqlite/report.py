@@ -64,8 +64,11 @@ class ReportQueries:
         (received,) = tuples(
             self.conn, "SELECT count(*) FROM cases WHERE received_at < ?", [moment]
         ).fetchone()
+        # (a resolution the timeline has before the receipt counts from the receipt on)
         (resolved,) = tuples(
-            self.conn, "SELECT count(*) FROM cases WHERE first_resolved_at < ?", [moment]
+            self.conn,
+            "SELECT count(*) FROM cases WHERE first_resolved_at < ?1 AND received_at < ?1",
+            [moment],
         ).fetchone()
         return received - resolved
 
@@ -162,6 +165,6 @@ class ReportDaysQueries:
             self.conn.execute("DELETE FROM report_days_key")
             self.conn.execute("INSERT INTO report_days_key (key) VALUES (?)", [key])
         self.conn.executemany(
-            "INSERT OR REPLACE INTO report_days VALUES (" + ", ".join("?" * 15) + ")",
+            "INSERT OR REPLACE INTO report_days VALUES (" + ", ".join("?" * 16) + ")",
             rows,
         )
