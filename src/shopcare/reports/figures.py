@@ -162,7 +162,7 @@ def _summed_up(
 
 
 class _Sums:
-    """The figures of the settled and unsettled cases of a part (or the whole) of the period."""
+    """What the days of a part (or of the whole) of the period add up to."""
 
     def __init__(self) -> None:
         self.reply_seconds = array("q")
@@ -186,8 +186,8 @@ class _Sums:
 
 
 class _Report:
-    """One report's period, its parts, and how it is put together from the days' summaries
-    and the cases not yet settled."""
+    """One report's period, its parts and its days, and how it is put together from the days'
+    summaries."""
 
     def __init__(
         self,
