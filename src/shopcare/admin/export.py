@@ -215,24 +215,121 @@ class _Records:
     def cases(self) -> Iterator[dict]:
         from shopcare.domain.records import case_show_record
 
-        for row in self.store.case_rows():
-            record = case_show_record(self.store, row, self.categories, self.lang, self.tz)
-            yield self._out(record, row["customer_id"])
+        for batch in _batches(self.store.case_rows()):
+            store = _Prefetched(self.store)
+            store.fetch_cases(batch)
+            for row in batch:
+                record = case_show_record(store, row, self.categories, self.lang, self.tz)
+                yield self._out(record, row["customer_id"])
 
     def orders(self) -> Iterator[dict]:
         from shopcare.domain.orders import order_record
 
-        for row in self.store.all_orders():
-            yield self._out(order_record(self.store, row), row["customer_id"])
+        for batch in _batches(self.store.all_orders()):
+            store = _Prefetched(self.store)
+            store.fetch_items(row["id"] for row in batch)
+            for row in batch:
+                yield self._out(order_record(store, row), row["customer_id"])
 
     def customers(self) -> Iterator[dict]:
         from shopcare.admin.redact import EMAIL_KEYS, NAME_KEYS
         from shopcare.domain.records import customer_show_record
 
         own = {"names": NAME_KEYS | {"name"}, "emails": EMAIL_KEYS | {"email"}}
-        for customer in self.store.all_customers():
-            record = customer_show_record(self.store, customer, self.categories, self.lang)
-            yield self._out(record, customer["id"], **(own if self.redactor else {}))
+        for batch in _batches(self.store.all_customers()):
+            store = _Prefetched(self.store)
+            store.fetch_customers(batch)
+            for customer in batch:
+                record = customer_show_record(store, customer, self.categories, self.lang)
+                yield self._out(record, customer["id"], **(own if self.redactor else {}))
+
+
+BATCH = 500  # records whose reads are fetched together
+
+
+def _batches(rows: Iterable[dict]) -> Iterator[list[dict]]:
+    batch: list[dict] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class _Prefetched:
+    """The store, with what the records of a batch read (timelines, orders by number, items,
+    a customer's orders and cases) fetched beforehand, a few queries for the batch: on
+    PostgreSQL every query is a round trip, and a case's record took about eight (10,000
+    cases: 18 s against SQLite's 3 s). The record builders are the commands' own; anything
+    not fetched is asked of the store as before."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._events: dict[int, list[dict]] = {}
+        self._numbered: dict[str, list[dict]] = {}
+        self._items: dict[int, list[tuple]] = {}
+        self._orders_of: dict[int, list[dict]] = {}
+        self._cases_of: dict[int, list[dict]] = {}
+
+    def __getattr__(self, name: str):
+        return getattr(self._store, name)
+
+    def fetch_cases(self, cases: list[dict]) -> None:
+        from shopcare.domain.orders import number_spellings
+
+        store = self._store
+        self._events = store.events_of_cases([case["id"] for case in cases])
+        spellings = {
+            spelling
+            for case in cases
+            if case["order_number"]
+            for spelling in number_spellings(case["order_number"])
+        }
+        self._numbered = {spelling: [] for spelling in spellings}
+        for order in store.orders_numbered(sorted(spellings)):
+            self._numbered[order["number"]].append(order)
+        customers = sorted({case["customer_id"] for case in cases if case["customer_id"]})
+        self._orders_of = store.orders_of_customers(customers)
+        ids = [order["id"] for found in self._numbered.values() for order in found]
+        ids += [order["id"] for found in self._orders_of.values() for order in found]
+        self.fetch_items(ids)
+
+    def fetch_customers(self, customers: list[dict]) -> None:
+        ids = [customer["id"] for customer in customers]
+        self._orders_of = self._store.orders_of_customers(ids)
+        self._cases_of = self._store.cases_of_customers(ids)
+        self.fetch_items(order["id"] for found in self._orders_of.values() for order in found)
+
+    def fetch_items(self, order_ids: Iterable[int]) -> None:
+        self._items = self._store.items_of_orders(sorted(set(order_ids)))
+
+    def events_of_case(self, case_id: int) -> list[dict]:
+        found = self._events.get(case_id)
+        return self._store.events_of_case(case_id) if found is None else found
+
+    def orders_numbered(self, numbers: Iterable[str], mall: str | None = None) -> list[dict]:
+        numbers = list(numbers)
+        if mall is not None or any(number not in self._numbered for number in numbers):
+            return self._store.orders_numbered(numbers, mall)
+        return [order for number in numbers for order in self._numbered[number]]
+
+    def items_of_orders(self, order_ids: Iterable[int]) -> dict[int, list[tuple]]:
+        order_ids = list(order_ids)
+        if any(order_id not in self._items for order_id in order_ids):
+            return self._store.items_of_orders(order_ids)
+        return {order_id: self._items[order_id] for order_id in order_ids}
+
+    def orders_of_customer(self, customer_id: int, limit: int | None = None) -> list[dict]:
+        found = self._orders_of.get(customer_id)
+        if found is None:
+            return self._store.orders_of_customer(customer_id, limit)
+        return found[:limit] if limit else list(found)
+
+    def cases_of_customer(self, customer_id: int) -> list[dict]:
+        found = self._cases_of.get(customer_id)
+        return self._store.cases_of_customer(customer_id) if found is None else found
 
 
 def _write_jsonl(out: TextIO, records: Iterable[dict]) -> int:

@@ -94,6 +94,14 @@ class Store(Protocol):
         """A new event on a case's append-only timeline (data: any json-able dict); its id."""
         ...
 
+    def events_of_cases(self, case_ids: Sequence[int]) -> dict[int, list[dict]]:
+        """case id -> its events as events_of_case gives them, for every id given."""
+        ...
+
+    def cases_of_customers(self, customer_ids: Sequence[int]) -> dict[int, list[dict]]:
+        """customer id -> their cases as cases_of_customer gives them, for every id given."""
+        ...
+
     def events_of_case(self, case_id: int) -> list[dict]:
         """A case's events, oldest first, with data as the dict it was stored as (or None)."""
         ...
@@ -155,6 +163,10 @@ class Store(Protocol):
 
     def orders_of_customer(self, customer_id: int, limit: int | None = None) -> list[dict]:
         """A customer's orders (as orders_numbered's), newest first; at most limit of them."""
+        ...
+
+    def orders_of_customers(self, customer_ids: list[int]) -> dict[int, list[dict]]:
+        """customer id -> their orders as orders_of_customer gives them, for every id given."""
         ...
 
     def items_of_orders(self, order_ids: list[int]) -> dict[int, list[tuple]]:

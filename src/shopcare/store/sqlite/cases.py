@@ -183,6 +183,30 @@ class CasesQueries:
         )
         return cursor.lastrowid
 
+    def events_of_cases(self, case_ids: Sequence[int]) -> dict[int, list[dict]]:
+        found: dict[int, list[dict]] = {case_id: [] for case_id in case_ids}
+        for chunk in batched(list(found)):
+            for event in with_data(
+                self.conn.execute(
+                    "SELECT case_id, id, at, kind, author, text, note_kind, due_at, amount, data"
+                    f" FROM events WHERE case_id IN ({marks(chunk)}) ORDER BY case_id, at, id",
+                    chunk,
+                ).fetchall()
+            ):
+                found[event.pop("case_id")].append(event)
+        return found
+
+    def cases_of_customers(self, customer_ids: Sequence[int]) -> dict[int, list[dict]]:
+        found: dict[int, list[dict]] = {customer_id: [] for customer_id in customer_ids}
+        for chunk in batched(list(found)):
+            for row in self.conn.execute(
+                CASE_SELECT + f" WHERE c.customer_id IN ({marks(chunk)})"
+                " ORDER BY c.customer_id, c.received_at DESC, c.id DESC",
+                chunk,
+            ):
+                found[row["customer_id"]].append(row)
+        return found
+
     def events_of_case(self, case_id: int) -> list[dict]:
         return with_data(
             self.conn.execute(

@@ -41,6 +41,17 @@ class OrdersQueries:
             params.append(limit)
         return self.conn.execute(sql, params).fetchall()
 
+    def orders_of_customers(self, customer_ids: Iterable[int]) -> dict[int, list[dict]]:
+        found: dict[int, list[dict]] = {customer_id: [] for customer_id in customer_ids}
+        for chunk in batched(list(found)):
+            for row in self.conn.execute(
+                f"SELECT * FROM orders WHERE customer_id IN ({marks(chunk)})"
+                " ORDER BY customer_id, ordered_at DESC, id DESC",
+                chunk,
+            ):
+                found[row["customer_id"]].append(row)
+        return found
+
     def items_of_orders(self, order_ids: Iterable[int]) -> dict[int, list[tuple]]:
         found: dict[int, list[tuple]] = {order_id: [] for order_id in order_ids}
         for chunk in batched(list(found)):
