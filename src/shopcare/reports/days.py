@@ -17,9 +17,9 @@ every value, not its own median.
 Where the rows are kept (SQLite, store/sqlite/migrations.py m011), the database drops a day's
 row whenever a case in it is added, deleted or changed in a column its figures read, whoever
 changes it; the key below drops them all when what the figures are worked out with changes
-(the SLA, the shop's calendar, shopcare itself). A day without its row is worked out again
-from its cases and stored by the report that finds it missing, in one write transaction with
-the report's own reads.
+(the SLA, the shop's calendar and zone, shopcare itself). A day without its row is worked out
+again from its cases by the report that finds it missing, and stored a week at a time, each
+week in a short write with the reads it comes from (reports/figures.py build).
 """
 
 from __future__ import annotations
