@@ -2,9 +2,9 @@
 side by side with a bare Jinja loop over the same template (floor_render.py). The case ids come
 from a file on standard input, as `shopcare reply - apology --format json < ids.txt` gets them.
 
-Two templates: apology, which names no order (so shopcare reads none), and status_update, which
-prints the order's carrier and tracking number (so every case's order is read whole, with its
-items).
+Two templates: apology, which names no order (so shopcare reads none), drafted for complaints
+(shopcare refuses an apology for a question), and status_update, which prints the order's
+carrier and tracking number (so every case's order is read whole, with its items).
 
     python bench/render_batch.py [--cases 10000] [--runs 3] [--template apology]
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -29,9 +30,22 @@ NOW = datetime(2026, 11, 24, 8, 0, tzinfo=timezone(timedelta(hours=9)))
 def figures(cases: int, runs: int, template: str = "apology") -> dict:
     from shopcare.resources import resource_dir
 
-    shop = generated_home(f"render_home_{cases}", cases, NOW)
-    ids = shop / "ids.txt"
-    ids.write_text("".join(f"{n}\n" for n in range(1, cases + 1)))
+    # a quarter of the generated cases are questions (inquiry.*), and an apology is drafted for
+    # a complaint only (shopcare refuses one for a question): the home holds enough complaints
+    # for the drafts asked, and the ids are the first of those (of any case, for status_update)
+    home_cases = cases * 4 // 3 + 100
+    shop = generated_home(f"render_home_{home_cases}", home_cases, NOW)
+    complaints = " WHERE category NOT LIKE 'inquiry.%'" if template == "apology" else ""
+    conn = sqlite3.connect(shop / "shopcare.db")
+    chosen = [
+        row[0]
+        for row in conn.execute(f"SELECT id FROM cases{complaints} ORDER BY id LIMIT ?", [cases])
+    ]
+    conn.close()
+    if len(chosen) < cases:
+        raise SystemExit(f"the generated home holds {len(chosen)} cases to draft for, not {cases}")
+    ids = shop / f"ids_{template}.txt"
+    ids.write_text("".join(f"{n}\n" for n in chosen))
     env = dict(os.environ, SHOPCARE_NOW=NOW.isoformat(), SHOPCARE_HOME=str(shop))
     results = side_by_side(
         [
