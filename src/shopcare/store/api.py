@@ -384,7 +384,7 @@ class Store(Protocol):
 
     def report_days_write(self) -> AbstractContextManager[bool]:
         """A write transaction to store summaries in (True), or, where another command holds
-        the write lock for more than a moment, a read transaction (False: store nothing)."""
+        the write lock for more than a moment, none (False: store nothing)."""
         ...
 
     def save_report_days(self, key: str, rows: list[tuple]) -> None:

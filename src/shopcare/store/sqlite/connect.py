@@ -80,8 +80,15 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     the first read, so that two commands changing one case cannot both act on what they read
     before the other wrote. Committed at the end, rolled back on any error."""
     conn.execute("BEGIN IMMEDIATE")
-    try:
+    with committed(conn):
         yield conn
+
+
+@contextmanager
+def committed(conn: sqlite3.Connection) -> Iterator[None]:
+    """The transaction begun on conn, committed at the end, rolled back on any error."""
+    try:
+        yield
     except BaseException:
         conn.rollback()
         raise

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from shopcare.store.sqlite.connect import BUSY_TIMEOUT_MS, tuples
+from shopcare.store.sqlite.connect import BUSY_TIMEOUT_MS, committed, tuples
 
 _REPORT_WAIT_MS = 1000  # for the write lock, to store the days a report worked out
 
@@ -140,23 +140,18 @@ class ReportDaysQueries:
         self.conn.execute(f"PRAGMA busy_timeout = {_REPORT_WAIT_MS}")
         try:
             self.conn.execute("BEGIN IMMEDIATE")
-            saving = True
+            taken = True
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc) and "busy" not in str(exc):
                 raise
-            self.conn.execute("BEGIN")  # a read snapshot: the days are worked out, not stored
-            saving = False
+            taken = False
         finally:
             self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        try:
-            yield saving
-        except BaseException:
-            self.conn.rollback()
-            raise
-        if saving:
-            self.conn.commit()
-        else:
-            self.conn.rollback()
+        if not taken:  # no transaction: the report works the days out in its read
+            yield False
+            return
+        with committed(self.conn):
+            yield True
 
     def save_report_days(self, key: str, rows: list[tuple]) -> None:
         stored = tuples(self.conn, "SELECT key FROM report_days_key").fetchone()
